@@ -1,0 +1,21 @@
+package dev.kimen;
+
+import dev.kimen.cli.Cli;
+import dev.kimen.cli.Context;
+import dev.kimen.term.DevTty;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** The kimen entry point: the only place that touches the process's streams and exit status. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        var out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
+        var ctx = new Context(System.in, out, System.err, System.getenv(), new DevTty(),
+                Path.of("").toAbsolutePath());
+        int code = Cli.run(ctx, args);
+        out.flush();
+        System.exit(code);
+    }
+}

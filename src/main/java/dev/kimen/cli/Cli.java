@@ -1,0 +1,89 @@
+package dev.kimen.cli;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/** Parses the command line, runs the command, and turns every failure into one rendered error. */
+public final class Cli {
+    private Cli() {}
+
+    public static int run(Context ctx, String... args) {
+        boolean json = wantsJson(args);
+        CommandLine cli = commandLine(ctx);
+        cli.setParameterExceptionHandler((e, a) -> ErrorRenderer.render(KimenException.of(Reason.USAGE,
+                e.getMessage(), "see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help"), json, ctx.err()));
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> renderFailure(e, json, ctx));
+        return cli.execute(args);
+    }
+
+    public static CommandLine commandLine(Context ctx) {
+        CommandLine cli = new CommandLine(KimenCommand.class, new Factory(ctx));
+        cli.setOut(new PrintWriter(ctx.out(), true));
+        cli.setErr(new PrintWriter(ctx.err(), true));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        return cli;
+    }
+
+    static int renderFailure(Exception e, boolean json, Context ctx) {
+        if (ctx.env().containsKey("KIMEN_DEBUG")) {
+            e.printStackTrace(ctx.err());
+        }
+        KimenException failure = switch (e) {
+            case KimenException k -> k;
+            case UncheckedIOException io -> KimenException.wrap(Reason.INTERNAL,
+                    "I/O error: " + io.getCause().getMessage(), io);
+            default -> KimenException.wrap(Reason.INTERNAL, "internal error: " + e.getClass().getSimpleName(), e);
+        };
+        return ErrorRenderer.render(failure, json, ctx.err());
+    }
+
+    /** {@code --json} anywhere before {@code --}: known before parsing, so even usage errors honour it. */
+    static boolean wantsJson(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                return false;
+            }
+            if (a.equals("--json")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Gives each command class its {@link Context} through a {@code (Context)} constructor, and
+     * every command the same option mixins so an option may stand at any level of the command line.
+     */
+    private static final class Factory implements CommandLine.IFactory {
+        private final Context ctx;
+        private final JsonFlag jsonFlag = new JsonFlag();
+        private final VaultOptions vaultOptions = new VaultOptions();
+
+        Factory(Context ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            if (cls == JsonFlag.class) {
+                return cls.cast(jsonFlag);
+            }
+            if (cls == VaultOptions.class) {
+                return cls.cast(vaultOptions);
+            }
+            Constructor<?> withContext = Arrays.stream(cls.getDeclaredConstructors())
+                    .filter(c -> c.getParameterCount() == 1 && c.getParameterTypes()[0] == Context.class)
+                    .findFirst().orElse(null);
+            if (withContext == null) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+            withContext.setAccessible(true);
+            return cls.cast(withContext.newInstance(ctx));
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.kimen.cli;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.config.Config;
+import dev.kimen.json.Json;
+import dev.kimen.process.HelperCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kimen config path|show|vault …|unlock …}. */
+@Command(name = "config", description = "Show and change the user's kimen configuration.",
+        subcommands = {ConfigCommands.PathCmd.class, ConfigCommands.Show.class, ConfigCommands.VaultCfg.class,
+                ConfigCommands.UnlockCfg.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  kimen config path", "  kimen config show",
+                "  kimen config vault set ~/secrets/work.kv",
+                "  kimen config unlock set --command 'pass show kimen'"})
+public final class ConfigCommands extends GroupCommand {
+    public ConfigCommands(Context ctx) {
+        super(ctx);
+    }
+
+    @Command(name = "path", description = "Print where the config file is ($XDG_CONFIG_HOME/kimen/config.json).",
+            footerHeading = "%nExamples:%n", footer = {"  kimen config path"})
+    static final class PathCmd extends BaseCommand {
+        PathCmd(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            String path = ctx.configFile().toString();
+            return ok("config_path", Json.object("path", path), path);
+        }
+    }
+
+    @Command(name = "show", description = "Print the config file as it is ({} when there is none). Always JSON.",
+            footerHeading = "%nExamples:%n", footer = {"  kimen config show"})
+    static final class Show extends BaseCommand {
+        Show(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            ctx.config(); // refuses a malformed file with a clear error
+            String text = Config.readText(ctx.configFile());
+            ctx.out().print(text == null ? "{}\n" : text.endsWith("\n") ? text : text + "\n");
+            return 0;
+        }
+    }
+
+    @Command(name = "vault", description = "The default vault path (used when neither --vault nor KIMEN_VAULT is set).",
+            subcommands = {VaultSet.class, VaultShow.class, VaultClear.class},
+            footerHeading = "%nExamples:%n",
+            footer = {"  kimen config vault set ~/secrets/work.kv", "  kimen config vault show",
+                    "  kimen config vault clear"})
+    static final class VaultCfg extends GroupCommand {
+        VaultCfg(Context ctx) {
+            super(ctx);
+        }
+    }
+
+    @Command(name = "set", description = "Remember a default vault path (stored absolute).",
+            footerHeading = "%nExamples:%n", footer = {"  kimen config vault set ~/secrets/work.kv"})
+    static final class VaultSet extends BaseCommand {
+        @Parameters(paramLabel = "<path>", description = "Vault file path.")
+        String path;
+
+        VaultSet(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            if (path.isBlank()) {
+                throw KimenException.of(Reason.USAGE, "vault path is empty");
+            }
+            String abs = ctx.resolve(path).toString();
+            Config config = ctx.config();
+            config.setVaultPath(abs);
+            config.save();
+            return ok("config_vault_set", Json.object("path", abs), "default vault: " + abs);
+        }
+    }
+
+    @Command(name = "show", description = "Print the configured vault path (nothing when unset).",
+            footerHeading = "%nExamples:%n", footer = {"  kimen config vault show --json"})
+    static final class VaultShow extends BaseCommand {
+        VaultShow(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            String path = ctx.config().vaultPath().orElse(null);
+            return ok("config_vault_show", Json.object("path", path), path);
+        }
+    }
+
+    @Command(name = "clear", description = "Forget the configured vault path.",
+            footerHeading = "%nExamples:%n", footer = {"  kimen config vault clear"})
+    static final class VaultClear extends BaseCommand {
+        VaultClear(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Config config = ctx.config();
+            boolean removed = config.clearVaultPath();
+            if (removed) {
+                config.save();
+            }
+            return ok("config_vault_clear", Json.object("cleared", removed),
+                    removed ? "default vault path cleared" : "no default vault path was set");
+        }
+    }
+
+    @Command(name = "unlock", description = "The configured unlock method, tried after the session and before the prompt.",
+            subcommands = {UnlockSet.class, UnlockShow.class, UnlockClear.class},
+            footerHeading = "%nExamples:%n",
+            footer = {"  kimen config unlock set --command 'pass show kimen'", "  kimen config unlock show",
+                    "  kimen config unlock clear"})
+    static final class UnlockCfg extends GroupCommand {
+        UnlockCfg(Context ctx) {
+            super(ctx);
+        }
+    }
+
+    @Command(name = "set", description = "Unlock with a command that prints the passphrase (run without a shell).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  kimen config unlock set --command 'pass show kimen'",
+                    "  kimen config unlock set --command 'secret-tool lookup app kimen'"})
+    static final class UnlockSet extends BaseCommand {
+        @Option(names = "--command", required = true, paramLabel = "<cmd>",
+                description = "Command line, split on whitespace; its stdout (minus one trailing newline) is the passphrase.")
+        String command;
+
+        UnlockSet(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            if (HelperCommand.split(command).isEmpty()) {
+                throw KimenException.of(Reason.USAGE, "unlock command is empty");
+            }
+            Config config = ctx.config();
+            config.setUnlockCommand(command.strip());
+            config.save();
+            return ok("config_unlock_set", Json.object("method", "command", "command", command.strip()),
+                    "unlock method: command '" + command.strip() + "'");
+        }
+    }
+
+    @Command(name = "show", description = "Print the configured unlock method (nothing when unset).",
+            footerHeading = "%nExamples:%n", footer = {"  kimen config unlock show --json"})
+    static final class UnlockShow extends BaseCommand {
+        UnlockShow(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            String command = ctx.config().unlockCommand().orElse(null);
+            return ok("config_unlock_show", Json.object("method", command == null ? null : "command",
+                    "command", command), command == null ? null : "command '" + command + "'");
+        }
+    }
+
+    @Command(name = "clear", description = "Forget the configured unlock method.",
+            footerHeading = "%nExamples:%n", footer = {"  kimen config unlock clear"})
+    static final class UnlockClear extends BaseCommand {
+        UnlockClear(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Config config = ctx.config();
+            boolean removed = config.clearUnlock();
+            if (removed) {
+                config.save();
+            }
+            return ok("config_unlock_clear", Json.object("cleared", removed),
+                    removed ? "unlock method cleared" : "no unlock method was set");
+        }
+    }
+}

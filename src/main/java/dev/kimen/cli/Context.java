@@ -1,0 +1,82 @@
+package dev.kimen.cli;
+
+import dev.kimen.config.Config;
+import dev.kimen.config.UserDirs;
+import dev.kimen.term.Terminal;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What a command may touch of the outside world. {@code Main} builds it from the real process;
+ * tests build it with their own streams and environment.
+ */
+public final class Context {
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+    private final Terminal terminal;
+    private final Path cwd;
+    private Config config;
+
+    public Context(InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
+                   Terminal terminal, Path cwd) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+        this.env = Map.copyOf(env);
+        this.terminal = terminal;
+        this.cwd = cwd;
+    }
+
+    public InputStream in() {
+        return in;
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public PrintStream err() {
+        return err;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public Terminal terminal() {
+        return terminal;
+    }
+
+    public Path cwd() {
+        return cwd;
+    }
+
+    public UserDirs dirs() {
+        return UserDirs.from(env);
+    }
+
+    public Path configFile() {
+        return Config.pathFor(dirs());
+    }
+
+    /** The user's config, read once per command. */
+    public Config config() {
+        if (config == null) {
+            config = Config.load(configFile());
+        }
+        return config;
+    }
+
+    /** {@code path} made absolute against the working directory. */
+    public Path resolve(String path) {
+        return cwd.resolve(path).toAbsolutePath().normalize();
+    }
+
+    public void warn(String message) {
+        err.println("kimen: warning: " + message);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.kimen.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The root command. */
+@Command(name = "kimen", versionProvider = Version.class,
+        description = {"Local-first secrets: an encrypted vault, projected into one command's environment.", ""},
+        subcommands = {VersionCommand.class, VaultCommands.class, SecretCommands.class, ConfigCommands.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  kimen vault init",
+                "  kimen secret set prod.database_url",
+                "  kimen secret list",
+                "",
+                "Exit codes and the JSON interface are listed in the README. Every command takes --json and --help."})
+public final class KimenCommand extends BaseCommand {
+    @Spec CommandSpec spec;
+    @Mixin VaultOptions vault;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
+    boolean version;
+
+    public KimenCommand(Context ctx) {
+        super(ctx);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(ctx.out());
+        return 0;
+    }
+}

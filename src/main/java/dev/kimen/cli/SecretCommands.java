@@ -1,0 +1,243 @@
+package dev.kimen.cli;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.crypto.SecretBytes;
+import dev.kimen.json.Json;
+import dev.kimen.unlock.LazyPassphrase;
+import dev.kimen.vault.SecretName;
+import dev.kimen.vault.Vault;
+import dev.kimen.vault.store.VaultStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.function.Function;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kimen secret set|list|get|rm|mv}. */
+@Command(name = "secret", description = "Store, list, read, remove and rename secrets in the vault.",
+        subcommands = {SecretCommands.Set.class, SecretCommands.ListCmd.class, SecretCommands.Get.class,
+                SecretCommands.Rm.class, SecretCommands.Mv.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  kimen secret set prod.database_url", "  kimen secret list",
+                "  kimen secret get prod.database_url | pbcopy"})
+public final class SecretCommands extends GroupCommand {
+    @Mixin VaultOptions vault;
+
+    public SecretCommands(Context ctx) {
+        super(ctx);
+    }
+
+    /** Shared by the subcommands: open the selected vault with the passphrase chain. */
+    abstract static class VaultCommand extends BaseCommand {
+        @Mixin VaultOptions vault;
+
+        VaultCommand(Context ctx) {
+            super(ctx);
+        }
+
+        /** Runs {@code action} with an open store; the passphrase is asked only if needed. */
+        <R> R withStore(Function<VaultStore, R> action) {
+            Path path = vault.location(ctx).path();
+            try (var pass = new LazyPassphrase(vault.unlock(ctx, path)); var store = new VaultStore(path, pass)) {
+                store.readFile(); // a missing or malformed vault fails before any prompt
+                return action.apply(store);
+            }
+        }
+    }
+
+    @Command(name = "set", description = "Store a secret. Without --stdin or --value, prompts without echo.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  kimen secret set prod.database_url                 # prompts, no echo",
+                    "  printf %s \"$TOKEN\" | kimen secret set api.token --stdin",
+                    "  kimen secret set ci.flag --value yes                 # visible in shell history"})
+    static final class Set extends VaultCommand {
+        @Parameters(paramLabel = "<name>", description = "Secret name: no whitespace or control characters.")
+        String name;
+
+        @ArgGroup(exclusive = true)
+        Source source;
+
+        static final class Source {
+            @Option(names = "--stdin", required = true,
+                    description = "Read the value from stdin, byte for byte (a trailing newline is kept).")
+            boolean stdin;
+
+            @Option(names = "--value", paramLabel = "<text>", required = true,
+                    description = "The value itself. It lands in shell history and the process list: prefer --stdin.")
+            String value;
+        }
+
+        Set(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            SecretName.check(name);
+            boolean fromStdin = source != null && source.stdin;
+            vault.stdinOnlyOnce(fromStdin, "--stdin");
+            boolean replaced = withStore(store -> {
+                SecretBytes value = readValue(fromStdin);
+                return store.update(v -> {
+                    boolean existed = v.contains(name);
+                    v.put(name, value);
+                    return existed;
+                });
+            });
+            return ok("set", Json.object("name", name, "replaced", replaced),
+                    (replaced ? "updated " : "stored ") + name);
+        }
+
+        private SecretBytes readValue(boolean fromStdin) {
+            if (source != null && source.value != null) {
+                ctx.warn("a value given with --value can be read from shell history and the process list;"
+                        + " prefer --stdin or the prompt");
+                return SecretBytes.ofUtf8(source.value);
+            }
+            if (fromStdin) {
+                try {
+                    byte[] raw = ctx.in().readAllBytes();
+                    if (raw.length > 0 && raw[raw.length - 1] == '\n') {
+                        ctx.warn("the value read from stdin ends with a newline, which is kept"
+                                + " (use printf %s instead of echo to leave it out)");
+                    }
+                    return SecretBytes.adopt(raw);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return ctx.terminal().readSecret("Value for " + name + ": ").orElseThrow(() ->
+                    KimenException.of(Reason.USAGE, "no value for " + name + " and no terminal to ask on",
+                            "pipe it in with --stdin, e.g. printf %s \"$VALUE\" | kimen secret set " + name + " --stdin"));
+        }
+    }
+
+    @Command(name = "list", description = "List secret names (never values), one per line.",
+            footerHeading = "%nExamples:%n", footer = {"  kimen secret list", "  kimen secret list --json"})
+    static final class ListCmd extends VaultCommand {
+        ListCmd(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            java.util.List<String> names = withStore(store -> {
+                try (Vault v = store.open()) {
+                    return v.names();
+                }
+            });
+            return ok("list", Json.object("names", names, "count", names.size()),
+                    names.isEmpty() ? null : String.join("\n", names));
+        }
+    }
+
+    @Command(name = "get", description = "Print a secret's raw value (no newline added). Refuses a terminal"
+            + " unless --unsafe-stdout is given.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  kimen secret get prod.database_url > db.url",
+                    "  kimen secret get api.token | gh auth login --with-token",
+                    "  kimen secret get api.token --unsafe-stdout          # show it on screen"})
+    static final class Get extends VaultCommand {
+        @Parameters(paramLabel = "<name>", description = "Secret name.")
+        String name;
+
+        @Option(names = "--unsafe-stdout", description = "Allow printing the value to a terminal.")
+        boolean unsafeStdout;
+
+        Get(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            if (!unsafeStdout && ctx.terminal().isTerminal(1)) {
+                throw KimenException.of(Reason.REFUSED_TTY, "refusing to print a secret to a terminal",
+                        "pipe or redirect the output, or pass --unsafe-stdout");
+            }
+            byte[] value = withStore(store -> {
+                try (Vault v = store.open()) {
+                    return v.get(name).reveal();
+                }
+            });
+            try {
+                if (json()) {
+                    return ok("get", valueFields(value), null);
+                }
+                ctx.out().write(value);
+                ctx.out().flush();
+                return 0;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                Arrays.fill(value, (byte) 0);
+            }
+        }
+
+        /** The value as a JSON string when it is UTF-8, else as base64; its encoding says which. */
+        private java.util.Map<String, Object> valueFields(byte[] value) {
+            try {
+                String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(value)).toString();
+                return Json.object("name", name, "encoding", "utf-8", "value", text);
+            } catch (CharacterCodingException e) {
+                return Json.object("name", name, "encoding", "base64", "value",
+                        Base64.getEncoder().encodeToString(value));
+            }
+        }
+    }
+
+    @Command(name = "rm", description = "Remove a secret.",
+            footerHeading = "%nExamples:%n", footer = {"  kimen secret rm old.token"})
+    static final class Rm extends VaultCommand {
+        @Parameters(paramLabel = "<name>", description = "Secret name.")
+        String name;
+
+        Rm(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            withStore(store -> store.update(v -> {
+                v.remove(name);
+                return null;
+            }));
+            return ok("rm", Json.object("name", name), "removed " + name);
+        }
+    }
+
+    @Command(name = "mv", description = "Rename a secret; refuses to replace an existing one.",
+            footerHeading = "%nExamples:%n", footer = {"  kimen secret mv db_url prod.database_url"})
+    static final class Mv extends VaultCommand {
+        @Parameters(index = "0", paramLabel = "<old-name>", description = "Current name.")
+        String from;
+
+        @Parameters(index = "1", paramLabel = "<new-name>", description = "New name.")
+        String to;
+
+        Mv(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            SecretName.check(to);
+            withStore(store -> store.update(v -> {
+                v.rename(from, to);
+                return null;
+            }));
+            return ok("mv", Json.object("from", from, "to", to), "renamed " + from + " to " + to);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.kimen.cli;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.unlock.UnlockInputs;
+import dev.kimen.vault.VaultLocation;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Options of every command that opens a vault: which vault, and where its passphrase comes from.
+ * Accepted on the command and on its parents ({@code kimen --vault x secret list}): the factory
+ * hands every command the same instance.
+ */
+public final class VaultOptions {
+    @Option(names = "--vault", paramLabel = "<path>",
+            description = "Vault file. Default: $KIMEN_VAULT, then the configured path, then ~/.config/kimen/vault.kv.")
+    String vault;
+
+    @Option(names = "--passphrase-cmd", paramLabel = "<cmd>",
+            description = "Command that prints the passphrase (run without a shell, split on whitespace).")
+    String passphraseCmd;
+
+    @Option(names = "--passphrase-stdin", description = "Read the passphrase from stdin (one trailing newline is dropped).")
+    boolean passphraseStdin;
+
+    public VaultLocation location(Context ctx) {
+        return VaultLocation.resolve(vault, ctx.env(), ctx::config, ctx.dirs(), ctx.cwd());
+    }
+
+    public UnlockInputs unlock(Context ctx, Path vaultPath) {
+        return new UnlockInputs(ctx.env(), passphraseCmd, passphraseStdin, ctx.in(),
+                ctx.config().unlockCommand(), ctx.terminal(), vaultPath);
+    }
+
+    /** Refuses a second reader of stdin next to {@code --passphrase-stdin}. */
+    public void stdinOnlyOnce(boolean otherUse, String otherOption) {
+        if (otherUse && passphraseStdin) {
+            throw KimenException.of(Reason.USAGE, "--passphrase-stdin and " + otherOption + " cannot both read stdin",
+                    "give the passphrase through KIMEN_PASSPHRASE or --passphrase-cmd instead");
+        }
+    }
+}

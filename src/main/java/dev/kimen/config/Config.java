@@ -1,0 +1,122 @@
+package dev.kimen.config;
+
+import com.grack.nanojson.JsonObject;
+import com.grack.nanojson.JsonParser;
+import com.grack.nanojson.JsonParserException;
+import com.grack.nanojson.JsonWriter;
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.fs.PrivateFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The user's {@code config.json}. Keys kimen does not know are kept as they are, so a newer
+ * kimen's settings survive an older one's write.
+ *
+ * <pre>{"vault": {"path": "/abs/vault.kv"}, "unlock": {"method": "command", "command": "pass show kimen"}}</pre>
+ */
+public final class Config {
+    private final Path file;
+    private final JsonObject root;
+
+    private Config(Path file, JsonObject root) {
+        this.file = file;
+        this.root = root;
+    }
+
+    public static Path pathFor(UserDirs dirs) {
+        return dirs.kimenConfigDir().resolve("config.json");
+    }
+
+    /** Loads the file; a missing file is an empty config. */
+    public static Config load(Path file) {
+        String text = readText(file);
+        if (text == null) {
+            return new Config(file, new JsonObject());
+        }
+        try {
+            return new Config(file, JsonParser.object().from(text));
+        } catch (JsonParserException e) {
+            throw KimenException.of(Reason.INVALID_CONFIG, "invalid config " + file + ": " + e.getMessage(),
+                    "fix the JSON by hand, or remove the file to start over");
+        }
+    }
+
+    /** The file's text as it is on disk, or null when there is none. */
+    public static String readText(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public Optional<String> vaultPath() {
+        return string("vault", "path");
+    }
+
+    public void setVaultPath(String path) {
+        section("vault").put("path", path);
+    }
+
+    public boolean clearVaultPath() {
+        return clear("vault", "path");
+    }
+
+    /** The configured unlock command, split on whitespace when it runs. */
+    public Optional<String> unlockCommand() {
+        return string("unlock", "method").filter("command"::equals).flatMap(m -> string("unlock", "command"));
+    }
+
+    public void setUnlockCommand(String command) {
+        JsonObject unlock = section("unlock");
+        unlock.clear();
+        unlock.put("method", "command");
+        unlock.put("command", command);
+    }
+
+    public boolean clearUnlock() {
+        return root.remove("unlock") != null;
+    }
+
+    public void save() {
+        String text = JsonWriter.indent("  ").string().object(root).done() + "\n";
+        PrivateFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Optional<String> string(String section, String key) {
+        return root.get(section) instanceof JsonObject obj && obj.get(key) instanceof String s
+                ? Optional.of(s) : Optional.empty();
+    }
+
+    private JsonObject section(String name) {
+        if (root.get(name) instanceof JsonObject obj) {
+            return obj;
+        }
+        var obj = new JsonObject();
+        root.put(name, obj);
+        return obj;
+    }
+
+    private boolean clear(String section, String key) {
+        if (root.get(section) instanceof JsonObject obj && obj.remove(key) != null) {
+            if (obj.isEmpty()) {
+                root.remove(section);
+            }
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.kimen.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Per-user locations, following the XDG base directory rules (relative values are ignored). */
+public record UserDirs(Path home, Path configHome) {
+    public static UserDirs from(Map<String, String> env) {
+        Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
+        return new UserDirs(home, xdg(env, "XDG_CONFIG_HOME", home.resolve(".config")));
+    }
+
+    /** {@code $XDG_CONFIG_HOME/kimen}. */
+    public Path kimenConfigDir() {
+        return configHome.resolve("kimen");
+    }
+
+    static Path xdg(Map<String, String> env, String name, Path fallback) {
+        String value = env.get(name);
+        return value != null && !value.isEmpty() && Path.of(value).isAbsolute() ? Path.of(value) : fallback;
+    }
+}

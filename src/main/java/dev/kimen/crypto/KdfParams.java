@@ -1,0 +1,25 @@
+package dev.kimen.crypto;
+
+/**
+ * Argon2id cost parameters as stored in a vault header.
+ *
+ * @param memoryKib memory in KiB
+ * @param passes number of passes (t)
+ * @param parallelism number of lanes (p)
+ */
+public record KdfParams(int memoryKib, int passes, int parallelism) {
+    /** Upstream Kimen's parameters: 64 MiB, 3 passes, 4 lanes. */
+    public static final KdfParams DEFAULT = new KdfParams(65536, 3, 4);
+
+    /** Bounds that reject a hostile header before it can make us allocate or spin forever. */
+    public static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
+    public static final int MAX_PASSES = 64;
+    public static final int MAX_PARALLELISM = 64;
+
+    /** Whether Argon2 accepts these and they are within the bounds above. */
+    public boolean isAcceptable() {
+        return parallelism >= 1 && parallelism <= MAX_PARALLELISM
+                && passes >= 1 && passes <= MAX_PASSES
+                && memoryKib >= 8 * parallelism && memoryKib <= MAX_MEMORY_KIB;
+    }
+}

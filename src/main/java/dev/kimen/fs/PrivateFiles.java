@@ -1,0 +1,110 @@
+package dev.kimen.fs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Files only their owner may read (0600) in directories only their owner may enter (0700),
+ * replaced atomically and durably: write a temp file in the same directory, fsync it, rename it
+ * over the target, fsync the directory.
+ */
+public final class PrivateFiles {
+    public static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+    public static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    /** Temp files are named {@code .<target>.tmp-<random>} so a later writer can sweep stale ones. */
+    static final String TEMP_INFIX = ".tmp-";
+
+    private PrivateFiles() {}
+
+    /** Creates {@code dir} and any missing parents; the ones created here get mode 0700. */
+    public static void createPrivateDirs(Path dir) {
+        Path abs = dir.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            return;
+        }
+        Path parent = abs.getParent();
+        if (parent != null) {
+            createPrivateDirs(parent);
+        }
+        try {
+            Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(DIR_MODE));
+            Files.setPosixFilePermissions(abs, DIR_MODE);
+        } catch (FileAlreadyExistsException e) {
+            // lost a race with another creator: fine as long as it is a directory
+            if (!Files.isDirectory(abs)) {
+                throw new UncheckedIOException(e);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Atomically replaces (or creates) {@code target} with {@code data}, mode 0600, durably. */
+    public static void write(Path target, byte[] data) {
+        Path dir = target.toAbsolutePath().getParent();
+        createPrivateDirs(dir);
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(dir, "." + target.getFileName() + TEMP_INFIX, "",
+                    PosixFilePermissions.asFileAttribute(FILE_MODE));
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(data);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            move(temp, target);
+            temp = null;
+            fsyncDir(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // best effort; a later writer sweeps it
+                }
+            }
+        }
+    }
+
+    /** Removes temp files a killed writer left next to {@code target}. Call with the lock held. */
+    public static void sweepTemps(Path target) {
+        Path dir = target.toAbsolutePath().getParent();
+        String prefix = "." + target.getFileName() + TEMP_INFIX;
+        try (var entries = Files.newDirectoryStream(dir, e -> e.getFileName().toString().startsWith(prefix))) {
+            for (Path p : entries) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // nothing depends on the sweep
+        }
+    }
+
+    public static void fsyncDir(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot replace " + to + " atomically", e);
+        }
+    }
+}

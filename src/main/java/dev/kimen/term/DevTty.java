@@ -1,0 +1,89 @@
+package dev.kimen.term;
+
+import dev.kimen.crypto.SecretBytes;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The real terminal. {@code isatty(3)} through the FFM API answers per descriptor (the JDK's
+ * {@code System.console()} only answers for stdin and stdout together). Prompts go to
+ * {@code /dev/tty}, as ssh and gpg do, so they work while stdin or stdout is a pipe; echo is
+ * switched off with the standard {@code stty} tool rather than hand-built termios structs,
+ * whose layout differs between platforms.
+ */
+public final class DevTty implements Terminal {
+    private static final File TTY = new File("/dev/tty");
+
+    @Override
+    public boolean isTerminal(int fd) {
+        try {
+            Linker linker = Linker.nativeLinker();
+            MethodHandle isatty = linker.downcallHandle(
+                    linker.defaultLookup().find("isatty").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            return (int) isatty.invokeExact(fd) == 1;
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<SecretBytes> readSecret(String prompt) {
+        RandomAccessFile tty;
+        try {
+            tty = new RandomAccessFile(TTY, "rw");
+        } catch (IOException e) {
+            return Optional.empty(); // no controlling terminal
+        }
+        Thread restore = new Thread(() -> stty("echo"));
+        try (tty) {
+            tty.write(prompt.getBytes(StandardCharsets.UTF_8));
+            Runtime.getRuntime().addShutdownHook(restore); // Ctrl-C at the prompt must not leave echo off
+            stty("-echo");
+            try {
+                return Optional.of(readLine(tty));
+            } finally {
+                stty("echo");
+                tty.write('\n');
+                Runtime.getRuntime().removeShutdownHook(restore);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static SecretBytes readLine(RandomAccessFile tty) throws IOException {
+        var line = new ByteArrayOutputStream();
+        int b;
+        while ((b = tty.read()) >= 0 && b != '\n') {
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        byte[] bytes = line.toByteArray();
+        SecretBytes secret = SecretBytes.copyOf(bytes, 0, bytes.length);
+        Arrays.fill(bytes, (byte) 0);
+        return secret;
+    }
+
+    private static void stty(String mode) {
+        try {
+            new ProcessBuilder("stty", mode).redirectInput(TTY).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot switch terminal echo with stty", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.kimen.unlock;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.crypto.SecretBytes;
+import dev.kimen.process.HelperCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The passphrase sources of DESIGN §2, tried in this fixed order:
+ * <ol>
+ *   <li>{@code KIMEN_PASSPHRASE}</li>
+ *   <li>{@code --passphrase-cmd <cmd>}</li>
+ *   <li>{@code --passphrase-stdin}</li>
+ *   <li>an active session for the same canonical vault path (joins with the session daemon)</li>
+ *   <li>the configured unlock method ({@code config unlock set})</li>
+ *   <li>a no-echo prompt on the controlling terminal</li>
+ * </ol>
+ */
+public final class PassphraseChain {
+    public static final String ENV = "KIMEN_PASSPHRASE";
+
+    private PassphraseChain() {}
+
+    /** The passphrase of an existing vault. */
+    public static SecretBytes current(UnlockInputs in) {
+        return nonInteractive(in)
+                .or(() -> in.terminal().readSecret("Passphrase for " + in.vault() + ": "))
+                .orElseThrow(PassphraseChain::missing);
+    }
+
+    /** A passphrase for a new vault: the same sources, but a prompt asks twice and must match. */
+    public static SecretBytes fresh(UnlockInputs in) {
+        SecretBytes pass = nonInteractive(in)
+                .or(() -> confirmedPrompt(in.terminal(), "New passphrase for " + in.vault() + ": "))
+                .orElseThrow(PassphraseChain::missing);
+        return requireNonEmpty(pass);
+    }
+
+    static Optional<SecretBytes> nonInteractive(UnlockInputs in) {
+        String fromEnv = in.env().get(ENV);
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return Optional.of(SecretBytes.ofUtf8(fromEnv));
+        }
+        if (in.passphraseCmd() != null) {
+            return Optional.of(fromCommand(in.passphraseCmd(), "passphrase command"));
+        }
+        if (in.passphraseStdin()) {
+            return Optional.of(fromStdin(in.stdin(), "--passphrase-stdin"));
+        }
+        // The session step goes here, between stdin and the configured method (DESIGN §2).
+        return in.configuredCommand().map(cmd -> fromCommand(cmd, "configured unlock command"));
+    }
+
+    /** Asks twice on the terminal; empty when there is no terminal. */
+    public static Optional<SecretBytes> confirmedPrompt(dev.kimen.term.Terminal terminal, String prompt) {
+        Optional<SecretBytes> first = terminal.readSecret(prompt);
+        if (first.isEmpty()) {
+            return first;
+        }
+        try (SecretBytes again = terminal.readSecret("Repeat to confirm: ").orElseThrow(PassphraseChain::missing)) {
+            if (!first.get().sameAs(again)) {
+                first.get().destroy();
+                throw KimenException.of(Reason.USAGE, "the two passphrases differ; nothing was changed");
+            }
+        }
+        return first;
+    }
+
+    static SecretBytes requireNonEmpty(SecretBytes pass) {
+        if (pass.isEmpty()) {
+            throw KimenException.of(Reason.USAGE, "the new passphrase is empty");
+        }
+        return pass;
+    }
+
+    static SecretBytes fromCommand(String commandLine, String what) {
+        return stripNewline(HelperCommand.run(HelperCommand.split(commandLine), what, Reason.PASSPHRASE_CMD_FAILED));
+    }
+
+    /** Reads all of stdin; one trailing newline (LF or CRLF) is not part of the passphrase. */
+    public static SecretBytes fromStdin(InputStream stdin, String option) {
+        try {
+            SecretBytes pass = stripNewline(stdin.readAllBytes());
+            if (pass.isEmpty()) {
+                throw KimenException.of(Reason.MISSING_PASSPHRASE, option + " was given but stdin was empty");
+            }
+            return pass;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static SecretBytes stripNewline(byte[] raw) {
+        int end = raw.length;
+        if (end > 0 && raw[end - 1] == '\n') {
+            end--;
+            if (end > 0 && raw[end - 1] == '\r') {
+                end--;
+            }
+        }
+        SecretBytes out = SecretBytes.copyOf(raw, 0, end);
+        Arrays.fill(raw, (byte) 0);
+        return out;
+    }
+
+    static KimenException missing() {
+        return KimenException.of(Reason.MISSING_PASSPHRASE,
+                "no passphrase available and no terminal to ask on",
+                "set KIMEN_PASSPHRASE, pass --passphrase-cmd <cmd> or --passphrase-stdin,"
+                        + " or unlock once with: kimen session start");
+    }
+}

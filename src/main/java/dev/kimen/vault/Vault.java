@@ -1,0 +1,81 @@
+package dev.kimen.vault;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.crypto.SecretBytes;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The decrypted contents of a vault: secret names mapped to their values, kept in name order. */
+public final class Vault implements AutoCloseable {
+    private final TreeMap<String, SecretBytes> secrets = new TreeMap<>();
+
+    public List<String> names() {
+        return List.copyOf(secrets.keySet());
+    }
+
+    public int size() {
+        return secrets.size();
+    }
+
+    public boolean contains(String name) {
+        return secrets.containsKey(name);
+    }
+
+    public Optional<SecretBytes> find(String name) {
+        return Optional.ofNullable(secrets.get(name));
+    }
+
+    public SecretBytes get(String name) {
+        SecretBytes value = secrets.get(name);
+        if (value == null) {
+            throw notFound(name);
+        }
+        return value;
+    }
+
+    /** Sets a value, replacing (and clearing) any previous one. Takes ownership of {@code value}. */
+    public void put(String name, SecretBytes value) {
+        SecretBytes old = secrets.put(name, value);
+        if (old != null && old != value) {
+            old.destroy();
+        }
+    }
+
+    public void remove(String name) {
+        SecretBytes old = secrets.remove(name);
+        if (old == null) {
+            throw notFound(name);
+        }
+        old.destroy();
+    }
+
+    public void rename(String from, String to) {
+        if (!secrets.containsKey(from)) {
+            throw notFound(from);
+        }
+        if (secrets.containsKey(to)) {
+            throw KimenException.of(Reason.SECRET_EXISTS, "a secret named " + to + " already exists",
+                    "remove it first with: kimen secret rm " + to);
+        }
+        secrets.put(to, secrets.remove(from));
+    }
+
+    /** Read-only view for encoders. */
+    public Map<String, SecretBytes> entries() {
+        return java.util.Collections.unmodifiableMap(secrets);
+    }
+
+    @Override
+    public void close() {
+        secrets.values().forEach(SecretBytes::destroy);
+        secrets.clear();
+    }
+
+    private static KimenException notFound(String name) {
+        return KimenException.of(Reason.SECRET_NOT_FOUND, "no secret named " + name,
+                "list names with: kimen secret list");
+    }
+}

@@ -1,0 +1,50 @@
+package dev.kimen.vault;
+
+import dev.kimen.crypto.Aead;
+import dev.kimen.crypto.Argon2id;
+import dev.kimen.crypto.KdfParams;
+import dev.kimen.crypto.SecretBytes;
+import java.util.Arrays;
+
+/**
+ * The key that seals a vault, derived from the passphrase with the salt and parameters of the file
+ * it belongs to. Writes keep the file's salt, so one derivation serves a read-modify-write.
+ */
+public final class VaultKey implements AutoCloseable {
+    private final SecretBytes key;
+    private final KdfParams params;
+    private final byte[] salt;
+
+    private VaultKey(SecretBytes key, KdfParams params, byte[] salt) {
+        this.key = key;
+        this.params = params;
+        this.salt = salt.clone();
+    }
+
+    public static VaultKey derive(SecretBytes passphrase, KdfParams params, byte[] salt) {
+        return new VaultKey(SecretBytes.adopt(Argon2id.derive(passphrase, salt, params, Aead.KEY_BYTES)),
+                params, salt);
+    }
+
+    /** Whether this key was derived for a file with these parameters and salt. */
+    public boolean fits(KdfParams params, byte[] salt) {
+        return this.params.equals(params) && Arrays.equals(this.salt, salt);
+    }
+
+    public SecretBytes key() {
+        return key;
+    }
+
+    public KdfParams params() {
+        return params;
+    }
+
+    public byte[] salt() {
+        return salt.clone();
+    }
+
+    @Override
+    public void close() {
+        key.destroy();
+    }
+}

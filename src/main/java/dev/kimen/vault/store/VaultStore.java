@@ -1,0 +1,145 @@
+package dev.kimen.vault.store;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.crypto.KdfParams;
+import dev.kimen.crypto.SecretBytes;
+import dev.kimen.fs.FileLock;
+import dev.kimen.fs.PrivateFiles;
+import dev.kimen.vault.Vault;
+import dev.kimen.vault.VaultKey;
+import dev.kimen.vault.format.V2Codec;
+import dev.kimen.vault.format.VaultFile;
+import dev.kimen.crypto.Aead;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A vault file on disk. Reads need no lock (writes replace the file atomically); every write is a
+ * locked read-modify-write, so concurrent writers never lose each other's update.
+ *
+ * <p>The passphrase is asked for only once the file is known to exist and parse, and the derived
+ * key is kept for the life of this object: a write keeps the file's salt, so one Argon2id
+ * derivation serves both the read and the write.
+ */
+public final class VaultStore implements AutoCloseable {
+    private final Path path;
+    private final Supplier<SecretBytes> passphrase;
+    private VaultKey key;
+
+    /** @param passphrase asked at most once, only when the vault must be decrypted */
+    public VaultStore(Path path, Supplier<SecretBytes> passphrase) {
+        this.path = path;
+        this.passphrase = passphrase;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public boolean exists() {
+        return Files.exists(path);
+    }
+
+    /** The parsed outer file, without decrypting it. */
+    public VaultFile readFile() {
+        return VaultFile.parse(readRaw());
+    }
+
+    private byte[] readRaw() {
+        try {
+            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw KimenException.of(Reason.VAULT_NOT_FOUND, "no vault at " + path,
+                    "create one with: kimen vault init");
+        } catch (IOException e) {
+            throw KimenException.wrap(Reason.INVALID_VAULT_FILE, "cannot read vault " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Decrypts the vault. The caller closes the result. */
+    public Vault open() {
+        VaultFile file = readFile();
+        return V2Codec.open(file, keyFor(file));
+    }
+
+    /**
+     * Applies {@code change} to the current contents and writes the result, all under the lock.
+     * When {@code change} throws, nothing is written.
+     */
+    public <R> R update(Function<Vault, R> change) {
+        keyFor(readFile()); // derive outside the lock: other writers wait only for the write itself
+        try (FileLock ignored = FileLock.acquire(path)) {
+            PrivateFiles.sweepTemps(path);
+            VaultFile file = readFile();
+            VaultKey k = keyFor(file);
+            try (Vault vault = V2Codec.open(file, k)) {
+                R result = change.apply(vault);
+                PrivateFiles.write(path, V2Codec.seal(vault, k).toBytes());
+                return result;
+            }
+        }
+    }
+
+    /** Writes a new empty vault; refuses when one exists. */
+    public void create(SecretBytes newPassphrase, KdfParams params) {
+        try (FileLock ignored = FileLock.acquire(path)) {
+            if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw KimenException.of(Reason.VAULT_EXISTS, "a vault already exists at " + path,
+                        "use it, or choose another path with --vault");
+            }
+            try (Vault empty = new Vault()) {
+                replaceKey(VaultKey.derive(newPassphrase, params, Aead.randomBytes(VaultFile.SALT_BYTES)));
+                PrivateFiles.write(path, V2Codec.seal(empty, key).toBytes());
+            }
+        }
+    }
+
+    /**
+     * Re-encrypts the vault under a new passphrase and a fresh salt. When {@code backup} is not
+     * null the current file is first copied there (0600).
+     *
+     * @return the number of secrets carried over
+     */
+    public int rekey(SecretBytes newPassphrase, Path backup) {
+        keyFor(readFile());
+        try (FileLock ignored = FileLock.acquire(path)) {
+            byte[] raw = readRaw();
+            VaultFile file = VaultFile.parse(raw);
+            try (Vault vault = V2Codec.open(file, keyFor(file))) {
+                var newKey = VaultKey.derive(newPassphrase, file.params(), Aead.randomBytes(VaultFile.SALT_BYTES));
+                byte[] sealed = V2Codec.seal(vault, newKey).toBytes();
+                if (backup != null) {
+                    PrivateFiles.write(backup, raw);
+                }
+                PrivateFiles.write(path, sealed);
+                replaceKey(newKey);
+                return vault.size();
+            }
+        }
+    }
+
+    private VaultKey keyFor(VaultFile file) {
+        if (key == null || !key.fits(file.params(), file.salt())) {
+            SecretBytes pass = passphrase.get();
+            replaceKey(VaultKey.derive(pass, file.params(), file.salt()));
+        }
+        return key;
+    }
+
+    private void replaceKey(VaultKey next) {
+        if (key != null) {
+            key.close();
+        }
+        key = next;
+    }
+
+    @Override
+    public void close() {
+        replaceKey(null);
+    }
+}
