@@ -59,7 +59,7 @@ public final class SecretCommands extends GroupCommand {
     @Command(name = "set", description = "Store a secret. Without --stdin or --value, prompts without echo.",
             footerHeading = "%nExamples:%n",
             footer = {"  kimen secret set prod.database_url                 # prompts, no echo",
-                    "  printf %s \"$TOKEN\" | kimen secret set api.token --stdin",
+                    "  printf %%s \"$TOKEN\" | kimen secret set api.token --stdin",
                     "  kimen secret set ci.flag --value yes                 # visible in shell history"})
     static final class Set extends VaultCommand {
         @Parameters(paramLabel = "<name>", description = "Secret name: no whitespace or control characters.")

@@ -6,23 +6,34 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An exclusive lock between processes on a side file ({@code <target>.lock}). The target itself
  * cannot carry the lock because every write replaces it with a new inode. The kernel drops the
  * lock when the holder dies, so a killed writer never blocks the next one.
+ *
+ * <p>The JVM refuses a second {@code FileChannel.lock} on one file from the same process, so
+ * threads of one process first queue on an in-memory lock for the same path.
  */
 public final class FileLock implements AutoCloseable {
+    private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+
+    private final ReentrantLock threadLock;
     private final FileChannel channel;
 
-    private FileLock(FileChannel channel) {
+    private FileLock(ReentrantLock threadLock, FileChannel channel) {
+        this.threadLock = threadLock;
         this.channel = channel;
     }
 
     /** Blocks until the lock for {@code target} is held. */
     public static FileLock acquire(Path target) {
-        Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
-        PrivateFiles.createPrivateDirs(lockFile.toAbsolutePath().getParent());
+        Path lockFile = target.toAbsolutePath().normalize().resolveSibling(target.getFileName() + ".lock");
+        PrivateFiles.createPrivateDirs(lockFile.getParent());
+        ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(lockFile, p -> new ReentrantLock());
+        threadLock.lock();
         try {
             FileChannel ch = FileChannel.open(lockFile,
                     java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
@@ -33,9 +44,13 @@ public final class FileLock implements AutoCloseable {
                 ch.close();
                 throw e;
             }
-            return new FileLock(ch);
+            return new FileLock(threadLock, ch);
         } catch (IOException e) {
+            threadLock.unlock();
             throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            threadLock.unlock();
+            throw e;
         }
     }
 
@@ -45,6 +60,8 @@ public final class FileLock implements AutoCloseable {
             channel.close(); // closing releases the lock
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            threadLock.unlock();
         }
     }
 }

@@ -82,12 +82,20 @@ public record VaultFile(KdfParams params, byte[] salt, byte[] nonce, byte[] seal
         return Integer.parseInt(field);
     }
 
+    /**
+     * Strict base64: the JDK decoder ignores the unused low bits of the last character, so a
+     * re-encoding must give back the same text, or a flipped bit there would go unnoticed.
+     */
     private static byte[] base64(String line, String what) {
         try {
-            return Base64.getDecoder().decode(line);
+            byte[] decoded = Base64.getDecoder().decode(line);
+            if (Base64.getEncoder().encodeToString(decoded).equals(line)) {
+                return decoded;
+            }
         } catch (IllegalArgumentException e) {
-            throw invalid(what + " is not valid base64");
+            // reported below
         }
+        throw invalid(what + " is not valid base64");
     }
 
     private static String printable(String s) {

@@ -1,0 +1,237 @@
+package dev.kimen.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.grack.nanojson.JsonObject;
+import dev.kimen.crypto.SecretBytes;
+import dev.kimen.term.Terminal;
+import dev.kimen.vault.TestVaults;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes and JSON shapes, in-process. */
+class CliTest {
+    @TempDir Path home;
+    CliRun cli;
+    Path vault;
+
+    @BeforeEach
+    void setUp() {
+        cli = new CliRun(home);
+        vault = home.resolve(".config/kimen/vault.kv");
+        cli.env.put("KIMEN_PASSPHRASE", "pw");
+    }
+
+    private void cheapVault() {
+        TestVaults.create(vault, "pw");
+    }
+
+    static void assertOk(JsonObject json, String action) {
+        assertEquals(true, json.get("ok"));
+        assertEquals(action, json.getString("action"));
+        assertEquals(0, json.getInt("exit_code"));
+    }
+
+    void assertError(CliRun.Result r, int code, String reason) {
+        assertEquals(code, r.code(), r.stderr());
+        JsonObject e = r.errorJson();
+        assertEquals(false, e.get("ok"));
+        assertEquals(code, e.getInt("exit_code"));
+        assertEquals(reason, e.getString("reason"));
+        assertFalse(e.getString("error").isBlank());
+        assertEquals(0, r.stdout().length, "errors print nothing on stdout");
+    }
+
+    @Test
+    void versionBothForms() {
+        assertEquals("kimen " + Version.VALUE + "\n", cli.run("--version").out());
+        assertEquals("kimen " + Version.VALUE + "\n", cli.run("version").out());
+        var json = cli.run("version", "--json").json();
+        assertOk(json, "version");
+        assertEquals(Version.VALUE, json.getString("version"));
+    }
+
+    @Test
+    void vaultInitPathInfoRekeyShapes() {
+        var init = cli.run("vault", "init", "--json");
+        assertEquals(0, init.code(), init.stderr());
+        assertOk(init.json(), "vault_init");
+        assertEquals(vault.toString(), init.json().getString("path"));
+        assertEquals("kimen-vault/v2", init.json().getString("format"));
+
+        assertError(cli.run("vault", "init", "--json"), 24, "vault_exists");
+
+        var path = cli.run("--json", "vault", "path").json();
+        assertOk(path, "vault_path");
+        assertEquals("default", path.getString("source"));
+        assertEquals(true, path.get("exists"));
+
+        var info = cli.run("vault", "info", "--json").json();
+        assertOk(info, "vault_info");
+        assertEquals("0600", info.getString("mode"));
+        assertEquals(65536, info.getObject("kdf").getInt("memory_kib"));
+
+        cli.env.put("KIMEN_NEW_PASSPHRASE", "pw2");
+        var rekey = cli.run("vault", "rekey", "--no-backup", "--json");
+        assertEquals(0, rekey.code(), rekey.stderr());
+        assertOk(rekey.json(), "vault_rekey");
+        assertEquals(false, rekey.json().get("dry_run"));
+        assertError(cli.run("secret", "list", "--json"), 23, "wrong_passphrase");
+    }
+
+    @Test
+    void secretCommandsShapes() {
+        cheapVault();
+        var set = cli.runWithStdin("s3cr3t".getBytes(StandardCharsets.UTF_8), "secret", "set", "db", "--stdin", "--json");
+        assertEquals(0, set.code(), set.stderr());
+        assertOk(set.json(), "set");
+        assertEquals(false, set.json().get("replaced"));
+        assertFalse(set.out().contains("s3cr3t"));
+
+        var list = cli.run("secret", "list", "--json").json();
+        assertOk(list, "list");
+        assertEquals(List.of("db"), list.getArray("names"));
+
+        var get = cli.run("secret", "get", "db", "--json").json();
+        assertOk(get, "get");
+        assertEquals("s3cr3t", get.getString("value"));
+        assertArrayEquals("s3cr3t".getBytes(StandardCharsets.UTF_8), cli.run("secret", "get", "db").stdout());
+
+        assertOk(cli.run("secret", "mv", "db", "db2", "--json").json(), "mv");
+        assertOk(cli.run("secret", "rm", "db2", "--json").json(), "rm");
+        assertEquals("", cli.run("secret", "list").out());
+    }
+
+    @Test
+    void binaryValuesAreGivenAsBase64InJson() {
+        cheapVault();
+        byte[] value = {0, (byte) 0xff, '\n'};
+        assertEquals(0, cli.runWithStdin(value, "secret", "set", "bin", "--stdin").code());
+        var get = cli.run("secret", "get", "bin", "--json").json();
+        assertEquals("base64", get.getString("encoding"));
+        assertEquals("AP8K", get.getString("value"));
+        assertArrayEquals(value, cli.run("secret", "get", "bin").stdout());
+    }
+
+    @Test
+    void errorsAreEnvelopesWithReasonsAndChangeNothing() throws Exception {
+        assertError(cli.run("secret", "list", "--json"), 22, "vault_not_found");
+        cheapVault();
+        byte[] before = Files.readAllBytes(vault);
+        assertError(cli.run("secret", "get", "nope", "--json"), 22, "secret_not_found");
+        assertError(cli.run("secret", "rm", "nope", "--json"), 22, "secret_not_found");
+        assertError(cli.run("secret", "set", "bad name", "--value", "x", "--json"), 2, "usage");
+        assertError(cli.run("secret", "set", "ok", "--stdin", "--value", "x", "--json"), 2, "usage");
+        assertError(cli.run("secret", "set", "ok", "--stdin", "--passphrase-stdin", "--json"), 2, "usage");
+        assertError(cli.run("secret", "frobnicate", "--json"), 2, "usage");
+        assertError(cli.run("secret", "--json"), 2, "usage");
+        assertError(cli.run("secret", "set", "x", "--json"), 2, "usage"); // no value, no terminal
+        assertArrayEquals(before, Files.readAllBytes(vault));
+
+        cli.env.put("KIMEN_PASSPHRASE", "wrong");
+        assertError(cli.run("secret", "list", "--json"), 23, "wrong_passphrase");
+        cli.env.remove("KIMEN_PASSPHRASE");
+        assertError(cli.run("secret", "list", "--json"), 23, "missing_passphrase");
+        assertError(cli.run("secret", "list", "--passphrase-cmd", "false", "--json"), 27, "passphrase_cmd_failed");
+        assertArrayEquals(before, Files.readAllBytes(vault));
+    }
+
+    @Test
+    void mvRefusesAnExistingTarget() throws Exception {
+        cheapVault();
+        cli.run("secret", "set", "a", "--value", "1");
+        cli.run("secret", "set", "b", "--value", "2");
+        byte[] before = Files.readAllBytes(vault);
+        assertError(cli.run("secret", "mv", "a", "b", "--json"), 24, "secret_exists");
+        assertArrayEquals(before, Files.readAllBytes(vault));
+    }
+
+    @Test
+    void humanErrorsAreOneLinePlusHint() {
+        var r = cli.run("secret", "list");
+        assertEquals(22, r.code());
+        assertTrue(r.stderr().startsWith("kimen: error: no vault at "), r.stderr());
+        assertTrue(r.stderr().contains("\nkimen: hint: "), r.stderr());
+        assertEquals(2, r.stderr().lines().count());
+    }
+
+    @Test
+    void getRefusesATerminalUnlessAskedTo() {
+        cheapVault();
+        cli.run("secret", "set", "a", "--value", "1");
+        cli.terminal = new Terminal() {
+            @Override
+            public boolean isTerminal(int fd) {
+                return fd == 1;
+            }
+
+            @Override
+            public Optional<SecretBytes> readSecret(String prompt) {
+                return Optional.empty();
+            }
+        };
+        assertError(cli.run("secret", "get", "a", "--json"), 26, "refused_tty");
+        assertEquals("1", cli.run("secret", "get", "a", "--unsafe-stdout").out());
+    }
+
+    @Test
+    void valueOnTheCommandLineIsWarnedAbout() {
+        cheapVault();
+        var r = cli.run("secret", "set", "a", "--value", "1");
+        assertEquals(0, r.code());
+        assertTrue(r.stderr().contains("shell history"), r.stderr());
+        var nl = cli.runWithStdin("x\n".getBytes(StandardCharsets.UTF_8), "secret", "set", "b", "--stdin");
+        assertTrue(nl.stderr().contains("newline"), nl.stderr());
+        assertEquals("x\n", cli.run("secret", "get", "b").out());
+    }
+
+    @Test
+    void configCommands() throws Exception {
+        Path configFile = home.resolve(".config/kimen/config.json");
+        assertEquals(configFile + "\n", cli.run("config", "path").out());
+        assertEquals("{}\n", cli.run("config", "show").out());
+
+        assertOk(cli.run("config", "vault", "set", "work.kv", "--json").json(), "config_vault_set");
+        assertEquals(home.resolve("work.kv").toString(), cli.run("config", "vault", "show").out().strip());
+        var path = cli.run("vault", "path", "--json").json();
+        assertEquals("config", path.getString("source"));
+        cli.env.put("KIMEN_VAULT", "/tmp/env.kv");
+        assertEquals("env", cli.run("vault", "path", "--json").json().getString("source"));
+        assertEquals("flag", cli.run("vault", "path", "--vault", "x.kv", "--json").json().getString("source"));
+        cli.env.remove("KIMEN_VAULT");
+
+        assertOk(cli.run("config", "unlock", "set", "--command", "pass show kimen", "--json").json(), "config_unlock_set");
+        assertEquals("pass show kimen", cli.run("config", "unlock", "show", "--json").json().getString("command"));
+        String raw = cli.run("config", "show").out();
+        assertEquals(Files.readString(configFile), raw, "config show prints the file as it is");
+        assertTrue(raw.contains("pass show kimen"), raw);
+        assertEquals(dev.kimen.fs.PrivateFiles.FILE_MODE, Files.getPosixFilePermissions(configFile));
+
+        assertOk(cli.run("config", "unlock", "clear", "--json").json(), "config_unlock_clear");
+        assertOk(cli.run("config", "vault", "clear", "--json").json(), "config_vault_clear");
+        assertEquals("default", cli.run("vault", "path", "--json").json().getString("source"));
+
+        Files.writeString(configFile, "{not json");
+        assertError(cli.run("config", "show", "--json"), 25, "invalid_config");
+    }
+
+    @Test
+    void configuredUnlockCommandUnlocks() throws Exception {
+        cheapVault();
+        Path pw = home.resolve("pw.txt");
+        Files.writeString(pw, "pw\n");
+        cli.env.remove("KIMEN_PASSPHRASE");
+        cli.run("config", "unlock", "set", "--command", "cat " + pw);
+        var r = cli.run("secret", "list", "--json");
+        assertEquals(0, r.code(), r.stderr());
+    }
+}
