@@ -5,6 +5,7 @@ import dev.kimen.Reason;
 import dev.kimen.config.Config;
 import dev.kimen.json.Json;
 import dev.kimen.process.HelperCommand;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -109,13 +110,7 @@ public final class ConfigCommands extends GroupCommand {
 
         @Override
         public Integer call() {
-            Config config = ctx.config();
-            boolean removed = config.clearVaultPath();
-            if (removed) {
-                config.save();
-            }
-            return ok("config_vault_clear", Json.object("cleared", removed),
-                    removed ? "default vault path cleared" : "no default vault path was set");
+            return clearSetting(this, Config::clearVaultPath, "config_vault_clear", "default vault path");
         }
     }
 
@@ -180,13 +175,17 @@ public final class ConfigCommands extends GroupCommand {
 
         @Override
         public Integer call() {
-            Config config = ctx.config();
-            boolean removed = config.clearUnlock();
-            if (removed) {
-                config.save();
-            }
-            return ok("config_unlock_clear", Json.object("cleared", removed),
-                    removed ? "unlock method cleared" : "no unlock method was set");
+            return clearSetting(this, Config::clearUnlock, "config_unlock_clear", "unlock method");
         }
+    }
+
+    /** Removes one setting (saving only when something changed) and reports whether it was there. */
+    static int clearSetting(BaseCommand cmd, Predicate<Config> clear, String action, String what) {
+        Config config = cmd.ctx.config();
+        boolean removed = clear.test(config);
+        if (removed) {
+            config.save();
+        }
+        return cmd.ok(action, Json.object("cleared", removed), removed ? what + " cleared" : "no " + what + " was set");
     }
 }
