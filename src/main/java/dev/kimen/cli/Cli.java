@@ -16,7 +16,7 @@ public final class Cli {
         boolean json = wantsJson(args);
         CommandLine cli = commandLine(ctx);
         cli.setParameterExceptionHandler((e, a) -> ErrorRenderer.render(KimenException.of(Reason.USAGE,
-                e.getMessage(), "see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help"), json, ctx.err()));
+                usageMessage(e), "see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help"), json, ctx.err()));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> renderFailure(e, json, ctx));
         return cli.execute(args);
     }
@@ -40,6 +40,24 @@ public final class Cli {
             default -> KimenException.wrap(Reason.INTERNAL, "internal error: " + e.getClass().getSimpleName(), e);
         };
         return ErrorRenderer.render(failure, json, ctx.err());
+    }
+
+    /**
+     * picocli's message, except where picocli quotes the command-line arguments themselves: a stray
+     * or repeated argument may be a secret typed where it does not belong ({@code secret set name
+     * <value>}, a mistyped or repeated {@code --value}), and stderr ends up in CI logs (DESIGN §8).
+     */
+    static String usageMessage(CommandLine.ParameterException e) {
+        return switch (e) {
+            case CommandLine.UnmatchedArgumentException u -> u.getUnmatched().stream()
+                    .filter(arg -> arg.startsWith("-"))
+                    .map(arg -> arg.split("=", 2)[0])
+                    .findFirst()
+                    .map(option -> "unknown option " + option)
+                    .orElse("unexpected argument (not shown: it may be a secret)");
+            case CommandLine.MaxValuesExceededException m -> "an option was given more than once";
+            default -> e.getMessage();
+        };
     }
 
     /** {@code --json} anywhere before {@code --}: known before parsing, so even usage errors honour it. */

@@ -179,7 +179,12 @@ public final class VaultCommands extends GroupCommand {
             Path dir = backupDir != null ? ctx.resolve(backupDir) : vaultPath.getParent();
             String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
                     .format(Instant.now());
-            return dir.resolve(vaultPath.getFileName() + "." + stamp + ".bak");
+            String base = vaultPath.getFileName() + "." + stamp;
+            Path backup = dir.resolve(base + ".bak");
+            for (int i = 1; Files.exists(backup); i++) { // two rekeys within a second keep both backups
+                backup = dir.resolve(base + "-" + i + ".bak");
+            }
+            return backup;
         }
     }
 

@@ -47,10 +47,10 @@ public final class DevTty implements Terminal {
         }
         Thread restore = new Thread(() -> stty("echo"));
         try (tty) {
-            tty.write(prompt.getBytes(StandardCharsets.UTF_8));
             Runtime.getRuntime().addShutdownHook(restore); // Ctrl-C at the prompt must not leave echo off
-            stty("-echo");
+            stty("-echo"); // before the prompt shows, so nothing typed once it shows is echoed (as getpass does)
             try {
+                tty.write(prompt.getBytes(StandardCharsets.UTF_8));
                 return Optional.of(readLine(tty));
             } finally {
                 stty("echo");

@@ -89,6 +89,19 @@ class CliTest {
     }
 
     @Test
+    void rekeysInTheSameSecondKeepEveryBackup() throws Exception {
+        cheapVault();
+        cli.env.put("KIMEN_NEW_PASSPHRASE", "pw2");
+        assertEquals(0, cli.run("vault", "rekey").code());
+        cli.env.put("KIMEN_PASSPHRASE", "pw2");
+        cli.env.put("KIMEN_NEW_PASSPHRASE", "pw3");
+        assertEquals(0, cli.run("vault", "rekey").code());
+        try (var files = Files.list(vault.getParent())) {
+            assertEquals(2, files.filter(p -> p.getFileName().toString().endsWith(".bak")).count());
+        }
+    }
+
+    @Test
     void secretCommandsShapes() {
         cheapVault();
         var set = cli.runWithStdin("s3cr3t".getBytes(StandardCharsets.UTF_8), "secret", "set", "db", "--stdin", "--json");

@@ -1,0 +1,121 @@
+package dev.kimen.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DESIGN §8: a secret goes nowhere but where the command's purpose is to print it. The canary
+ * value is read, listed, copied, moved, rekeyed, removed and run into every kind of error; only
+ * the stdout of {@code secret get} of its name may show it. (Every other e2e class checks its own
+ * runs the same way after it finishes: their vaults hold the canary too.)
+ */
+class CanaryE2ETest {
+    private static final String PASS = "e2e canary passphrase";
+    private static final String NEW_PASS = "e2e canary rekeyed";
+    private static final String WRONG_PASS = "e2e canary wrong passphrase";
+
+    @RegisterExtension
+    static final OutputLog LOG = new OutputLog().forbidding(PASS, NEW_PASS, WRONG_PASS);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theValueShowsOnlyWhereItIsAskedFor() {
+        Kimen kimen = Kimen.in(tmp.resolve("home"), LOG);
+        Kimen unlocked = kimen.with("KIMEN_PASSPHRASE", PASS);
+        Vaults.create(kimen.defaultVault(), PASS, Map.of("other", utf8("other-value")));
+        byte[] canaryLine = (Canary.VALUE + "\n").getBytes(StandardCharsets.UTF_8);
+
+        // Where it belongs.
+        assertArrayEquals(Canary.bytes(), unlocked.run("secret", "get", Canary.NAME).ok().stdout());
+        assertEquals(Canary.VALUE, unlocked.run("secret", "get", Canary.NAME, "--json").json().getString("value"));
+
+        // Reading, listing, inspecting.
+        unlocked.run("secret", "list").ok();
+        unlocked.run("--json", "secret", "list").json();
+        unlocked.run("secret", "get", "other").ok();
+        unlocked.run("secret", "get", "missing").failsHumanly(22);
+        unlocked.run("secret", "get", "missing", "--json").failsWith(22, "secret_not_found");
+        unlocked.run("vault", "info").ok();
+        unlocked.run("vault", "info", "--json").json();
+        unlocked.run("vault", "path", "--json").json();
+        unlocked.run("config", "show").ok();
+        unlocked.run("--help").ok();
+        unlocked.run("secret", "set", "--help").ok();
+        unlocked.run("secret").failsHumanly(2);
+
+        // Writing it elsewhere, by every input path, and failing to.
+        unlocked.runWithStdin(Canary.bytes(), "secret", "set", "canary.copy", "--stdin", "--json").json();
+        unlocked.runWithStdin(canaryLine, "secret", "set", "canary.copy", "--stdin").ok(); // warns about the newline
+        unlocked.run("secret", "set", "canary.argv", "--value", Canary.VALUE).ok(); // warns about --value
+        unlocked.runWithStdin(Canary.bytes(), "secret", "set", "bad name", "--stdin", "--json").failsWith(2, "usage");
+        unlocked.run("secret", "set", "bad name", "--value", Canary.VALUE, "--json").failsWith(2, "usage");
+        unlocked.run("secret", "set", "canary.argv", "--value", Canary.VALUE, "--stdin", "--json")
+                .failsWith(2, "usage");
+        unlocked.runWithStdin(Canary.bytes(), "secret", "set", "x", "--stdin", "--passphrase-stdin", "--json")
+                .failsWith(2, "usage");
+
+        // Moving it.
+        unlocked.run("secret", "mv", Canary.NAME, "canary.copy", "--json").failsWith(24, "secret_exists");
+        unlocked.run("secret", "mv", Canary.NAME, Canary.MOVED).ok();
+        unlocked.run("secret", "get", Canary.NAME, "--json").failsWith(22, "secret_not_found");
+        assertArrayEquals(Canary.bytes(), unlocked.run("secret", "get", Canary.MOVED).ok().stdout());
+
+        // Failing to unlock.
+        Kimen wrong = kimen.with("KIMEN_PASSPHRASE", WRONG_PASS);
+        wrong.run("secret", "get", Canary.MOVED, "--json").failsWith(23, "wrong_passphrase");
+        wrong.run("secret", "list").failsHumanly(23);
+        kimen.run("secret", "get", Canary.MOVED).failsHumanly(23);
+        kimen.run("secret", "get", Canary.MOVED, "--passphrase-cmd", "false", "--json")
+                .failsWith(27, "passphrase_cmd_failed");
+
+        // Rekeying and removing.
+        Kimen rekeying = unlocked.with("KIMEN_NEW_PASSPHRASE", NEW_PASS);
+        rekeying.run("vault", "rekey", "--dry-run").ok();
+        rekeying.run("vault", "rekey", "--json").json();
+        Kimen rekeyed = kimen.with("KIMEN_PASSPHRASE", NEW_PASS);
+        rekeyed.run("secret", "rm", "canary.copy", "--json").json();
+        rekeyed.run("secret", "rm", "canary.argv").ok();
+        rekeyed.run("secret", "rm", "canary.copy", "--json").failsWith(22, "secret_not_found");
+        assertEquals(List.of(Canary.MOVED, "other"), rekeyed.run("secret", "list").ok().lines());
+        assertArrayEquals(Canary.bytes(), rekeyed.run("secret", "get", Canary.MOVED).ok().stdout());
+
+        assertEquals(List.of(), LOG.leaks(), "the canary value leaked into these outputs");
+        assertTrue(LOG.allowedSightings() >= 4, "the check must see the value where it belongs, or it sees nothing");
+    }
+
+    /**
+     * A value typed on the command line is already exposed (history, process list), but a usage
+     * error must not copy it into stderr as well: that is what CI keeps in its logs.
+     */
+    @Test
+    void usageErrorsDoNotRepeatAValueFromTheCommandLine() {
+        var log = new OutputLog(); // this test's own: it reports its leaks here, not after the class
+        Kimen unlocked = Kimen.in(tmp.resolve("home"), log).with("KIMEN_PASSPHRASE", PASS);
+        Vaults.create(unlocked.defaultVault(), PASS, Map.of());
+
+        // `secret set <name> <value>`: the value where only a name goes.
+        unlocked.run("secret", "set", "api.token", Canary.VALUE).failsHumanly(2);
+        unlocked.run("secret", "set", "api.token", Canary.VALUE, "--json").failsWith(2, "usage");
+        // A mistyped option: its argument becomes a stray one.
+        unlocked.run("secret", "set", "api.token", "--valeu", Canary.VALUE).failsHumanly(2);
+        // --value twice.
+        unlocked.run("secret", "set", "api.token", "--value", Canary.VALUE, "--value", Canary.VALUE).failsHumanly(2);
+
+        assertEquals(List.of(), log.leaks(), "a usage error repeated the value given on the command line");
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.kimen.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bin/kimen's JDK search (bin/lib/find-jdk.sh): skip a too-old JAVA_HOME, say clearly when there is none. */
+class LauncherE2ETest {
+    @RegisterExtension
+    static final OutputLog LOG = new OutputLog();
+
+    private static final Path JDK17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+    /** What the launcher and find-jdk.sh may call before they give up; java is deliberately not here. */
+    private static final List<String> BASICS = List.of("bash", "sh", "env", "sed", "dirname", "readlink", "find",
+            "mkdir", "cat", "flock");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aJavaHomeOlderThan25IsPassedOver() {
+        assumeTrue(Files.isExecutable(JDK17.resolve("bin/java")), "needs a JDK 17 at " + JDK17);
+        Kimen kimen = Kimen.in(tmp.resolve("home"), LOG).with("JAVA_HOME", JDK17.toString());
+        // A 17 would die on kimen's class files (release 25) instead of printing the version.
+        String version = kimen.run("--version").ok().out();
+        assertTrue(version.matches("kimen \\S+\n"), version);
+        assertEquals(version, kimen.run("version").ok().out());
+    }
+
+    @Test
+    void withoutAJdk25ItSaysSoInOneLine() throws IOException {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        for (String tool : BASICS) {
+            Path real = onPath(tool);
+            if (real != null) {
+                Files.createSymbolicLink(bin.resolve(tool), real);
+            }
+        }
+        Path emptyJvmDir = Files.createDirectories(tmp.resolve("jvm"));
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        var env = new HashMap<String, String>();
+        env.put("PATH", bin.toString());
+        env.put("HOME", home.toString());
+        env.put("KIMEN_JVM_DIR", emptyJvmDir.toString());
+
+        Kimen.Result r = Kimen.withExactEnv(env, Files.createDirectories(tmp.resolve("io")), LOG).run("--version");
+        assertEquals(1, r.exit(), r::describe);
+        assertEquals(0, r.stdout().length, r::describe);
+        List<String> errors = r.stderr().lines().filter(l -> l.startsWith("kimen: error: ")).toList();
+        assertEquals(1, errors.size(), r::describe);
+        assertTrue(errors.get(0).contains("no JDK 25"), r::describe);
+        assertTrue(errors.get(0).contains("JAVA_HOME"), r::describe);
+        assertTrue(r.stderr().lines().allMatch(l -> l.startsWith("kimen: ")),
+                () -> "only kimen's own lines (no 'command not found', no Java error):\n" + r.describe());
+    }
+
+    private static Path onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path candidate = Path.of(dir, tool);
+            if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.kimen.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Everything every bin/kimen run of one test class printed (and every terminal screen it showed).
+ * Registered with {@code @RegisterExtension}: before the class it makes sure the jar is built (so
+ * no run pays for, or prints, a build); after the class it fails if {@link Canary#VALUE} showed
+ * anywhere but the stdout of {@code secret get} of the canary's name, or a passphrase the class
+ * declared with {@link #forbidding} showed anywhere at all.
+ */
+final class OutputLog implements BeforeAllCallback, AfterAllCallback {
+    private static boolean built;
+
+    private record Entry(List<String> args, String stream, byte[] data) {}
+
+    private final List<Entry> entries = new ArrayList<>();
+    private final List<String> forbidden = new ArrayList<>();
+
+    /** Also fail when any of {@code secrets} (passphrases) shows in any output at all. */
+    OutputLog forbidding(String... secrets) {
+        forbidden.addAll(List.of(secrets));
+        return this;
+    }
+
+    /** Records one run's two streams. */
+    void add(List<String> args, byte[] stdout, String stderr) {
+        synchronized (entries) {
+            entries.add(new Entry(args, "stdout", stdout));
+            entries.add(new Entry(args, "stderr", stderr.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** Records what a terminal showed while {@code args} ran in it. */
+    void addScreen(List<String> args, String screen) {
+        synchronized (entries) {
+            entries.add(new Entry(args, "terminal", screen.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** Each stream that shows the canary where it must not, or a forbidden string anywhere, as "args (stream)". */
+    List<String> leaks() {
+        synchronized (entries) {
+            return entries.stream()
+                    .filter(e -> Canary.showsIn(e.data()) && !isGetOfCanary(e) || showsForbidden(e))
+                    .map(e -> "kimen " + e.args() + " (" + e.stream() + ")")
+                    .toList();
+        }
+    }
+
+    /** How many streams show the canary where it belongs: proves the check can see it at all. */
+    long allowedSightings() {
+        synchronized (entries) {
+            return entries.stream().filter(e -> isGetOfCanary(e) && Canary.showsIn(e.data())).count();
+        }
+    }
+
+    /** The one stream where the canary belongs. */
+    private static boolean isGetOfCanary(Entry e) {
+        return e.stream().equals("stdout") && Canary.isGetOfCanary(e.args());
+    }
+
+    private boolean showsForbidden(Entry e) {
+        String text = new String(e.data(), StandardCharsets.UTF_8);
+        return forbidden.stream().anyMatch(text::contains);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        synchronized (OutputLog.class) {
+            if (built) {
+                return;
+            }
+            // bin/kimen builds the jar when sources are newer; do it once here, not inside a timed or checked run.
+            Path home = Files.createTempDirectory("kimen-e2e-build");
+            try {
+                Kimen.in(home, this).run("--version").ok();
+                built = true;
+            } finally {
+                deleteTree(home);
+            }
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        assertEquals(List.of(), leaks(), "a secret (the canary value or a passphrase) leaked into these outputs");
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.kimen.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.grack.nanojson.JsonParser;
+import com.grack.nanojson.JsonParserException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/kimen on a real terminal (tmux): {@code secret get} will not print to it unless told to,
+ * and values and passphrases typed at a prompt are not echoed.
+ */
+class TerminalE2ETest {
+    private static final String PASS = "e2e terminal passphrase";
+    private static final String FIRST_PASS = "first-typed-passphrase-1a2b";
+    private static final String OTHER_PASS = "other-typed-passphrase-3c4d";
+    private static final String SHOWN = "tty-shown-value-5b2e91";
+
+    @RegisterExtension
+    static final OutputLog LOG = new OutputLog().forbidding(PASS, FIRST_PASS, OTHER_PASS);
+
+    @TempDir
+    Path tmp;
+
+    private Kimen kimen;
+    private Kimen unlocked;
+    private Tmux tmux;
+
+    @BeforeEach
+    void privateUserAndTerminal() {
+        kimen = Kimen.in(tmp.resolve("home"), LOG);
+        unlocked = kimen.with("KIMEN_PASSPHRASE", PASS);
+        tmux = new Tmux(tmp.resolve("tmux"), LOG);
+    }
+
+    @AfterEach
+    void killTmux() {
+        tmux.close();
+    }
+
+    @Test
+    void getRefusesATerminalUnlessUnsafeStdoutIsGiven() throws JsonParserException {
+        Vaults.create(kimen.defaultVault(), PASS, Map.of("tty.value", utf8(SHOWN)));
+
+        Tmux.Pane refused = tmux.start(unlocked, "secret", "get", "tty.value", "--json");
+        assertEquals(26, tmux.awaitExit(refused), refused::stderr);
+        assertEquals("refused_tty", JsonParser.object().from(refused.stderr().strip()).getString("reason"));
+        assertFalse(tmux.screen(refused).contains(SHOWN), () -> tmux.screen(refused));
+
+        Tmux.Pane canary = tmux.start(unlocked, "secret", "get", Canary.NAME);
+        assertEquals(26, tmux.awaitExit(canary), canary::stderr);
+        assertTrue(canary.stderr().startsWith("kimen: error: "), canary::stderr);
+
+        Tmux.Pane shown = tmux.start(unlocked, "secret", "get", "tty.value", "--unsafe-stdout");
+        assertEquals(0, tmux.awaitExit(shown), shown::stderr);
+        assertTrue(tmux.screen(shown).contains(SHOWN), () -> tmux.screen(shown));
+    }
+
+    @Test
+    void setPromptsForTheValueWithoutEcho() {
+        Vaults.create(kimen.defaultVault(), PASS, Map.of());
+        String typed = "typed-value-never-echoed-9c41";
+
+        Tmux.Pane set = tmux.start(unlocked, "secret", "set", "typed.value");
+        tmux.awaitPrompt(set, "Value for typed.value:");
+        tmux.type(set, typed);
+        assertEquals(0, tmux.awaitExit(set), set::stderr);
+        String screen = tmux.screen(set);
+        assertFalse(screen.contains(typed), () -> "the typed value was echoed:\n" + screen);
+
+        assertArrayEquals(utf8(typed), unlocked.run("secret", "get", "typed.value").ok().stdout());
+    }
+
+    @Test
+    void initAsksForTheNewPassphraseTwice() {
+        Path vault = kimen.defaultVault();
+
+        Tmux.Pane mismatch = tmux.start(kimen, "vault", "init");
+        tmux.awaitPrompt(mismatch, "New passphrase for ");
+        tmux.type(mismatch, FIRST_PASS);
+        tmux.awaitPrompt(mismatch, "Repeat to confirm:");
+        tmux.type(mismatch, OTHER_PASS);
+        assertEquals(2, tmux.awaitExit(mismatch), mismatch::stderr);
+        assertTrue(mismatch.stderr().contains("differ"), mismatch::stderr);
+        assertFalse(Files.exists(vault), "a mismatch creates no vault");
+
+        Tmux.Pane match = tmux.start(kimen, "vault", "init");
+        tmux.awaitPrompt(match, "New passphrase for ");
+        tmux.type(match, FIRST_PASS);
+        tmux.awaitPrompt(match, "Repeat to confirm:");
+        tmux.type(match, FIRST_PASS);
+        assertEquals(0, tmux.awaitExit(match), match::stderr);
+        assertTrue(Files.exists(vault));
+
+        for (Tmux.Pane pane : new Tmux.Pane[] {mismatch, match}) {
+            String screen = tmux.screen(pane);
+            assertFalse(screen.contains(FIRST_PASS) || screen.contains(OTHER_PASS),
+                    () -> "a passphrase was echoed:\n" + screen);
+        }
+        kimen.with("KIMEN_PASSPHRASE", FIRST_PASS).run("secret", "list").ok();
+        kimen.with("KIMEN_PASSPHRASE", OTHER_PASS).run("secret", "list", "--json").failsWith(23, "wrong_passphrase");
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
