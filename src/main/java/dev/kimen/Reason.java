@@ -21,6 +21,7 @@ public enum Reason {
     INVALID_VAULT_FILE(25, "bad data"),
     INVALID_BUNDLE(25, "bad data"),
     INVALID_CONFIG(25, "bad data"),
+    INVALID_VALUE(25, "bad data"),
     UNSAFE_PATH(26, "refused"),
     REFUSED_TTY(26, "refused"),
     UNTRUSTED_CONFIG(26, "refused"),
@@ -29,7 +30,10 @@ public enum Reason {
     SYNC_CONFLICT(31, "sync conflict"),
     REMOTE_LOCK_PRESENT(32, "sync precondition"),
     REMOTE_CHANGED(32, "sync precondition"),
-    NO_LOCAL_BASELINE(32, "sync precondition");
+    NO_LOCAL_BASELINE(32, "sync precondition"),
+    COMMAND_NOT_STARTED(125, "run: could not start the command"),
+    COMMAND_NOT_EXECUTABLE(126, "run: the command is not executable"),
+    COMMAND_NOT_FOUND(127, "run: the command was not found");
 
     private final int exitCode;
     private final String meaning;

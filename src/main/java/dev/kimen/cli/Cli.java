@@ -26,6 +26,8 @@ public final class Cli {
         cli.setOut(new PrintWriter(ctx.out(), true));
         cli.setErr(new PrintWriter(ctx.err(), true));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // `kimen run … ls -la`: everything from the command on is the command's, even without `--`
+        cli.getSubcommands().get("run").setStopAtPositional(true);
         return cli;
     }
 

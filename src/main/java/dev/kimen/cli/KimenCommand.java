@@ -9,11 +9,13 @@ import picocli.CommandLine.Spec;
 /** The root command. */
 @Command(name = "kimen", versionProvider = Version.class,
         description = {"Local-first secrets: an encrypted vault, projected into one command's environment.", ""},
-        subcommands = {VersionCommand.class, VaultCommands.class, SecretCommands.class, ConfigCommands.class},
+        subcommands = {VersionCommand.class, VaultCommands.class, SecretCommands.class, RunCommand.class,
+                PlanCommand.class, MapCommands.class, ConfigCommands.class},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen vault init",
                 "  kimen secret set prod.database_url",
                 "  kimen secret list",
+                "  kimen run --env DATABASE_URL=prod.database_url -- ./your-app",
                 "",
                 "Exit codes and the JSON interface are listed in the README. Every command takes --json and --help."})
 public final class KimenCommand extends BaseCommand {

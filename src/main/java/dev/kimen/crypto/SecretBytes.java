@@ -27,6 +27,23 @@ public final class SecretBytes implements Destroyable, AutoCloseable {
         return new SecretBytes(Arrays.copyOfRange(bytes, from, to));
     }
 
+    /**
+     * Takes a helper's output (a command's stdout, piped stdin) without its one final newline
+     * (LF or CRLF), which is a line end rather than part of the value. Clears {@code raw}.
+     */
+    public static SecretBytes withoutFinalNewline(byte[] raw) {
+        int end = raw.length;
+        if (end > 0 && raw[end - 1] == '\n') {
+            end--;
+            if (end > 0 && raw[end - 1] == '\r') {
+                end--;
+            }
+        }
+        SecretBytes out = copyOf(raw, 0, end);
+        Arrays.fill(raw, (byte) 0);
+        return out;
+    }
+
     public static SecretBytes ofUtf8(char[] chars) {
         var buffer = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(chars));
         byte[] out = new byte[buffer.remaining()];

@@ -7,7 +7,6 @@ import dev.kimen.process.HelperCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -79,13 +78,13 @@ public final class PassphraseChain {
     }
 
     static SecretBytes fromCommand(String commandLine, String what) {
-        return stripNewline(HelperCommand.run(HelperCommand.split(commandLine), what, Reason.PASSPHRASE_CMD_FAILED));
+        return SecretBytes.withoutFinalNewline(HelperCommand.run(HelperCommand.split(commandLine), what, Reason.PASSPHRASE_CMD_FAILED));
     }
 
     /** Reads all of stdin; one trailing newline (LF or CRLF) is not part of the passphrase. */
     public static SecretBytes fromStdin(InputStream stdin, String option) {
         try {
-            SecretBytes pass = stripNewline(stdin.readAllBytes());
+            SecretBytes pass = SecretBytes.withoutFinalNewline(stdin.readAllBytes());
             if (pass.isEmpty()) {
                 throw KimenException.of(Reason.MISSING_PASSPHRASE, option + " was given but stdin was empty");
             }
@@ -93,19 +92,6 @@ public final class PassphraseChain {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static SecretBytes stripNewline(byte[] raw) {
-        int end = raw.length;
-        if (end > 0 && raw[end - 1] == '\n') {
-            end--;
-            if (end > 0 && raw[end - 1] == '\r') {
-                end--;
-            }
-        }
-        SecretBytes out = SecretBytes.copyOf(raw, 0, end);
-        Arrays.fill(raw, (byte) 0);
-        return out;
     }
 
     static KimenException missing() {

@@ -98,9 +98,9 @@ class PassphraseChainTest {
 
     @Test
     void onlyOneTrailingNewlineIsDropped() {
-        assertEquals("a\n", text(PassphraseChain.stripNewline("a\n\n".getBytes(StandardCharsets.UTF_8))));
-        assertEquals("a", text(PassphraseChain.stripNewline("a\r\n".getBytes(StandardCharsets.UTF_8))));
-        assertEquals(" a ", text(PassphraseChain.stripNewline(" a ".getBytes(StandardCharsets.UTF_8))));
+        assertEquals("a\n", text(SecretBytes.withoutFinalNewline("a\n\n".getBytes(StandardCharsets.UTF_8))));
+        assertEquals("a", text(SecretBytes.withoutFinalNewline("a\r\n".getBytes(StandardCharsets.UTF_8))));
+        assertEquals(" a ", text(SecretBytes.withoutFinalNewline(" a ".getBytes(StandardCharsets.UTF_8))));
     }
 
     @Test

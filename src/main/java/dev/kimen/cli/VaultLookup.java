@@ -1,0 +1,41 @@
+package dev.kimen.cli;
+
+import dev.kimen.crypto.SecretBytes;
+import dev.kimen.projection.source.SecretLookup;
+import dev.kimen.unlock.LazyPassphrase;
+import dev.kimen.vault.Vault;
+import dev.kimen.vault.store.VaultStore;
+import java.nio.file.Path;
+
+/**
+ * The vault as projection sees it: opened (and the passphrase asked for) only when a projection
+ * first names a secret, so maps of constants and commands need no vault at all.
+ */
+final class VaultLookup implements SecretLookup, AutoCloseable {
+    private final LazyPassphrase passphrase;
+    private final VaultStore store;
+    private Vault vault;
+
+    VaultLookup(Context ctx, VaultOptions options) {
+        Path path = options.location(ctx).path();
+        this.passphrase = new LazyPassphrase(options.unlock(ctx, path));
+        this.store = new VaultStore(path, passphrase);
+    }
+
+    @Override
+    public SecretBytes get(String name) {
+        if (vault == null) {
+            vault = store.open();
+        }
+        return vault.get(name);
+    }
+
+    @Override
+    public void close() {
+        if (vault != null) {
+            vault.close();
+        }
+        store.close();
+        passphrase.close();
+    }
+}

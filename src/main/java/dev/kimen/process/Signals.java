@@ -1,0 +1,81 @@
+package dev.kimen.process;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+import sun.misc.Signal;
+
+/**
+ * Catches SIGINT, SIGTERM and SIGHUP for the life of a child process and sends each on to it
+ * with {@code kill(2)} (through the FFM API: the JDK can only send SIGTERM and SIGKILL).
+ * {@code sun.misc.Signal} is the JDK's supported-but-unofficial signal API (module jdk.unsupported);
+ * no library does this better on the JVM.
+ *
+ * <p>SIGQUIT is not forwarded: the JVM keeps it for thread dumps and refuses a handler, and
+ * {@code -Xrs}, which frees it, also stops the other handlers from being installed (measured on
+ * JDK 25.0.3).
+ */
+public final class Signals implements AutoCloseable {
+    public static final List<String> FORWARDED = List.of("INT", "TERM", "HUP");
+
+    private final List<Signal> installed = new ArrayList<>();
+    private final List<sun.misc.SignalHandler> previous = new ArrayList<>();
+    private final MethodHandle kill = killHandle();
+    private final List<Integer> pending = new ArrayList<>();
+    private long pid;
+
+    private Signals() {}
+
+    /**
+     * Starts catching the signals. Call before starting the child, so none can arrive between its
+     * start and the handlers; what arrives before {@link #forwardTo} is delivered then.
+     */
+    public static Signals catchForChild() {
+        var s = new Signals();
+        for (String name : FORWARDED) {
+            try {
+                Signal signal = new Signal(name);
+                s.previous.add(Signal.handle(signal, sig -> s.deliver(sig.getNumber())));
+                s.installed.add(signal);
+            } catch (IllegalArgumentException e) {
+                // a signal the JVM reserves for itself: the child still gets it from the terminal
+            }
+        }
+        return s;
+    }
+
+    /** From now on signals go to {@code childPid}, starting with any that arrived before. */
+    public synchronized void forwardTo(long childPid) {
+        pid = childPid;
+        pending.forEach(this::deliver);
+        pending.clear();
+    }
+
+    private synchronized void deliver(int signal) {
+        if (pid == 0) {
+            pending.add(signal);
+            return;
+        }
+        try {
+            int ignored = (int) kill.invokeExact((int) pid, signal);
+        } catch (Throwable e) {
+            // the child is gone: nothing left to tell
+        }
+    }
+
+    private static MethodHandle killHandle() {
+        Linker linker = Linker.nativeLinker();
+        return linker.downcallHandle(linker.defaultLookup().find("kill").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < installed.size(); i++) {
+            Signal.handle(installed.get(i), previous.get(i));
+        }
+    }
+}

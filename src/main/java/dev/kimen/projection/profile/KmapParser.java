@@ -1,0 +1,117 @@
+package dev.kimen.projection.profile;
+
+import dev.kimen.projection.Problem;
+import dev.kimen.projection.Projection;
+import dev.kimen.projection.Projection.Kind;
+import dev.kimen.projection.source.ValueSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads {@code .kmap} text: one directive per line, {@code env NAME=value}, {@code file
+ * path=value}, {@code envpath NAME=path} or {@code stdin value}; blank lines; {@code #} comments,
+ * whole-line or after whitespace; CRLF line ends. Bad lines become problems naming the line;
+ * the rest are still read, so a lint reports everything at once.
+ */
+public final class KmapParser {
+    private KmapParser() {}
+
+    public static MapContents parse(String text, String name) {
+        var projections = new ArrayList<Projection>();
+        var problems = new ArrayList<Problem>();
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String origin = name + ":" + (i + 1);
+            String line = stripComment(lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i]).strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            int space = firstWhitespace(line);
+            String word = space < 0 ? line : line.substring(0, space);
+            String rest = space < 0 ? "" : line.substring(space).strip();
+            Projection p = switch (word) {
+                case "env" -> assignment(Kind.ENV, rest, origin, problems);
+                case "file" -> assignment(Kind.FILE, rest, origin, problems);
+                case "envpath" -> assignment(Kind.ENVPATH, rest, origin, problems);
+                case "stdin" -> stdin(rest, origin, problems);
+                default -> {
+                    problems.add(Problem.error(origin, "unknown directive '" + word + "' (expected env, file, envpath or stdin)"));
+                    yield null;
+                }
+            };
+            if (p != null) {
+                projections.add(p);
+            }
+        }
+        return new MapContents(projections, problems);
+    }
+
+    /** Parses one inline projection from the command line, e.g. {@code --env NAME=value}. */
+    public static Projection inline(Kind kind, String text, List<Problem> problems) {
+        String origin = "--" + kind.word();
+        return kind == Kind.STDIN ? stdin(text, origin, problems) : assignment(kind, text, origin, problems);
+    }
+
+    private static Projection assignment(Kind kind, String rest, String origin, List<Problem> problems) {
+        int eq = rest.indexOf('=');
+        if (eq < 0) {
+            problems.add(Problem.error(origin, kind.word() + " needs " + (kind == Kind.FILE ? "path" : "NAME") + "=value"));
+            return null;
+        }
+        String target = rest.substring(0, eq).strip();
+        String value = rest.substring(eq + 1).strip();
+        if (target.isEmpty() || value.isEmpty()) {
+            problems.add(Problem.error(origin, kind.word() + " has an empty " + (target.isEmpty() ? "left" : "right") + " side"));
+            return null;
+        }
+        if (kind != Kind.FILE && !EnvNames.isValid(target)) {
+            problems.add(Problem.error(origin, "'" + target + "' is not a valid environment variable name"));
+            return null;
+        }
+        if (kind == Kind.ENVPATH) {
+            return new Projection(kind, target, null, value, origin);
+        }
+        return source(value, origin, problems) instanceof ValueSource s ? new Projection(kind, target, s, null, origin) : null;
+    }
+
+    private static Projection stdin(String rest, String origin, List<Problem> problems) {
+        if (rest.isEmpty()) {
+            problems.add(Problem.error(origin, "stdin needs a value"));
+            return null;
+        }
+        return source(rest, origin, problems) instanceof ValueSource s ? new Projection(Kind.STDIN, "", s, null, origin) : null;
+    }
+
+    private static ValueSource source(String text, String origin, List<Problem> problems) {
+        ValueSource s = ValueSource.parse(text);
+        String empty = switch (s) {
+            case ValueSource.Secret secret when secret.name().isEmpty() -> "secret: needs a name";
+            case ValueSource.Exec exec when exec.argv().isEmpty() -> "exec: needs a command";
+            default -> null;
+        };
+        if (empty != null) {
+            problems.add(Problem.error(origin, empty));
+            return null;
+        }
+        return s;
+    }
+
+    /** Drops a {@code #} comment: at the start of the line or after whitespace. */
+    static String stripComment(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) == '#' && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
+                return line.substring(0, i);
+            }
+        }
+        return line;
+    }
+
+    private static int firstWhitespace(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

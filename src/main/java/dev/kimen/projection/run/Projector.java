@@ -1,0 +1,110 @@
+package dev.kimen.projection.run;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.crypto.SecretBytes;
+import dev.kimen.projection.Plan;
+import dev.kimen.projection.Projection;
+import dev.kimen.projection.source.SecretLookup;
+import dev.kimen.projection.source.Values;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Turns a plan into what a child gets: environment variables, files in a private directory, and
+ * stdin. Later projections win over earlier ones (inline options over map lines).
+ */
+public final class Projector {
+    public static final String FILES_DIR_VAR = "KIMEN_FILES_DIR";
+
+    private Projector() {}
+
+    /** What was projected. Closing it clears the stdin value and removes every file written. */
+    public record Projected(Map<String, String> env, SecretBytes stdin, FilesDir files) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (stdin != null) {
+                stdin.destroy();
+            }
+            if (files != null) {
+                files.close();
+            }
+        }
+    }
+
+    /**
+     * @param base the environment the child starts from (kimen's own, never modified)
+     * @param filesDir where {@code file} lines go; asked only when the plan has some, or when
+     *                 {@code alwaysFilesDir} (an explicit {@code --files-dir})
+     */
+    public static Projected project(Plan plan, SecretLookup vault, Map<String, String> base,
+                                    Supplier<FilesDir> filesDir, boolean alwaysFilesDir) {
+        var env = new LinkedHashMap<>(base);
+        SecretBytes stdin = null;
+        FilesDir files = null;
+        boolean needFiles = alwaysFilesDir || plan.projections().stream().anyMatch(p -> p.kind() == Projection.Kind.FILE);
+        try {
+            if (needFiles) {
+                files = filesDir.get();
+                env.put(FILES_DIR_VAR, files.path().toString());
+            }
+            for (Projection p : plan.projections()) {
+                switch (p.kind()) {
+                    case ENV -> {
+                        try (SecretBytes value = Values.resolve(p.source(), vault)) {
+                            env.put(p.target(), envValue(p, value));
+                        }
+                    }
+                    case FILE -> {
+                        try (SecretBytes value = Values.resolve(p.source(), vault)) {
+                            files.write(p.target(), value);
+                        }
+                    }
+                    case ENVPATH -> env.put(p.target(), files.path().resolve(Path.of(p.path()).normalize()).toString());
+                    case STDIN -> {
+                        if (stdin != null) {
+                            stdin.destroy();
+                        }
+                        stdin = Values.resolve(p.source(), vault);
+                    }
+                }
+            }
+            return new Projected(env, stdin, files);
+        } catch (RuntimeException e) {
+            if (stdin != null) {
+                stdin.destroy();
+            }
+            if (files != null) {
+                files.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Environment values are text without NUL; anything else cannot reach a child intact. */
+    static String envValue(Projection p, SecretBytes value) {
+        byte[] bytes = value.reveal();
+        try {
+            for (byte b : bytes) {
+                if (b == 0) {
+                    throw KimenException.of(Reason.INVALID_VALUE, p.origin() + ": the value for " + p.target()
+                            + " contains a NUL byte, which an environment variable cannot hold",
+                            "project it as a file instead: file <path>=… plus envpath " + p.target() + "=<path>");
+                }
+            }
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw KimenException.of(Reason.INVALID_VALUE, p.origin() + ": the value for " + p.target()
+                    + " is not UTF-8 text", "project it as a file instead");
+        } finally {
+            java.util.Arrays.fill(bytes, (byte) 0);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.kimen.projection.run;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.crypto.SecretBytes;
+import dev.kimen.process.Signals;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts a command directly (no shell) with an explicit environment, forwards SIGINT, SIGTERM,
+ * SIGHUP and SIGQUIT to it, and returns its exit status: 128+n when it died of signal n.
+ */
+public final class Runner {
+    private Runner() {}
+
+    /**
+     * @param stdin the child's stdin, or null to share kimen's
+     */
+    public static int run(List<String> argv, Map<String, String> env, SecretBytes stdin, Path cwd) {
+        var builder = new ProcessBuilder(argv).directory(cwd.toFile()).inheritIO();
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        if (stdin != null) {
+            builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+        }
+        checkRunnable(argv.getFirst(), env.getOrDefault("PATH", ""), cwd);
+        try (Signals signals = Signals.catchForChild()) {
+            Process child;
+            try {
+                child = builder.start();
+            } catch (IOException e) {
+                throw KimenException.of(Reason.COMMAND_NOT_STARTED, "could not start " + argv.getFirst() + ": " + e.getMessage());
+            }
+            signals.forwardTo(child.pid());
+            if (stdin != null) {
+                feed(child.getOutputStream(), stdin);
+            }
+            while (true) {
+                try {
+                    return child.waitFor();
+                } catch (InterruptedException e) {
+                    // keep waiting: the child decides when this ends
+                }
+            }
+        }
+    }
+
+    /** Writes the value on a side thread so a child that never reads cannot block kimen. */
+    private static void feed(OutputStream in, SecretBytes value) {
+        byte[] bytes = value.reveal();
+        Thread.ofPlatform().daemon().name("kimen-stdin").start(() -> {
+            try (in) {
+                in.write(bytes);
+            } catch (IOException ignored) {
+                // the child closed its stdin early: its choice
+            } finally {
+                java.util.Arrays.fill(bytes, (byte) 0);
+            }
+        });
+    }
+
+    /**
+     * Finds the command as execvp(3) would, to tell "not found" (127) from "not executable" (126)
+     * before starting it: the JDK's start failure carries no errno to tell them apart.
+     */
+    static void checkRunnable(String command, String path, Path cwd) {
+        List<Path> candidates = command.contains("/") ? List.of(cwd.resolve(command))
+                : java.util.Arrays.stream(path.split(":", -1))
+                        .map(dir -> cwd.resolve(dir.isEmpty() ? "." : dir).resolve(command)).toList();
+        boolean exists = false;
+        for (Path candidate : candidates) {
+            if (Files.isRegularFile(candidate)) {
+                if (Files.isExecutable(candidate)) {
+                    return;
+                }
+                exists = true;
+            }
+        }
+        if (exists || command.contains("/") && Files.exists(cwd.resolve(command))) {
+            throw KimenException.of(Reason.COMMAND_NOT_EXECUTABLE, "command is not executable: " + command);
+        }
+        throw KimenException.of(Reason.COMMAND_NOT_FOUND, "command not found: " + command,
+                "kimen runs the command without a shell; give a program on PATH or a path to it");
+    }
+}

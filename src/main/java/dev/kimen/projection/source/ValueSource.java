@@ -1,0 +1,49 @@
+package dev.kimen.projection.source;
+
+import dev.kimen.process.HelperCommand;
+import java.util.List;
+
+/**
+ * Where a projected value comes from: {@code secret:<name>} or a bare {@code <name>} (a vault key),
+ * {@code const:<literal>}, or {@code exec:<command...>} (run without a shell, stdout is the value).
+ * New kinds (the OS keyring) join as further records of this sealed type.
+ */
+public sealed interface ValueSource {
+    /** How the source is written in a map, for plans and messages. Never a value from the vault. */
+    String describe();
+
+    record Secret(String name) implements ValueSource {
+        @Override
+        public String describe() {
+            return "secret:" + name;
+        }
+    }
+
+    /** A literal from the map itself: not secret, but plans still show only its kind. */
+    record Const(String literal) implements ValueSource {
+        @Override
+        public String describe() {
+            return "const";
+        }
+    }
+
+    record Exec(List<String> argv) implements ValueSource {
+        @Override
+        public String describe() {
+            return "exec:" + String.join(" ", argv);
+        }
+    }
+
+    static ValueSource parse(String text) {
+        if (text.startsWith("secret:")) {
+            return new Secret(text.substring("secret:".length()));
+        }
+        if (text.startsWith("const:")) {
+            return new Const(text.substring("const:".length()));
+        }
+        if (text.startsWith("exec:")) {
+            return new Exec(HelperCommand.split(text.substring("exec:".length())));
+        }
+        return new Secret(text);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.kimen.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kimen run}, {@code plan} and {@code map lint} through the real bin/kimen. */
+class RunE2ETest {
+    private static final String PASS = "e2e run passphrase";
+
+    @RegisterExtension
+    static final OutputLog LOG = new OutputLog().forbidding(PASS);
+
+    @TempDir
+    Path tmp;
+    Kimen kimen;
+
+    @BeforeEach
+    void setUp() {
+        kimen = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_PASSPHRASE", PASS);
+        Vaults.create(kimen.defaultVault(), PASS, Map.of("nul.value", new byte[] {'a', 0, 'b'}));
+    }
+
+    private Path script(String name, String body) throws Exception {
+        Path p = tmp.resolve(name);
+        Files.writeString(p, "#!/bin/sh\n" + body);
+        p.toFile().setExecutable(true);
+        return p;
+    }
+
+    @Test
+    void sigtermReachesTheChildAndEveryFileIsRemoved() throws Exception {
+        Path marker = tmp.resolve("marker");
+        Path child = script("child.sh", """
+                trap 'echo "got TERM" >> "$MARKER"; exit 42' TERM
+                echo "$KIMEN_FILES_DIR" > "$MARKER.dir"
+                mv "$MARKER.dir" "$MARKER"
+                while :; do sleep 0.1; done
+                """);
+        var running = kimen.with("MARKER", marker.toString())
+                .start(null, "run", "--file", "creds/token=" + Canary.NAME, "--", child.toString());
+        for (int i = 0; i < 600 && !Files.exists(marker); i++) {
+            Thread.sleep(50); // waiting for the child to start, not timing anything
+        }
+        Path filesDir = Path.of(Files.readAllLines(marker).getFirst());
+        assertTrue(Files.exists(filesDir.resolve("creds/token")), "file projected while the child runs");
+        running.process().destroy(); // SIGTERM to kimen
+        var result = running.finish();
+        assertEquals(42, result.exit(), result.describe());
+        assertTrue(Files.readString(marker).contains("got TERM"));
+        assertFalse(Files.exists(filesDir), "files dir removed after SIGTERM");
+    }
+
+    @Test
+    void exitStatusesPassThrough() {
+        assertEquals(7, kimen.run("run", "--", "sh", "-c", "exit 7").exit());
+        assertEquals(143, kimen.run("run", "--", "sh", "-c", "kill -TERM $$").exit());
+        var missing = kimen.run("run", "--json", "--", "kimen-no-such-command");
+        assertEquals(127, missing.exit());
+        assertTrue(missing.stderr().contains("\"reason\":\"command_not_found\""), missing.stderr());
+    }
+
+    @Test
+    void everyKindOfProjectionReachesTheChildByteForByte() throws Exception {
+        String expected = Canary.VALUE;
+        Path check = script("check.sh", """
+                [ "$TOKEN" = "%1$s" ] || exit 11
+                [ "$(cat "$KIMEN_FILES_DIR/dir/token")" = "%1$s" ] || exit 12
+                [ "$(cat "$TOKEN_PATH")" = "%1$s" ] || exit 13
+                [ "$(cat)" = "%1$s" ] || exit 14
+                [ "$PORT" = 5050 ] || exit 15
+                [ "$FROM_EXEC" = "from exec" ] || exit 16
+                [ "$PARENT_VAR" = kept ] || exit 17
+                exit 0
+                """.formatted(expected));
+        Path map = tmp.resolve("app.kmap");
+        Files.writeString(map, "env TOKEN=" + Canary.NAME + "   # a vault key\r\n"
+                + "file dir/token=secret:" + Canary.NAME + "\r\n"
+                + "envpath TOKEN_PATH=dir/token\r\n"
+                + "stdin " + Canary.NAME + "\r\n"
+                + "env PORT=const:5050\r\n");
+        var r = kimen.with("PARENT_VAR", "kept")
+                .run("run", "--map", map.toString(), "--env", "FROM_EXEC=exec:printf from\\040exec", "--", check.toString());
+        // exec: splits on whitespace, so printf sees its format with an escaped space
+        assertEquals(0, r.exit(), r.describe());
+    }
+
+    @Test
+    void profileLookupOrderWithAllFourLocations() throws Exception {
+        Path home = kimen.home();
+        List<Path> places = List.of(tmp.resolve("explicit"), home.resolve(".kimen/profiles"),
+                home.resolve("xdg/kimen/profiles"), home.resolve(".config/kimen/profiles"));
+        for (int i = 0; i < places.size(); i++) {
+            Files.createDirectories(places.get(i));
+            Files.writeString(places.get(i).resolve("p.kmap"), "env WHICH=const:" + i + "\n");
+        }
+        Kimen k = kimen.with("KIMEN_PROFILE_DIR", places.get(0).toString())
+                .with("XDG_CONFIG_HOME", home.resolve("xdg").toString())
+                .with("KIMEN_VAULT", kimen.defaultVault().toString());
+        for (int i = 0; i < places.size(); i++) {
+            var r = k.run("run", "--profile", "p", "--", "sh", "-c", "printf %s \"$WHICH\"");
+            assertEquals(String.valueOf(i), r.out(), r.describe());
+            Files.delete(places.get(i).resolve("p.kmap"));
+        }
+        var none = k.run("run", "--profile", "p", "--json", "--", "true");
+        assertEquals(22, none.exit());
+        assertTrue(none.stderr().contains("profile_not_found"), none.stderr());
+    }
+
+    @Test
+    void planAndLintNeverShowValuesNorNeedTheVault() throws Exception {
+        Path map = tmp.resolve("m.kmap");
+        Files.writeString(map, "env TOKEN=" + Canary.NAME + "\nfile t=" + Canary.NAME + "\nenvpath P=t\n");
+        Kimen noVault = kimen.with("KIMEN_VAULT", tmp.resolve("absent.kv").toString()).with("KIMEN_PASSPHRASE", "");
+        var plan = noVault.run("plan", "--map", map.toString(), "--json");
+        assertEquals(0, plan.exit(), plan.describe());
+        assertTrue(plan.out().contains("\"source\":\"secret:" + Canary.NAME + "\""), plan.out());
+        assertEquals(0, noVault.run("map", "lint", "--map", map.toString()).exit());
+
+        Files.writeString(map, "env TOKEN=" + Canary.NAME + "\nbogus line\nstdin a\nstdin b\n");
+        var lint = noVault.run("map", "lint", "--map", map.toString(), "--json");
+        assertEquals(20, lint.exit());
+        assertTrue(lint.out().contains("\"origin\":\"" + map + ":2\""), lint.out());
+        Files.writeString(map, "stdin a\nstdin b\n");
+        assertEquals(0, noVault.run("map", "lint", "--map", map.toString()).exit());
+        assertEquals(20, noVault.run("map", "lint", "--map", map.toString(), "--strict").exit());
+        assertEquals(20, noVault.run("run", "--map", map.toString(), "--", "true").exit());
+    }
+
+    @Test
+    void unsafePathsAndNulValuesStartNothing() throws Exception {
+        Path marker = tmp.resolve("started");
+        for (String[] args : List.of(
+                new String[] {"--file", "../escape=" + Canary.NAME},
+                new String[] {"--file", "/etc/kimen-x=" + Canary.NAME},
+                new String[] {"--env", "X=nul.value"})) {
+            var cmd = new java.util.ArrayList<>(List.of("run"));
+            cmd.addAll(List.of(args));
+            cmd.addAll(List.of("--json", "--", "touch", marker.toString()));
+            var r = kimen.run(cmd.toArray(String[]::new));
+            assertTrue(r.exit() == 26 || r.exit() == 25, r.describe());
+            assertFalse(Files.exists(marker), String.join(" ", args));
+        }
+        assertFalse(Files.exists(tmp.resolve("escape")));
+    }
+}

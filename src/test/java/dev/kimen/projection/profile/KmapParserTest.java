@@ -1,0 +1,70 @@
+package dev.kimen.projection.profile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kimen.projection.Problem;
+import dev.kimen.projection.Projection;
+import dev.kimen.projection.Projection.Kind;
+import dev.kimen.projection.source.ValueSource;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KmapParserTest {
+    @Test
+    void readsEveryDirectiveCommentsBlankLinesAndCrlf() {
+        String text = "# prod profile\r\n"
+                + "env DATABASE_URL=prod.database_url\r\n"
+                + "\r\n"
+                + "env PORT=const:5050   # inline comment\r\n"
+                + "env HASH=const:a#b\r\n"
+                + "env BUILD=exec:git rev-parse HEAD\r\n"
+                + "file creds/gcp.json=secret:gcp\r\n"
+                + "envpath GOOGLE_APPLICATION_CREDENTIALS=creds/gcp.json\r\n"
+                + "   stdin bootstrap\r\n";
+        MapContents m = KmapParser.parse(text, "prod.kmap");
+        assertEquals(List.of(), m.problems());
+        List<Projection> p = m.projections();
+        assertEquals(7, p.size());
+        assertEquals(new Projection(Kind.ENV, "DATABASE_URL", new ValueSource.Secret("prod.database_url"), null,
+                "prod.kmap:2"), p.get(0));
+        assertEquals(new ValueSource.Const("5050"), p.get(1).source());
+        assertEquals(new ValueSource.Const("a#b"), p.get(2).source(), "# without whitespace before it is data");
+        assertEquals(new ValueSource.Exec(List.of("git", "rev-parse", "HEAD")), p.get(3).source());
+        assertEquals("creds/gcp.json", p.get(4).target());
+        assertEquals("creds/gcp.json", p.get(5).path());
+        assertNull(p.get(5).source());
+        assertEquals(new Projection(Kind.STDIN, "", new ValueSource.Secret("bootstrap"), null, "prod.kmap:9"), p.get(6));
+    }
+
+    @Test
+    void badLinesAreErrorsNamingFileAndLine() {
+        String text = "env OK=x\n"
+                + "frobnicate A=b\n"
+                + "env NOEQUALS\n"
+                + "env =value\n"
+                + "env NAME=\n"
+                + "env 1BAD=x\n"
+                + "envpath BAD-NAME=x\n"
+                + "stdin\n"
+                + "env A=secret:\n"
+                + "env B=exec:\n";
+        MapContents m = KmapParser.parse(text, "m.kmap");
+        assertEquals(1, m.projections().size());
+        List<String> origins = m.problems().stream().map(Problem::origin).toList();
+        assertEquals(List.of("m.kmap:2", "m.kmap:3", "m.kmap:4", "m.kmap:5", "m.kmap:6", "m.kmap:7", "m.kmap:8",
+                "m.kmap:9", "m.kmap:10"), origins);
+        assertTrue(m.problems().stream().allMatch(Problem::error));
+        assertTrue(m.problems().getFirst().render().startsWith("m.kmap:2: unknown directive 'frobnicate'"));
+    }
+
+    @Test
+    void inlineProjectionsNameTheirOption() {
+        var problems = new java.util.ArrayList<Problem>();
+        Projection p = KmapParser.inline(Kind.ENV, "A=const:1", problems);
+        assertEquals("--env", p.origin());
+        assertNull(KmapParser.inline(Kind.FILE, "noequals", problems));
+        assertEquals("--file", problems.getFirst().origin());
+    }
+}
