@@ -67,25 +67,7 @@ public final class FilesDir implements AutoCloseable {
 
     /** Writes {@code value} at the relative {@code path}, refusing anything that would leave the dir. */
     public synchronized Path write(String relative, SecretBytes value) {
-        Path target = dir.resolve(relative).normalize();
-        if (!target.startsWith(dir) || target.equals(dir)) {
-            throw unsafe(relative, "leaves the files directory");
-        }
-        Path parent = dir;
-        for (Path part : dir.relativize(target.getParent() == null ? dir : target.getParent())) {
-            parent = parent.resolve(part);
-            if (Files.isSymbolicLink(parent)) {
-                throw unsafe(relative, "goes through a symlink");
-            }
-            if (!Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
-                try {
-                    Files.createDirectory(parent, PosixFilePermissions.asFileAttribute(PrivateFiles.DIR_MODE));
-                    written.push(parent);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
+        Path target = resolveInside(dir, relative, written::push);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             // never overwrite (or later delete) something that is not ours
             throw unsafe(relative, "already exists in " + dir);
@@ -141,6 +123,36 @@ public final class FilesDir implements AutoCloseable {
         } catch (IOException ignored) {
             // already gone
         }
+    }
+
+    /**
+     * {@code relative} under {@code dir}, its missing parent directories created (0700, each
+     * reported to {@code created}), refused when it would leave {@code dir} or pass a symlink.
+     */
+    public static Path resolveInside(Path dir, String relative, java.util.function.Consumer<Path> created) {
+        Path target = dir.resolve(relative).normalize();
+        if (!target.startsWith(dir) || target.equals(dir)) {
+            throw unsafe(relative, "leaves the files directory");
+        }
+        Path parent = dir;
+        for (Path part : dir.relativize(target.getParent())) {
+            parent = parent.resolve(part);
+            if (Files.isSymbolicLink(parent)) {
+                throw unsafe(relative, "goes through a symlink");
+            }
+            if (!Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Files.createDirectory(parent, PosixFilePermissions.asFileAttribute(PrivateFiles.DIR_MODE));
+                    created.accept(parent);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        if (Files.isSymbolicLink(target)) {
+            throw unsafe(relative, "is a symlink");
+        }
+        return target;
     }
 
     private static KimenException unsafe(String path, String why) {

@@ -1,0 +1,62 @@
+package dev.kimen.projection.render;
+
+import dev.kimen.crypto.SecretBytes;
+import dev.kimen.fs.PrivateFiles;
+import dev.kimen.projection.Plan;
+import dev.kimen.projection.Projection;
+import dev.kimen.projection.run.FilesDir;
+import dev.kimen.projection.source.SecretLookup;
+import dev.kimen.projection.source.Values;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes the {@code file} projections of a plan into a directory that outlives kimen (a service's
+ * runtime dir): dir 0700, files 0600, each replaced atomically so a reader never sees half a file.
+ */
+public final class Renderer {
+    private Renderer() {}
+
+    /** @return the files written, in plan order */
+    public static List<Path> render(Plan plan, SecretLookup vault, Path dir) {
+        PrivateFiles.createPrivateDirs(dir);
+        Path real = realPath(dir);
+        var written = new ArrayList<Path>();
+        for (Projection p : plan.projections()) {
+            if (p.kind() == Projection.Kind.FILE) {
+                Path target = FilesDir.resolveInside(real, p.target(), created -> { });
+                try (SecretBytes value = Values.resolve(p.source(), vault)) {
+                    byte[] bytes = value.reveal();
+                    try {
+                        PrivateFiles.write(target, bytes);
+                    } finally {
+                        java.util.Arrays.fill(bytes, (byte) 0);
+                    }
+                }
+                written.add(target);
+            }
+        }
+        return written;
+    }
+
+    /** What {@code envpath} lines and {@code $KIMEN_FILES_DIR} resolve to for a service, as systemd lines. */
+    public static List<String> systemdHints(Plan plan, Path dir) {
+        var hints = new ArrayList<String>();
+        hints.add("Environment=KIMEN_FILES_DIR=" + dir);
+        for (Projection p : plan.projections()) {
+            if (p.kind() == Projection.Kind.ENVPATH) {
+                hints.add("Environment=" + p.target() + "=" + dir.resolve(Path.of(p.path()).normalize()));
+            }
+        }
+        return hints;
+    }
+
+    private static Path realPath(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
