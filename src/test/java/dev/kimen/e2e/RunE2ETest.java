@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,11 +39,13 @@ class RunE2ETest {
         return p;
     }
 
-    @Test
-    void sigtermReachesTheChildAndEveryFileIsRemoved() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "INT", "HUP"})
+    void aSignalToKimenReachesTheChildAndEveryFileIsRemoved(String signal) throws Exception {
         Path marker = tmp.resolve("marker");
         Path child = script("child.sh", """
-                trap 'echo "got TERM" >> "$MARKER"; exit 42' TERM
+                trap 'echo "got SIG" >> "$MARKER"; exit 42' SIG""".replace("SIG", signal) + """
+
                 echo "$KIMEN_FILES_DIR" > "$MARKER.dir"
                 mv "$MARKER.dir" "$MARKER"
                 while :; do sleep 0.1; done
@@ -53,11 +57,12 @@ class RunE2ETest {
         }
         Path filesDir = Path.of(Files.readAllLines(marker).getFirst());
         assertTrue(Files.exists(filesDir.resolve("creds/token")), "file projected while the child runs");
-        running.process().destroy(); // SIGTERM to kimen
+        var kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(running.process().pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor());
         var result = running.finish();
         assertEquals(42, result.exit(), result.describe());
-        assertTrue(Files.readString(marker).contains("got TERM"));
-        assertFalse(Files.exists(filesDir), "files dir removed after SIGTERM");
+        assertTrue(Files.readString(marker).contains("got " + signal));
+        assertFalse(Files.exists(filesDir), "files dir removed after SIG" + signal);
     }
 
     @Test
