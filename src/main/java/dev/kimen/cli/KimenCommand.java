@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "kimen", versionProvider = Version.class,
         description = {"Local-first secrets: an encrypted vault, projected into one command's environment.", ""},
         subcommands = {VersionCommand.class, VaultCommands.class, SecretCommands.class, RunCommand.class,
-                PlanCommand.class, MapCommands.class, ConfigCommands.class},
+                PlanCommand.class, MapCommands.class, DoctorCommand.class, ConfigCommands.class},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen vault init",
                 "  kimen secret set prod.database_url",
