@@ -28,6 +28,7 @@ public final class Cli {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         // `kimen run … ls -la`: everything from the command on is the command's, even without `--`
         cli.getSubcommands().get("run").setStopAtPositional(true);
+        cli.getSubcommands().get("project").getSubcommands().get("run").setStopAtPositional(true);
         return cli;
     }
 

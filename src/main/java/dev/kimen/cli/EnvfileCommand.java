@@ -36,8 +36,7 @@ public final class EnvfileCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        Plan plan = projection.plan(ctx).requireRunnable();
-        plan.warnings().forEach(w -> ctx.warn(w.render()));
+        Plan plan = ProjectionOptions.runnable(ctx, projection.plan(ctx));
         Envfile.skipped(plan).forEach(p -> ctx.warn(p.origin() + ": " + p.kind().word() + " lines have no place in an envfile; skipped"));
         Path target = ctx.resolve(out);
         Envfile.Rendered rendered;

@@ -21,15 +21,23 @@ public final class PlanCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        Plan plan = projection.plan(ctx).requireRunnable();
-        plan.warnings().forEach(w -> ctx.warn(w.render()));
+        Shown shown = show(ctx, projection.plan(ctx));
+        return ok("plan", shown.fields(), shown.human());
+    }
+
+    /** A plan as {@code plan} prints it: JSON fields, and the human table. */
+    record Shown(Map<String, Object> fields, String human) {}
+
+    /** Refuses a plan that could not run (as a run would), warns, and renders the rest; shared with {@code project plan}. */
+    static Shown show(Context ctx, Plan plan) {
+        ProjectionOptions.runnable(ctx, plan);
         List<Map<String, Object>> rows = plan.projections().stream().map(PlanCommand::row).toList();
         var human = new StringBuilder();
         for (Projection p : plan.projections()) {
             human.append(String.format("%-8s %-32s %s%n", p.kind().word(), p.kind() == Projection.Kind.STDIN ? "-" : p.target(),
                     from(p)));
         }
-        return ok("plan", Json.object("projections", rows,
+        return new Shown(Json.object("projections", rows,
                         "warnings", plan.warnings().stream().map(w -> w.render()).toList()),
                 human.isEmpty() ? "nothing to project" : human.toString().stripTrailing());
     }

@@ -1,14 +1,7 @@
 package dev.kimen.cli;
 
-import dev.kimen.projection.Plan;
-import dev.kimen.projection.run.FilesDir;
-import dev.kimen.projection.run.Projector;
-import dev.kimen.projection.run.Runner;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code kimen run}: project, start the command, pass its exit status through, clean up. */
 @Command(name = "run", description = {"Run a command with projected secrets: environment variables, files and stdin.",
@@ -21,13 +14,7 @@ import picocli.CommandLine.Parameters;
 public final class RunCommand extends BaseCommand {
     @Mixin VaultOptions vault;
     @Mixin ProjectionOptions projection;
-
-    @Option(names = "--files-dir", paramLabel = "<dir>",
-            description = "Write file projections here instead of a fresh private temp dir; the command gets $KIMEN_FILES_DIR either way.")
-    String filesDir;
-
-    @Parameters(paramLabel = "<command>", arity = "1..*", description = "The command and its arguments (after --).")
-    List<String> command;
+    @Mixin RunOptions run;
 
     public RunCommand(Context ctx) {
         super(ctx);
@@ -35,14 +22,6 @@ public final class RunCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        Plan plan = projection.plan(ctx).requireRunnable();
-        plan.warnings().forEach(w -> ctx.warn(w.render()));
-        try (var secrets = new VaultLookup(ctx, vault);
-             var projected = Projector.project(plan, secrets, ctx.env(),
-                     () -> filesDir == null ? FilesDir.fresh(ctx.env()) : FilesDir.at(ctx.resolve(filesDir)),
-                     filesDir != null)) {
-            secrets.close(); // values now live only in what the child gets
-            return Runner.run(command, projected.env(), projected.stdin(), ctx.cwd());
-        }
+        return run.run(ctx, projection.plan(ctx), vault);
     }
 }

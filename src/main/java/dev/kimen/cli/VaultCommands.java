@@ -4,6 +4,7 @@ import dev.kimen.KimenException;
 import dev.kimen.Reason;
 import dev.kimen.crypto.KdfParams;
 import dev.kimen.crypto.SecretBytes;
+import dev.kimen.fs.PrivateFiles;
 import dev.kimen.json.Json;
 import dev.kimen.unlock.NewPassphrase;
 import dev.kimen.unlock.LazyPassphrase;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -98,7 +98,7 @@ public final class VaultCommands extends GroupCommand {
             String mode;
             long size;
             try {
-                mode = octal(Files.getPosixFilePermissions(path));
+                mode = PrivateFiles.octal(Files.getPosixFilePermissions(path));
                 size = Files.size(path);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -186,16 +186,5 @@ public final class VaultCommands extends GroupCommand {
             }
             return backup;
         }
-    }
-
-    static String octal(java.util.Set<java.nio.file.attribute.PosixFilePermission> perms) {
-        String rwx = PosixFilePermissions.toString(perms);
-        int mode = 0;
-        for (int i = 0; i < 9; i++) {
-            if (rwx.charAt(i) != '-') {
-                mode |= 1 << (8 - i);
-            }
-        }
-        return String.format("%04o", mode);
     }
 }

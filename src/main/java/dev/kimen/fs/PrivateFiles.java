@@ -27,6 +27,18 @@ public final class PrivateFiles {
 
     private PrivateFiles() {}
 
+    /** A mode as {@code ls -l} users write it in {@code chmod}: {@code 0600}. */
+    public static String octal(Set<PosixFilePermission> perms) {
+        String rwx = PosixFilePermissions.toString(perms);
+        int mode = 0;
+        for (int i = 0; i < 9; i++) {
+            if (rwx.charAt(i) != '-') {
+                mode |= 1 << (8 - i);
+            }
+        }
+        return String.format("%04o", mode);
+    }
+
     /** Creates {@code dir} and any missing parents; the ones created here get mode 0700. */
     public static void createPrivateDirs(Path dir) {
         Path abs = dir.toAbsolutePath();

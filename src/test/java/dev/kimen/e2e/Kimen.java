@@ -36,11 +36,17 @@ final class Kimen {
     private final Map<String, String> env;
     private final Path scratch;
     private final OutputLog log;
+    private final Path workingDir; // null: HOME
 
     private Kimen(Map<String, String> env, Path scratch, OutputLog log) {
+        this(env, scratch, log, null);
+    }
+
+    private Kimen(Map<String, String> env, Path scratch, OutputLog log, Path workingDir) {
         this.env = Map.copyOf(env);
         this.scratch = scratch;
         this.log = log;
+        this.workingDir = workingDir;
     }
 
     /** A private user whose home is {@code home} (created); outputs are kept under it too. */
@@ -75,7 +81,12 @@ final class Kimen {
     Kimen with(String name, String value) {
         var next = new HashMap<>(env);
         next.put(name, value);
-        return new Kimen(next, scratch, log);
+        return new Kimen(next, scratch, log, workingDir);
+    }
+
+    /** The same user, running kimen in {@code dir} instead of {@code HOME}. */
+    Kimen at(Path dir) {
+        return new Kimen(env, scratch, log, dir);
     }
 
     Map<String, String> env() {
@@ -117,7 +128,7 @@ final class Kimen {
             command.add(LAUNCHER.toString());
             command.addAll(Arrays.asList(args));
             var pb = new ProcessBuilder(command)
-                    .directory(home().toFile())
+                    .directory((workingDir == null ? home() : workingDir).toFile())
                     .redirectInput(in.toFile())
                     .redirectOutput(io.resolve("stdout").toFile())
                     .redirectError(io.resolve("stderr").toFile());

@@ -1,9 +1,16 @@
 package dev.kimen.projection.profile;
 
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
 import dev.kimen.projection.Problem;
 import dev.kimen.projection.Projection;
 import dev.kimen.projection.Projection.Kind;
 import dev.kimen.projection.source.ValueSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +22,19 @@ import java.util.List;
  */
 public final class KmapParser {
     private KmapParser() {}
+
+    /** Reads and parses the map file at {@code path}; {@code name} is how origins show it. */
+    public static MapContents read(Path path, String name) {
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw KimenException.of(Reason.PROFILE_NOT_FOUND, "no map file at " + name);
+        } catch (IOException e) {
+            throw KimenException.of(Reason.MAP_INVALID, "cannot read map " + name + ": " + e.getMessage());
+        }
+        return parse(text, name);
+    }
 
     public static MapContents parse(String text, String name) {
         var projections = new ArrayList<Projection>();

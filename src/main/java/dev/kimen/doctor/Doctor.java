@@ -1,0 +1,145 @@
+package dev.kimen.doctor;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.doctor.DoctorReport.Check;
+import dev.kimen.doctor.DoctorReport.Finding;
+import dev.kimen.fs.PrivateFiles;
+import dev.kimen.projection.Plan;
+import dev.kimen.projection.Problem;
+import dev.kimen.projection.Projection;
+import dev.kimen.projection.profile.MapContents;
+import dev.kimen.projection.source.ValueSource;
+import dev.kimen.vault.Vault;
+import dev.kimen.vault.store.VaultStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Whether a profile is ready to run, checked without running anything: the map lints, the vault
+ * opens, every secret the map names is in it, and the vault file is 0600. A check that cannot be
+ * judged (no vault to look in) is skipped. Nothing is run: {@code exec:} sources are not tried.
+ */
+public final class Doctor {
+    public static final String MAP_LINT = "map_lint";
+    public static final String VAULT_OPENS = "vault_opens";
+    public static final String SECRETS_EXIST = "secrets_exist";
+    public static final String VAULT_MODE = "vault_mode";
+
+    private Doctor() {}
+
+    /**
+     * @param map         reads the map; a failure to find or read it is a {@code map_lint} problem
+     * @param strict      map warnings are problems too
+     * @param store       the vault, opened once (asking the passphrase as usual)
+     * @param vaultOption {@code --vault <path>} to repeat in hints when the vault was named on the
+     *                    command line, else null
+     */
+    public static DoctorReport examine(Supplier<MapContents> map, boolean strict, VaultStore store, String vaultOption) {
+        var checks = new ArrayList<Check>();
+        Plan plan = null;
+        try {
+            MapContents contents = map.get();
+            plan = Plan.of(contents.projections(), List.of(), contents.problems());
+            checks.add(lint(plan, strict));
+        } catch (KimenException e) {
+            if (e.reason() == Reason.USAGE) {
+                throw e; // a bad command line is not a finding about the setup
+            }
+            checks.add(Check.judged(MAP_LINT, List.of(new Finding(e.getMessage(),
+                    e.hint() != null ? e.hint() : "check the --profile name or the --map path")), List.of(), null));
+        }
+        try (Vault vault = store.open()) {
+            checks.add(Check.judged(VAULT_OPENS, List.of(), List.of(), store.path().toString()));
+            checks.add(plan == null ? Check.skipped(SECRETS_EXIST, "not run: the map could not be read")
+                    : secretsExist(plan, vault, vaultOption));
+        } catch (KimenException e) {
+            checks.add(Check.judged(VAULT_OPENS, List.of(new Finding(e.getMessage(), unlockHint(e))), List.of(),
+                    store.path().toString()));
+            checks.add(Check.skipped(SECRETS_EXIST, "not run: the vault did not open"));
+        }
+        checks.add(mode(store.path()));
+        return new DoctorReport(List.copyOf(checks));
+    }
+
+    static Check lint(Plan plan, boolean strict) {
+        var problems = new ArrayList<Finding>();
+        var warnings = new ArrayList<Finding>();
+        for (Problem p : plan.problems()) {
+            if (p.error()) {
+                problems.add(new Finding(p.render(), p.reason() == Reason.UNSAFE_PATH
+                        ? "file paths are relative and stay inside the files directory" : "fix " + p.origin()));
+            } else {
+                (strict ? problems : warnings).add(new Finding(p.render(),
+                        "fix " + p.origin() + (strict ? ", or check without --strict" : "; --strict makes this a problem")));
+            }
+        }
+        return Check.judged(MAP_LINT, problems, warnings, count(plan.projections().size(), "projection"));
+    }
+
+    /** Each secret the map names, once, with every line naming it. Only names are compared. */
+    static Check secretsExist(Plan plan, Vault vault, String vaultOption) {
+        Map<String, List<String>> usedAt = new LinkedHashMap<>();
+        for (Projection p : plan.projections()) {
+            if (p.source() instanceof ValueSource.Secret s) {
+                usedAt.computeIfAbsent(s.name(), n -> new ArrayList<>()).add(p.origin());
+            }
+        }
+        var problems = new ArrayList<Finding>();
+        usedAt.forEach((name, origins) -> {
+            if (!vault.contains(name)) {
+                problems.add(new Finding("no secret named " + name + " in the vault (used at " + String.join(", ", origins) + ")",
+                        "kimen secret set " + name + (vaultOption == null ? "" : " " + vaultOption)));
+            }
+        });
+        return Check.judged(SECRETS_EXIST, problems, List.of(), count(usedAt.size(), "secret") + " named, "
+                + (usedAt.size() - problems.size()) + " found");
+    }
+
+    static Check mode(Path vault) {
+        if (!Files.exists(vault)) {
+            return Check.skipped(VAULT_MODE, "not run: no vault file");
+        }
+        String mode;
+        try {
+            mode = PrivateFiles.octal(Files.getPosixFilePermissions(vault));
+        } catch (UnsupportedOperationException | IOException e) {
+            return Check.skipped(VAULT_MODE, "not run: cannot read the file's mode");
+        }
+        String expected = PrivateFiles.octal(PrivateFiles.FILE_MODE);
+        List<Finding> problems = mode.equals(expected) ? List.of()
+                : List.of(new Finding("vault file " + vault + " has mode " + mode + "; it should be " + expected
+                        + " (read and write for you only)", "chmod 600 " + Shell.quote(vault.toString())));
+        return Check.judged(VAULT_MODE, problems, List.of(), mode);
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    private static String unlockHint(KimenException e) {
+        if (e.hint() != null) {
+            return e.hint();
+        }
+        return switch (e.reason()) {
+            case INVALID_VAULT_FILE -> "the file is damaged or not a kimen vault; restore it from a backup";
+            default -> "check the passphrase source (KIMEN_PASSPHRASE, --passphrase-cmd, --passphrase-stdin,"
+                    + " kimen config unlock show)";
+        };
+    }
+
+    /** Quoting for paths shown in hints, so a copied command works with spaces in it. */
+    static final class Shell {
+        private Shell() {}
+
+        static String quote(String s) {
+            return s.matches("[A-Za-z0-9_./@%+=:,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+        }
+    }
+}
