@@ -15,8 +15,9 @@ import sun.misc.Signal;
  * no library does this better on the JVM.
  *
  * <p>SIGQUIT is not forwarded: the JVM keeps it for thread dumps and refuses a handler, and
- * {@code -Xrs}, which frees it, also stops the other handlers from being installed (measured on
- * JDK 25.0.3).
+ * {@code -Xrs}, which frees it, also makes the JVM refuse handlers for the other three (JDK 25.0.3).
+ * Ctrl-\ on a terminal still reaches the command, which shares kimen's process group; the launcher
+ * keeps the JVM's thread dump out of the command's stdout.
  */
 public final class Signals implements AutoCloseable {
     public static final List<String> FORWARDED = List.of("INT", "TERM", "HUP");

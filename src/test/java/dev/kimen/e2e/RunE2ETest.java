@@ -66,6 +66,21 @@ class RunE2ETest {
     }
 
     @Test
+    void sigquitToKimenPrintsNoThreadDumpIntoTheCommandsOutput() throws Exception {
+        Path marker = tmp.resolve("started");
+        var running = kimen.with("MARKER", marker.toString())
+                .start(null, "run", "--", "sh", "-c", "touch \"$MARKER\"; sleep 2; echo done");
+        for (int i = 0; i < 600 && !Files.exists(marker); i++) {
+            Thread.sleep(50); // waiting for the child to start, not timing anything
+        }
+        var kill = new ProcessBuilder("kill", "-QUIT", String.valueOf(running.process().pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor());
+        var result = running.finish();
+        assertEquals(0, result.exit(), result.describe());
+        assertEquals("done\n", result.out(), "stdout holds the command's output only");
+    }
+
+    @Test
     void exitStatusesPassThrough() {
         assertEquals(7, kimen.run("run", "--", "sh", "-c", "exit 7").exit());
         assertEquals(143, kimen.run("run", "--", "sh", "-c", "kill -TERM $$").exit());
