@@ -1,5 +1,6 @@
 package dev.kimen.cli;
 
+import dev.kimen.process.ChildEnv;
 import dev.kimen.projection.Plan;
 import dev.kimen.projection.run.FilesDir;
 import dev.kimen.projection.run.Projector;
@@ -24,7 +25,7 @@ public final class RunOptions {
     int run(Context ctx, Plan plan, VaultOptions vault) {
         ProjectionOptions.runnable(ctx, plan);
         try (var secrets = new VaultLookup(ctx, vault);
-             var projected = Projector.project(plan, secrets, ctx.env(),
+             var projected = Projector.project(plan, secrets, ChildEnv.of(ctx.env()),
                      () -> filesDir == null ? FilesDir.fresh(ctx.env()) : FilesDir.at(ctx.resolve(filesDir)),
                      filesDir != null)) {
             secrets.close(); // values now live only in what the child gets

@@ -20,6 +20,9 @@ final class VaultLookup implements SecretLookup, AutoCloseable {
         Path path = options.location(ctx).path();
         this.passphrase = new LazyPassphrase(options.unlock(ctx, path));
         this.store = new VaultStore(path, passphrase);
+        if (options.passphraseStdin) {
+            passphrase.get(); // read it now even if no projection needs the vault: stdin may go to a child
+        }
     }
 
     @Override

@@ -44,14 +44,6 @@ public final class SecretBytes implements Destroyable, AutoCloseable {
         return out;
     }
 
-    public static SecretBytes ofUtf8(char[] chars) {
-        var buffer = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(chars));
-        byte[] out = new byte[buffer.remaining()];
-        buffer.get(out);
-        Arrays.fill(buffer.array(), (byte) 0);
-        return new SecretBytes(out);
-    }
-
     public static SecretBytes ofUtf8(String text) {
         return new SecretBytes(text.getBytes(StandardCharsets.UTF_8));
     }

@@ -1,5 +1,7 @@
 package dev.kimen.fs;
 
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -56,6 +58,35 @@ public final class PrivateFiles {
             // lost a race with another creator: fine as long as it is a directory
             if (!Files.isDirectory(abs)) {
                 throw new UncheckedIOException(e);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Creates {@code dir} (0700) or, when it exists, requires that it is a real directory of this
+     * user that no one else may enter: secrets are written only where only their owner can reach.
+     */
+    public static void requirePrivateDir(Path dir) {
+        Path abs = dir.toAbsolutePath();
+        if (!Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            createPrivateDirs(abs);
+            return;
+        }
+        try {
+            if (!Files.isDirectory(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw KimenException.of(Reason.UNSAFE_PATH, abs + " is not a directory (or is a symlink)");
+            }
+            long owner = ((Number) Files.getAttribute(abs, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)).longValue();
+            if (owner != new com.sun.security.auth.module.UnixSystem().getUid()) {
+                throw KimenException.of(Reason.UNSAFE_PATH, abs + " belongs to another user",
+                        "write secrets only into a directory of your own");
+            }
+            var perms = Files.getPosixFilePermissions(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (!DIR_MODE.containsAll(perms)) {
+                throw KimenException.of(Reason.UNSAFE_PATH, abs + " has mode " + octal(perms)
+                        + "; secrets go only into directories no one else can enter", "chmod 700 " + abs);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -32,7 +32,9 @@ public final class HelperCommand {
         }
         Process process;
         try {
-            process = new ProcessBuilder(argv)
+            var builder = new ProcessBuilder(argv);
+            builder.environment().keySet().removeAll(ChildEnv.HIDDEN);
+            process = builder
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();

@@ -61,6 +61,24 @@ public record Plan(List<Projection> projections, List<Problem> problems) {
         return new Plan(List.copyOf(all), List.copyOf(problems));
     }
 
+    /**
+     * What a command acts on: for each variable, file path and stdin only the last projection
+     * (inline options come after map lines, so they win).
+     */
+    public List<Projection> effective() {
+        var last = new java.util.LinkedHashMap<String, Projection>();
+        for (Projection p : projections) {
+            String key = switch (p.kind()) {
+                case ENV, ENVPATH -> "env:" + p.target();
+                case FILE -> "file:" + FilePaths.normal(p.target());
+                case STDIN -> "stdin";
+            };
+            last.remove(key);
+            last.put(key, p);
+        }
+        return List.copyOf(last.values());
+    }
+
     public List<Problem> errors() {
         return problems.stream().filter(Problem::error).toList();
     }
@@ -71,7 +89,17 @@ public record Plan(List<Projection> projections, List<Problem> problems) {
 
     /** The second stdin projection, if there is one: a warning for lint, an error for a run. */
     public java.util.Optional<Projection> secondStdin() {
-        return projections.stream().filter(p -> p.kind() == Kind.STDIN).skip(1).findFirst();
+        var stdins = projections.stream().filter(p -> p.kind() == Kind.STDIN).toList();
+        for (int i = 1; i < stdins.size(); i++) {
+            if (isInline(stdins.get(i)) == isInline(stdins.get(i - 1))) {
+                return java.util.Optional.of(stdins.get(i));
+            }
+        }
+        return java.util.Optional.empty(); // an inline --stdin over the map's line simply wins
+    }
+
+    private static boolean isInline(Projection p) {
+        return p.origin().startsWith("--");
     }
 
     /**

@@ -21,7 +21,7 @@ import java.util.Optional;
  * </ol>
  */
 public final class PassphraseChain {
-    public static final String ENV = "KIMEN_PASSPHRASE";
+    public static final String ENV = "KIMEN_PASSPHRASE"; // hidden from children: process.ChildEnv
 
     private PassphraseChain() {}
 

@@ -116,5 +116,16 @@ class EnvfileRenderE2ETest {
         assertEquals(26, kimen.run("render", "--dir", plain.toString(), "--file", "../t=" + Canary.NAME).exit());
         assertFalse(Files.exists(tmp.resolve("t")));
         assertEquals(2, kimen.run("render", "--file", "t=" + Canary.NAME).exit(), "needs --dir or --systemd-service");
+
+        // a failing value leaves the directory as it was
+        var failing = kimen.run("render", "--dir", plain.toString(), "--file", "t=const:new", "--file", "u=no.such.secret");
+        assertEquals(22, failing.exit(), failing.describe());
+        assertEquals(Canary.VALUE, Files.readString(plain.resolve("t")));
+        assertFalse(Files.exists(plain.resolve("u")));
+
+        Path open = Files.createDirectories(tmp.resolve("open"));
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertEquals(26, kimen.run("render", "--dir", open.toString(), "--file", "t=" + Canary.NAME).exit());
+        assertFalse(Files.exists(open.resolve("t")));
     }
 }

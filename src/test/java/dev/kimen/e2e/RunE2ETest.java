@@ -81,6 +81,31 @@ class RunE2ETest {
     }
 
     @Test
+    void unlockMaterialNeverReachesTheCommandOrAnExecSource() {
+        // LOG forbids PASS in every output: `env` printing it would fail the class
+        var env = kimen.run("run", "--env", "T=const:x", "--", "env");
+        assertEquals(0, env.exit(), env.describe());
+        assertFalse(env.out().contains("KIMEN_PASSPHRASE"), env.out());
+        var exec = kimen.run("run", "--env", "X=exec:printenv KIMEN_PASSPHRASE", "--", "true");
+        assertEquals(27, exec.exit(), "printenv finds no KIMEN_PASSPHRASE: " + exec.describe());
+        var stdin = kimen.with("KIMEN_PASSPHRASE", "").runWithStdin(
+                (PASS + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "run", "--passphrase-stdin", "--env", "A=const:1", "--", "cat");
+        assertEquals(0, stdin.exit(), stdin.describe());
+        assertEquals("", stdin.out(), "the passphrase on stdin is kimen's, not the command's");
+    }
+
+    @Test
+    void inlineProjectionsWinOverTheMap() throws Exception {
+        Path map = tmp.resolve("m.kmap");
+        Files.writeString(map, "file f=const:from-map\nstdin const:map-stdin\nenv V=const:map\n");
+        var r = kimen.run("run", "--map", map.toString(), "--file", "f=const:inline", "--stdin", "const:in",
+                "--env", "V=const:inl", "--", "sh", "-c", "printf '%s %s %s' \"$(cat \"$KIMEN_FILES_DIR/f\")\" \"$(cat)\" \"$V\"");
+        assertEquals(0, r.exit(), r.describe());
+        assertEquals("inline in inl", r.out());
+    }
+
+    @Test
     void exitStatusesPassThrough() {
         assertEquals(7, kimen.run("run", "--", "sh", "-c", "exit 7").exit());
         assertEquals(143, kimen.run("run", "--", "sh", "-c", "kill -TERM $$").exit());

@@ -32,5 +32,12 @@ class EnvfileFormatTest {
         }
         assertEquals(Reason.INVALID_VALUE, assertThrows(KimenException.class, () -> line(EnvfileFormat.DOCKER, "a\nb")).reason());
         assertEquals(Reason.INVALID_VALUE, assertThrows(KimenException.class, () -> line(EnvfileFormat.DOCKER, "a\rb")).reason());
+        byte[] latin1 = {'v', (byte) 0xe4};
+        for (EnvfileFormat f : new EnvfileFormat[] {EnvfileFormat.DOCKER, EnvfileFormat.SYSTEMD}) {
+            assertThrows(KimenException.class, () -> f.writeLine("V", latin1, new java.io.ByteArrayOutputStream()), f.name());
+        }
+        var sh = new java.io.ByteArrayOutputStream();
+        EnvfileFormat.DOTENV.writeLine("V", latin1, sh);
+        assertEquals(7, sh.size(), "V='v\\xe4' and a newline: sh carries any bytes but NUL");
     }
 }

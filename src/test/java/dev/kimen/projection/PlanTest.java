@@ -45,6 +45,16 @@ class PlanTest {
     }
 
     @Test
+    void effectiveKeepsTheLastOfEachTargetAndAnInlineStdinRuns() {
+        MapContents m = KmapParser.parse("file a/../f=const:1\nenv V=const:1\nstdin const:m\n", "m.kmap");
+        var problems = new java.util.ArrayList<>(m.problems());
+        var inline = List.of(KmapParser.inline(Projection.Kind.FILE, "f=const:2", problems),
+                KmapParser.inline(Projection.Kind.STDIN, "const:i", problems));
+        Plan p = Plan.of(m.projections(), inline, problems).requireRunnable();
+        assertEquals(List.of("m.kmap:2", "--file", "--stdin"), p.effective().stream().map(Projection::origin).toList());
+    }
+
+    @Test
     void inlineComesLastAndDuplicatesWarn() {
         MapContents m = KmapParser.parse("env A=const:map\n", "m.kmap");
         var problems = new java.util.ArrayList<>(m.problems());

@@ -20,7 +20,7 @@ public final class Envfile {
     public static Rendered render(Plan plan, SecretLookup vault, EnvfileFormat format) {
         var values = new LinkedHashMap<String, byte[]>();
         try {
-            for (Projection p : plan.projections()) {
+            for (Projection p : plan.effective()) {
                 if (p.kind() == Projection.Kind.ENV) {
                     try (SecretBytes value = Values.resolve(p.source(), vault)) {
                         byte[] old = values.put(p.target(), value.reveal());

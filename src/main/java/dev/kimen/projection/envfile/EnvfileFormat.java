@@ -66,6 +66,22 @@ public enum EnvfileFormat {
 
     abstract void writeValue(String name, byte[] value, ByteArrayOutputStream out);
 
+    /** sh reads bytes; docker and systemd read text and reject (or drop) lines that are not UTF-8. */
+    boolean needsUtf8() {
+        return this != DOTENV;
+    }
+
+    private static boolean isUtf8(byte[] value) {
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(value));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
+    }
+
     /** Appends {@code NAME=<quoted value>} and a newline. */
     public void writeLine(String name, byte[] value, ByteArrayOutputStream out) {
         for (byte b : value) {
@@ -73,6 +89,10 @@ public enum EnvfileFormat {
                 throw KimenException.of(Reason.INVALID_VALUE, "the value for " + name
                         + " contains a NUL byte, which no envfile can carry", "project it as a file instead");
             }
+        }
+        if (needsUtf8() && !isUtf8(value)) {
+            throw KimenException.of(Reason.INVALID_VALUE, "the value for " + name + " is not UTF-8 text, which "
+                    + name().toLowerCase(java.util.Locale.ROOT) + " envfiles cannot carry", "use the dotenv format, or project it as a file");
         }
         out.writeBytes(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         out.write('=');

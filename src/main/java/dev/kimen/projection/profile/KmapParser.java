@@ -39,7 +39,7 @@ public final class KmapParser {
     public static MapContents parse(String text, String name) {
         var projections = new ArrayList<Projection>();
         var problems = new ArrayList<Problem>();
-        String[] lines = text.split("\n", -1);
+        String[] lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String origin = name + ":" + (i + 1);
             String line = stripComment(lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i]).strip();
@@ -104,6 +104,11 @@ public final class KmapParser {
 
     private static ValueSource source(String text, String origin, List<Problem> problems) {
         ValueSource s = ValueSource.parse(text);
+        if (text.startsWith("keyring:")) {
+            problems.add(Problem.error(origin, "keyring: sources need OS keyring support, which this kimen does not have;"
+                    + " store the value in the vault and name it here"));
+            return null;
+        }
         String empty = switch (s) {
             case ValueSource.Secret secret when secret.name().isEmpty() -> "secret: needs a name";
             case ValueSource.Exec exec when exec.argv().isEmpty() -> "exec: needs a command";

@@ -18,26 +18,37 @@ import java.util.List;
 public final class Renderer {
     private Renderer() {}
 
-    /** @return the files written, in plan order */
+    /**
+     * Resolves every value first, then writes: a missing secret or failing {@code exec:} leaves
+     * the directory as it was.
+     *
+     * @return the files written, in plan order
+     */
     public static List<Path> render(Plan plan, SecretLookup vault, Path dir) {
-        PrivateFiles.createPrivateDirs(dir);
-        Path real = realPath(dir);
-        var written = new ArrayList<Path>();
-        for (Projection p : plan.projections()) {
-            if (p.kind() == Projection.Kind.FILE) {
-                Path target = FilesDir.resolveInside(real, p.target(), created -> { });
-                try (SecretBytes value = Values.resolve(p.source(), vault)) {
-                    byte[] bytes = value.reveal();
-                    try {
-                        PrivateFiles.write(target, bytes);
-                    } finally {
-                        java.util.Arrays.fill(bytes, (byte) 0);
-                    }
+        var values = new java.util.LinkedHashMap<String, SecretBytes>();
+        try {
+            for (Projection p : plan.effective()) {
+                if (p.kind() == Projection.Kind.FILE) {
+                    values.put(p.target(), Values.resolve(p.source(), vault));
+                }
+            }
+            PrivateFiles.requirePrivateDir(dir);
+            Path real = realPath(dir);
+            var written = new ArrayList<Path>();
+            for (var e : values.entrySet()) {
+                Path target = FilesDir.resolveInside(real, e.getKey(), created -> { });
+                byte[] bytes = e.getValue().reveal();
+                try {
+                    PrivateFiles.write(target, bytes);
+                } finally {
+                    java.util.Arrays.fill(bytes, (byte) 0);
                 }
                 written.add(target);
             }
+            return written;
+        } finally {
+            values.values().forEach(SecretBytes::destroy);
         }
-        return written;
     }
 
     /** What {@code envpath} lines and {@code $KIMEN_FILES_DIR} resolve to for a service, as systemd lines. */

@@ -53,7 +53,7 @@ public final class FilesDir implements AutoCloseable {
     /** A directory the user chose ({@code --files-dir}); created 0700 when missing. */
     public static FilesDir at(Path dir) {
         boolean existed = Files.isDirectory(dir);
-        PrivateFiles.createPrivateDirs(dir);
+        PrivateFiles.requirePrivateDir(dir);
         try {
             return new FilesDir(dir.toRealPath(), !existed);
         } catch (IOException e) {

@@ -54,7 +54,7 @@ public final class Projector {
                 files = filesDir.get();
                 env.put(FILES_DIR_VAR, files.path().toString());
             }
-            for (Projection p : plan.projections()) {
+            for (Projection p : plan.effective()) {
                 switch (p.kind()) {
                     case ENV -> {
                         try (SecretBytes value = Values.resolve(p.source(), vault)) {

@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts a command directly (no shell) with an explicit environment, forwards SIGINT, SIGTERM,
- * SIGHUP and SIGQUIT to it, and returns its exit status: 128+n when it died of signal n.
+ * Starts a command directly (no shell) with an explicit environment, forwards SIGINT, SIGTERM
+ * and SIGHUP to it (see {@link Signals} on SIGQUIT), and returns its exit status: 128+n when it
+ * died of signal n.
  */
 public final class Runner {
     private Runner() {}
@@ -22,13 +23,15 @@ public final class Runner {
      * @param stdin the child's stdin, or null to share kimen's
      */
     public static int run(List<String> argv, Map<String, String> env, SecretBytes stdin, Path cwd) {
-        var builder = new ProcessBuilder(argv).directory(cwd.toFile()).inheritIO();
+        // The JDK would search kimen's PATH; the command's own PATH (which a map may set) decides, as with env(1).
+        var resolved = new java.util.ArrayList<>(argv);
+        resolved.set(0, resolve(argv.getFirst(), env.getOrDefault("PATH", ""), cwd).toString());
+        var builder = new ProcessBuilder(resolved).directory(cwd.toFile()).inheritIO();
         builder.environment().clear();
         builder.environment().putAll(env);
         if (stdin != null) {
             builder.redirectInput(ProcessBuilder.Redirect.PIPE);
         }
-        checkRunnable(argv.getFirst(), env.getOrDefault("PATH", ""), cwd);
         try (Signals signals = Signals.catchForChild()) {
             Process child;
             try {
@@ -68,7 +71,7 @@ public final class Runner {
      * Finds the command as execvp(3) would, to tell "not found" (127) from "not executable" (126)
      * before starting it: the JDK's start failure carries no errno to tell them apart.
      */
-    static void checkRunnable(String command, String path, Path cwd) {
+    static Path resolve(String command, String path, Path cwd) {
         List<Path> candidates = command.contains("/") ? List.of(cwd.resolve(command))
                 : java.util.Arrays.stream(path.split(":", -1))
                         .map(dir -> cwd.resolve(dir.isEmpty() ? "." : dir).resolve(command)).toList();
@@ -76,7 +79,7 @@ public final class Runner {
         for (Path candidate : candidates) {
             if (Files.isRegularFile(candidate)) {
                 if (Files.isExecutable(candidate)) {
-                    return;
+                    return candidate.toAbsolutePath();
                 }
                 exists = true;
             }

@@ -33,7 +33,7 @@ public final class VaultStore implements AutoCloseable {
 
     /** @param passphrase asked at most once, only when the vault must be decrypted */
     public VaultStore(Path path, Supplier<SecretBytes> passphrase) {
-        this.path = path;
+        this.path = realIfExists(path);
         this.passphrase = passphrase;
     }
 
@@ -41,8 +41,16 @@ public final class VaultStore implements AutoCloseable {
         return path;
     }
 
-    public boolean exists() {
-        return Files.exists(path);
+    /**
+     * A symlinked vault is written (and locked) where it really is: renaming over the link would
+     * replace the link, and two paths to one file must share one lock.
+     */
+    private static Path realIfExists(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path.toAbsolutePath().normalize();
+        }
     }
 
     /** The parsed outer file, without decrypting it. */

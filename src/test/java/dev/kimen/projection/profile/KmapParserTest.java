@@ -60,6 +60,13 @@ class KmapParserTest {
     }
 
     @Test
+    void keyringSourcesAreRefusedNotMistakenForVaultNames() {
+        MapContents m = KmapParser.parse("\uFEFFenv A=keyring:github\n", "m.kmap");
+        assertEquals(List.of(), m.projections());
+        assertTrue(m.problems().getFirst().render().startsWith("m.kmap:1: keyring:"), m.problems().toString());
+    }
+
+    @Test
     void inlineProjectionsNameTheirOption() {
         var problems = new java.util.ArrayList<Problem>();
         Projection p = KmapParser.inline(Kind.ENV, "A=const:1", problems);

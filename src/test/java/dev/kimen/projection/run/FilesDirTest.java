@@ -36,6 +36,7 @@ class FilesDirTest {
     @Test
     void chosenDirKeepsWhatWasThereAndLosesWhatKimenWrote(@TempDir Path tmp) throws Exception {
         Path chosen = Files.createDirectories(tmp.resolve("chosen"));
+        Files.setPosixFilePermissions(chosen, PrivateFiles.DIR_MODE);
         Files.writeString(chosen.resolve("mine.txt"), "user file");
         try (var files = FilesDir.at(chosen)) {
             files.write("sub/secret", SecretBytes.ofUtf8("s"));
@@ -49,6 +50,7 @@ class FilesDirTest {
     @Test
     void symlinksAndEscapesAreRefused(@TempDir Path tmp) throws Exception {
         Path chosen = Files.createDirectories(tmp.resolve("chosen"));
+        Files.setPosixFilePermissions(chosen, PrivateFiles.DIR_MODE);
         Path outside = Files.createDirectories(tmp.resolve("outside"));
         Files.createSymbolicLink(chosen.resolve("link"), outside);
         try (var files = FilesDir.at(chosen)) {
@@ -60,5 +62,16 @@ class FilesDirTest {
         try (var list = Files.list(outside)) {
             assertEquals(0, list.count());
         }
+    }
+
+    @Test
+    void aChosenDirOthersCanEnterIsRefused(@TempDir Path tmp) throws Exception {
+        Path open = Files.createDirectories(tmp.resolve("open"));
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        var e = assertThrows(KimenException.class, () -> FilesDir.at(open));
+        assertEquals(Reason.UNSAFE_PATH, e.reason());
+        assertTrue(e.hint().contains("chmod 700"), e.hint());
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), open);
+        assertEquals(Reason.UNSAFE_PATH, assertThrows(KimenException.class, () -> FilesDir.at(link)).reason());
     }
 }

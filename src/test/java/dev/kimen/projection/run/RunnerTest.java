@@ -35,6 +35,15 @@ class RunnerTest {
     }
 
     @Test
+    void theCommandIsFoundOnItsOwnPath(@TempDir Path cwd) throws Exception {
+        Path bin = Files.createDirectories(cwd.resolve("bin"));
+        Path tool = Files.writeString(bin.resolve("kimen-only-here"), "#!/bin/sh\nexit 5\n");
+        tool.toFile().setExecutable(true);
+        var env = Map.of("PATH", bin + ":" + System.getenv("PATH"));
+        assertEquals(5, Runner.run(List.of("kimen-only-here"), env, null, cwd));
+    }
+
+    @Test
     void notFoundIs127AndNotExecutableIs126(@TempDir Path cwd) throws Exception {
         var e = assertThrows(KimenException.class, () -> Runner.run(List.of("kimen-no-such-cmd"), ENV, null, cwd));
         assertEquals(Reason.COMMAND_NOT_FOUND, e.reason());

@@ -102,6 +102,18 @@ class VaultStoreTest {
     }
 
     @Test
+    void aSymlinkedVaultIsWrittenWhereItReallyIs(@TempDir Path tmp) throws Exception {
+        Path real = tmp.resolve("real/vault.kv");
+        TestVaults.create(real, "pw");
+        Path link = Files.createSymbolicLink(tmp.resolve("link.kv"), real);
+        TestVaults.put(new VaultStore(link, () -> SecretBytes.ofUtf8("pw")), "a", "1");
+        assertTrue(Files.isSymbolicLink(link), "the link is still a link");
+        try (Vault v = new VaultStore(real, () -> SecretBytes.ofUtf8("pw")).open()) {
+            assertEquals("1", TestVaults.value(v, "a"));
+        }
+    }
+
+    @Test
     void rekeyChangesSaltAndPassphraseAndKeepsBackup(@TempDir Path tmp) throws Exception {
         Path vault = tmp.resolve("vault.kv");
         var store = TestVaults.create(vault, "old");
