@@ -4,16 +4,14 @@ import dev.kimen.KimenException;
 import dev.kimen.Reason;
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.json.Json;
+import dev.kimen.text.Utf8;
 import dev.kimen.unlock.LazyPassphrase;
 import dev.kimen.vault.SecretName;
 import dev.kimen.vault.Vault;
 import dev.kimen.vault.store.VaultStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
@@ -89,11 +87,16 @@ public final class SecretCommands extends GroupCommand {
             vault.stdinOnlyOnce(fromStdin, "--stdin");
             boolean replaced = withStore(store -> {
                 SecretBytes value = readValue(fromStdin);
-                return store.update(v -> {
-                    boolean existed = v.contains(name);
-                    v.put(name, value);
-                    return existed;
-                });
+                try {
+                    return store.update(v -> {
+                        boolean existed = v.contains(name);
+                        v.put(name, value); // the vault owns the value from here
+                        return existed;
+                    });
+                } catch (RuntimeException e) {
+                    value.destroy();
+                    throw e;
+                }
             });
             return ok("set", Json.object("name", name, "replaced", replaced),
                     (replaced ? "updated " : "stored ") + name);
@@ -187,8 +190,7 @@ public final class SecretCommands extends GroupCommand {
         /** The value as a JSON string when it is UTF-8, else as base64; its encoding says which. */
         private java.util.Map<String, Object> valueFields(byte[] value) {
             try {
-                String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(value)).toString();
+                String text = Utf8.decode(value);
                 return Json.object("name", name, "encoding", "utf-8", "value", text);
             } catch (CharacterCodingException e) {
                 return Json.object("name", name, "encoding", "base64", "value",

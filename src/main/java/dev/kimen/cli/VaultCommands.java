@@ -104,7 +104,7 @@ public final class VaultCommands extends GroupCommand {
                 throw new UncheckedIOException(e);
             }
             var kdf = file.params();
-            if (!mode.equals("0600")) {
+            if (!mode.equals(PrivateFiles.octal(PrivateFiles.FILE_MODE))) {
                 ctx.warn("vault file mode is " + mode + "; expected 0600 (fix with: chmod 600 " + path + ")");
             }
             return ok("vault_info", Json.object("path", path.toString(), "format", VaultFile.MAGIC,

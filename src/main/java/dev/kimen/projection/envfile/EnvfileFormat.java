@@ -2,6 +2,7 @@ package dev.kimen.projection.envfile;
 
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
+import dev.kimen.text.Utf8;
 import java.io.ByteArrayOutputStream;
 
 /**
@@ -71,17 +72,6 @@ public enum EnvfileFormat {
         return this != DOTENV;
     }
 
-    private static boolean isUtf8(byte[] value) {
-        try {
-            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(value));
-            return true;
-        } catch (java.nio.charset.CharacterCodingException e) {
-            return false;
-        }
-    }
-
     /** Appends {@code NAME=<quoted value>} and a newline. */
     public void writeLine(String name, byte[] value, ByteArrayOutputStream out) {
         for (byte b : value) {
@@ -90,7 +80,7 @@ public enum EnvfileFormat {
                         + " contains a NUL byte, which no envfile can carry", "project it as a file instead");
             }
         }
-        if (needsUtf8() && !isUtf8(value)) {
+        if (needsUtf8() && !Utf8.isValid(value)) {
             throw KimenException.of(Reason.INVALID_VALUE, "the value for " + name + " is not UTF-8 text, which "
                     + name().toLowerCase(java.util.Locale.ROOT) + " envfiles cannot carry", "use the dotenv format, or project it as a file");
         }

@@ -55,7 +55,9 @@ public final class KmapParser {
                 case "envpath" -> assignment(Kind.ENVPATH, rest, origin, problems);
                 case "stdin" -> stdin(rest, origin, problems);
                 default -> {
-                    problems.add(Problem.error(origin, "unknown directive '" + word + "' (expected env, file, envpath or stdin)"));
+                    // a word that does not look like a directive may be a pasted value: never echo it
+                    String shown = word.matches("[A-Za-z_]{1,16}") ? "'" + word + "'" : "at the start of the line";
+                    problems.add(Problem.error(origin, "unknown directive " + shown + " (expected env, file, envpath or stdin)"));
                     yield null;
                 }
             };

@@ -7,10 +7,8 @@ import dev.kimen.projection.Plan;
 import dev.kimen.projection.Projection;
 import dev.kimen.projection.source.SecretLookup;
 import dev.kimen.projection.source.Values;
-import java.nio.ByteBuffer;
+import dev.kimen.text.Utf8;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -98,8 +96,7 @@ public final class Projector {
                             "project it as a file instead: file <path>=… plus envpath " + p.target() + "=<path>");
                 }
             }
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return Utf8.decode(bytes);
         } catch (CharacterCodingException e) {
             throw KimenException.of(Reason.INVALID_VALUE, p.origin() + ": the value for " + p.target()
                     + " is not UTF-8 text", "project it as a file instead");

@@ -5,10 +5,10 @@ import dev.kimen.Reason;
 import dev.kimen.crypto.Aead;
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.vault.Vault;
+import dev.kimen.text.Utf8;
 import dev.kimen.vault.VaultKey;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -77,7 +77,7 @@ public final class V2Codec {
                 throw VaultFile.invalid("entry " + lineNo + " has no TAB separator");
             }
             try {
-                String name = utf8(b64.decode(Arrays.copyOfRange(plain, start, tab)));
+                String name = Utf8.decode(b64.decode(Arrays.copyOfRange(plain, start, tab)));
                 byte[] encodedValue = Arrays.copyOfRange(plain, tab + 1, end);
                 byte[] value = b64.decode(encodedValue);
                 Arrays.fill(encodedValue, (byte) 0);
@@ -89,13 +89,6 @@ public final class V2Codec {
             start = end + 1;
         }
         return vault;
-    }
-
-    private static String utf8(byte[] bytes) throws CharacterCodingException {
-        return StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     }
 
     private static int indexOf(byte[] a, byte b, int from) {

@@ -60,6 +60,14 @@ class KmapParserTest {
     }
 
     @Test
+    void aValuePastedAsALineIsNotEchoed() {
+        MapContents m = KmapParser.parse("ghp_16C7e42F292c6912E7710c838347Ae178B4a\n", "m.kmap");
+        String message = m.problems().getFirst().render();
+        assertTrue(message.startsWith("m.kmap:1: unknown directive"), message);
+        assertTrue(!message.contains("ghp_"), message);
+    }
+
+    @Test
     void keyringSourcesAreRefusedNotMistakenForVaultNames() {
         MapContents m = KmapParser.parse("\uFEFFenv A=keyring:github\n", "m.kmap");
         assertEquals(List.of(), m.projections());
