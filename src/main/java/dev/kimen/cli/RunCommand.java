@@ -5,7 +5,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code kimen run}: project, start the command, pass its exit status through, clean up. */
 @Command(name = "run", description = {"Run a command with projected secrets: environment variables, files and stdin.",
-        "No shell is involved. Signals (INT, TERM, HUP) reach the command; kimen exits with its"
+        "No shell is involved. Signals (INT, TERM, HUP, QUIT) reach the command; kimen exits with its"
                 + " status (128+n when it died of signal n) and removes every file it wrote."},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen run --env DATABASE_URL=prod.database_url -- ./your-app",

@@ -14,10 +14,9 @@ import sun.misc.Signal;
  * {@code sun.misc.Signal} is the JDK's supported-but-unofficial signal API (module jdk.unsupported);
  * no library does this better on the JVM.
  *
- * <p>SIGQUIT is not forwarded: the JVM keeps it for thread dumps and refuses a handler, and
- * {@code -Xrs}, which frees it, also makes the JVM refuse handlers for the other three (JDK 25.0.3).
- * Ctrl-\ on a terminal still reaches the command, which shares kimen's process group; the launcher
- * keeps the JVM's thread dump out of the command's stdout.
+ * <p>SIGQUIT the JVM keeps for thread dumps and refuses a Java handler for ({@code -Xrs}, which
+ * frees it, makes the JVM refuse handlers for the other three: JDK 25.0.3), so it goes through a
+ * small native handler ({@link NativeSignals}) when the launcher provides one.
  */
 public final class Signals implements AutoCloseable {
     public static final List<String> FORWARDED = List.of("INT", "TERM", "HUP");
@@ -25,17 +24,20 @@ public final class Signals implements AutoCloseable {
     private final List<Signal> installed = new ArrayList<>();
     private final List<sun.misc.SignalHandler> previous = new ArrayList<>();
     private final MethodHandle kill = killHandle();
+    private final NativeSignals quit;
     private final List<Integer> pending = new ArrayList<>();
     private long pid;
 
-    private Signals() {}
+    private Signals(NativeSignals quit) {
+        this.quit = quit;
+    }
 
     /**
      * Starts catching the signals. Call before starting the child, so none can arrive between its
      * start and the handlers; what arrives before {@link #forwardTo} is delivered then.
      */
     public static Signals catchForChild() {
-        var s = new Signals();
+        var s = new Signals(NativeSignals.load().filter(n -> n.catchSignal(NativeSignals.SIGQUIT)).orElse(null));
         for (String name : FORWARDED) {
             try {
                 Signal signal = new Signal(name);
@@ -51,6 +53,9 @@ public final class Signals implements AutoCloseable {
     /** From now on signals go to {@code childPid}, starting with any that arrived before. */
     public synchronized void forwardTo(long childPid) {
         pid = childPid;
+        if (quit != null) {
+            quit.forwardTo(childPid);
+        }
         pending.forEach(this::deliver);
         pending.clear();
     }
@@ -75,6 +80,9 @@ public final class Signals implements AutoCloseable {
 
     @Override
     public void close() {
+        if (quit != null) {
+            quit.release(NativeSignals.SIGQUIT);
+        }
         for (int i = 0; i < installed.size(); i++) {
             Signal.handle(installed.get(i), previous.get(i));
         }

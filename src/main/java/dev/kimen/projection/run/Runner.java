@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts a command directly (no shell) with an explicit environment, forwards SIGINT, SIGTERM
- * and SIGHUP to it (see {@link Signals} on SIGQUIT), and returns its exit status: 128+n when it
- * died of signal n.
+ * Starts a command directly (no shell) with an explicit environment, forwards SIGINT, SIGTERM,
+ * SIGHUP and SIGQUIT to it (see {@link Signals}), and returns its exit status: 128+n when it died
+ * of signal n.
  */
 public final class Runner {
     private Runner() {}
