@@ -91,6 +91,16 @@ class RunE2ETest {
     }
 
     @Test
+    void filesDirIsTheOneGivenAndIsLeftEmpty() throws Exception {
+        Path chosen = tmp.resolve("chosen");
+        var r = kimen.run("run", "--files-dir", chosen.toString(), "--file", "sub/t=const:v", "--", "sh", "-c",
+                "[ \"$KIMEN_FILES_DIR\" = \"" + chosen + "\" ] && cat \"$KIMEN_FILES_DIR/sub/t\"");
+        assertEquals(0, r.exit(), r.describe());
+        assertEquals("v", r.out());
+        assertFalse(Files.exists(chosen), "a files dir kimen created is removed with what it wrote");
+    }
+
+    @Test
     void exitStatusesPassThrough() {
         assertEquals(7, kimen.run("run", "--", "sh", "-c", "exit 7").exit());
         assertEquals(143, kimen.run("run", "--", "sh", "-c", "kill -TERM $$").exit());
