@@ -106,10 +106,13 @@ public final class Doctor {
         if (!Files.exists(vault)) {
             return Check.skipped(VAULT_MODE, "not run: no vault file");
         }
+        if (!vault.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return Check.skipped(VAULT_MODE, "not run: the file system has no POSIX modes");
+        }
         String mode;
         try {
             mode = PrivateFiles.octal(Files.getPosixFilePermissions(vault));
-        } catch (UnsupportedOperationException | IOException e) {
+        } catch (IOException e) {
             return Check.skipped(VAULT_MODE, "not run: cannot read the file's mode");
         }
         String expected = PrivateFiles.octal(PrivateFiles.FILE_MODE);
