@@ -10,8 +10,11 @@ import java.util.Set;
  * {@code exec:} source written in a (possibly committed) map.
  */
 public final class ChildEnv {
-    /** {@code KIMEN_PASSPHRASE} and {@code KIMEN_NEW_PASSPHRASE}. */
-    public static final Set<String> HIDDEN = Set.of("KIMEN_PASSPHRASE", "KIMEN_NEW_PASSPHRASE");
+    /** The passphrase of the vault (DESIGN §2). */
+    public static final String PASSPHRASE = "KIMEN_PASSPHRASE";
+    /** The new passphrase of {@code vault rekey}. */
+    public static final String NEW_PASSPHRASE = "KIMEN_NEW_PASSPHRASE";
+    public static final Set<String> HIDDEN = Set.of(PASSPHRASE, NEW_PASSPHRASE);
 
     private ChildEnv() {}
 

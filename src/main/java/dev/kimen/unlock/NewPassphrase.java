@@ -3,6 +3,7 @@ package dev.kimen.unlock;
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
 import dev.kimen.crypto.SecretBytes;
+import dev.kimen.process.ChildEnv;
 import dev.kimen.term.Terminal;
 import java.io.InputStream;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.Map;
  * {@code KIMEN_NEW_PASSPHRASE}, then a prompt that asks twice.
  */
 public final class NewPassphrase {
-    public static final String ENV = "KIMEN_NEW_PASSPHRASE";
+    public static final String ENV = ChildEnv.NEW_PASSPHRASE;
 
     private NewPassphrase() {}
 

@@ -3,6 +3,7 @@ package dev.kimen.unlock;
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
 import dev.kimen.crypto.SecretBytes;
+import dev.kimen.process.ChildEnv;
 import dev.kimen.process.HelperCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,7 @@ import java.util.Optional;
  * </ol>
  */
 public final class PassphraseChain {
-    public static final String ENV = "KIMEN_PASSPHRASE"; // hidden from children: process.ChildEnv
+    public static final String ENV = ChildEnv.PASSPHRASE;
 
     private PassphraseChain() {}
 
