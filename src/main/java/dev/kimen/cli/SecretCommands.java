@@ -44,11 +44,10 @@ public final class SecretCommands extends GroupCommand {
             super(ctx);
         }
 
-        /** Runs {@code action} with an open store; the passphrase is asked only if needed. */
+        /** Runs {@code action} with the selected store; the passphrase is asked only once the vault is read. */
         <R> R withStore(Function<VaultStore, R> action) {
             Path path = vault.location(ctx).path();
             try (var pass = new LazyPassphrase(vault.unlock(ctx, path)); var store = new VaultStore(path, pass)) {
-                store.readFile(); // a missing or malformed vault fails before any prompt
                 return action.apply(store);
             }
         }
@@ -86,6 +85,7 @@ public final class SecretCommands extends GroupCommand {
             boolean fromStdin = source != null && source.stdin;
             vault.stdinOnlyOnce(fromStdin, "--stdin");
             boolean replaced = withStore(store -> {
+                store.readFile(); // a missing or malformed vault fails before the value is asked for
                 SecretBytes value = readValue(fromStdin);
                 try {
                     return store.update(v -> {

@@ -158,7 +158,6 @@ public final class VaultCommands extends GroupCommand {
             Path backup = noBackup ? null : backupPath(path);
             int count;
             try (var pass = new LazyPassphrase(vault.unlock(ctx, path)); var store = new VaultStore(path, pass)) {
-                store.readFile();
                 try (Vault current = store.open()) { // checks the current passphrase before asking for a new one
                     count = current.size();
                 }
