@@ -2,6 +2,7 @@ package dev.kimen.cli;
 
 import dev.kimen.config.Config;
 import dev.kimen.config.UserDirs;
+import dev.kimen.session.SessionClient;
 import dev.kimen.term.Terminal;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -69,6 +70,11 @@ public final class Context {
             config = Config.load(configFile());
         }
         return config;
+    }
+
+    /** This user's session daemon (which may not be running). */
+    public SessionClient session() {
+        return SessionClient.of(env, dirs());
     }
 
     /** {@code path} made absolute against the working directory. */

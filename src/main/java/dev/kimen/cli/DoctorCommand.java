@@ -7,9 +7,7 @@ import dev.kimen.doctor.DoctorReport;
 import dev.kimen.doctor.DoctorReport.Check;
 import dev.kimen.doctor.DoctorReport.Finding;
 import dev.kimen.json.Json;
-import dev.kimen.unlock.LazyPassphrase;
 import dev.kimen.vault.VaultLocation;
-import dev.kimen.vault.store.VaultStore;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -42,8 +40,7 @@ public final class DoctorCommand extends BaseCommand {
         }
         VaultLocation where = vault.location(ctx);
         DoctorReport report;
-        try (var passphrase = new LazyPassphrase(vault.unlock(ctx, where.path()));
-             var store = new VaultStore(where.path(), passphrase)) {
+        try (var store = vault.store(ctx)) {
             report = Doctor.examine(() -> map.read(ctx), strict, store,
                     where.source().equals("flag") ? "--vault " + where.path() : null);
         }

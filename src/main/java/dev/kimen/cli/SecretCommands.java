@@ -5,7 +5,6 @@ import dev.kimen.Reason;
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.json.Json;
 import dev.kimen.text.Utf8;
-import dev.kimen.unlock.LazyPassphrase;
 import dev.kimen.vault.SecretName;
 import dev.kimen.vault.Vault;
 import dev.kimen.vault.store.VaultStore;
@@ -46,8 +45,7 @@ public final class SecretCommands extends GroupCommand {
 
         /** Runs {@code action} with the selected store; the passphrase is asked only once the vault is read. */
         <R> R withStore(Function<VaultStore, R> action) {
-            Path path = vault.location(ctx).path();
-            try (var pass = new LazyPassphrase(vault.unlock(ctx, path)); var store = new VaultStore(path, pass)) {
+            try (var store = vault.store(ctx)) {
                 return action.apply(store);
             }
         }

@@ -7,7 +7,6 @@ import dev.kimen.crypto.SecretBytes;
 import dev.kimen.fs.PrivateFiles;
 import dev.kimen.json.Json;
 import dev.kimen.unlock.NewPassphrase;
-import dev.kimen.unlock.LazyPassphrase;
 import dev.kimen.unlock.PassphraseChain;
 import dev.kimen.vault.Vault;
 import dev.kimen.vault.VaultLocation;
@@ -157,13 +156,14 @@ public final class VaultCommands extends GroupCommand {
             Path path = vault.location(ctx).path();
             Path backup = noBackup ? null : backupPath(path);
             int count;
-            try (var pass = new LazyPassphrase(vault.unlock(ctx, path)); var store = new VaultStore(path, pass)) {
+            try (var store = vault.storeByPassphrase(ctx)) {
                 try (Vault current = store.open()) { // checks the current passphrase before asking for a new one
                     count = current.size();
                 }
                 try (SecretBytes next = NewPassphrase.resolve(newStdin, newEnv, ctx.env(), ctx.in(), ctx.terminal())) {
                     if (!dryRun) {
                         count = store.rekey(next, backup);
+                        forgetSession(store.path());
                     }
                 }
             }
@@ -172,6 +172,15 @@ public final class VaultCommands extends GroupCommand {
                             "dry_run", dryRun),
                     (dryRun ? "would re-encrypt " : "re-encrypted ") + count + " secrets in " + path
                             + (backup == null ? "" : (dryRun ? "; would back up to " : "; old vault kept at ") + backup));
+        }
+
+        /** A session's key was for the old salt: have the daemon drop it now rather than on next use. */
+        private void forgetSession(Path vaultPath) {
+            try {
+                ctx.session().forget(vaultPath);
+            } catch (KimenException e) {
+                ctx.warn("the vault was rekeyed, but the session could not be told: " + e.getMessage());
+            }
         }
 
         private Path backupPath(Path vaultPath) {

@@ -2,7 +2,7 @@ package dev.kimen.cli;
 
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.projection.source.SecretLookup;
-import dev.kimen.unlock.LazyPassphrase;
+import dev.kimen.unlock.Unlocker;
 import dev.kimen.vault.Vault;
 import dev.kimen.vault.store.VaultStore;
 import java.nio.file.Path;
@@ -12,17 +12,14 @@ import java.nio.file.Path;
  * first names a secret, so maps of constants and commands need no vault at all.
  */
 final class VaultLookup implements SecretLookup, AutoCloseable {
-    private final LazyPassphrase passphrase;
     private final VaultStore store;
     private Vault vault;
 
     VaultLookup(Context ctx, VaultOptions options) {
         Path path = options.location(ctx).path();
-        this.passphrase = new LazyPassphrase(options.unlock(ctx, path));
-        this.store = new VaultStore(path, passphrase);
-        if (options.passphraseStdin) {
-            passphrase.get(); // read it now even if no projection needs the vault: stdin may go to a child
-        }
+        var unlocker = new Unlocker(options.unlock(ctx, path));
+        this.store = new VaultStore(path, unlocker);
+        unlocker.readStdinNow(); // even if no projection needs the vault: stdin may go to a child
     }
 
     @Override
@@ -39,6 +36,5 @@ final class VaultLookup implements SecretLookup, AutoCloseable {
             vault.close();
         }
         store.close();
-        passphrase.close();
     }
 }

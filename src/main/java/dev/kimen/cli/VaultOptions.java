@@ -2,9 +2,13 @@ package dev.kimen.cli;
 
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
+import dev.kimen.unlock.SessionKeys;
 import dev.kimen.unlock.UnlockInputs;
+import dev.kimen.unlock.Unlocker;
+import dev.kimen.vault.store.VaultStore;
 import dev.kimen.vault.VaultLocation;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,9 +32,26 @@ public final class VaultOptions {
         return VaultLocation.resolve(vault, ctx.env(), ctx::config, ctx.dirs(), ctx.cwd());
     }
 
+    /** The passphrase chain's inputs, the session included (looked up only if the chain gets that far). */
     public UnlockInputs unlock(Context ctx, Path vaultPath) {
-        return new UnlockInputs(ctx.env(), passphraseCmd, passphraseStdin, ctx.in(),
+        SessionKeys session = (vault, params, salt) -> ctx.session().keyFor(vault, params, salt);
+        return new UnlockInputs(ctx.env(), passphraseCmd, passphraseStdin, ctx.in(), Optional.of(session),
                 ctx.config().unlockCommand(), ctx.terminal(), vaultPath);
+    }
+
+    /** The selected vault; its key comes from the whole chain, the session included, when first needed. */
+    public VaultStore store(Context ctx) {
+        Path path = location(ctx).path();
+        return new VaultStore(path, new Unlocker(unlock(ctx, path)));
+    }
+
+    /**
+     * The selected vault, unlocked only by a passphrase: for commands that must prove the user
+     * knows it ({@code vault rekey}, {@code session start}), which a session is no proof of.
+     */
+    public VaultStore storeByPassphrase(Context ctx) {
+        Path path = location(ctx).path();
+        return new VaultStore(path, new Unlocker(unlock(ctx, path).withoutSession()));
     }
 
     /** Refuses a second reader of stdin next to {@code --passphrase-stdin}. */

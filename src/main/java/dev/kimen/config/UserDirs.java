@@ -4,10 +4,11 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** Per-user locations, following the XDG base directory rules (relative values are ignored). */
-public record UserDirs(Path home, Path configHome) {
+public record UserDirs(Path home, Path configHome, Path cacheHome) {
     public static UserDirs from(Map<String, String> env) {
         Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
-        return new UserDirs(home, xdg(env, "XDG_CONFIG_HOME", home.resolve(".config")));
+        return new UserDirs(home, xdg(env, "XDG_CONFIG_HOME", home.resolve(".config")),
+                xdg(env, "XDG_CACHE_HOME", home.resolve(".cache")));
     }
 
     /** {@code $XDG_CONFIG_HOME/kimen}. */
@@ -15,7 +16,13 @@ public record UserDirs(Path home, Path configHome) {
         return configHome.resolve("kimen");
     }
 
-    static Path xdg(Map<String, String> env, String name, Path fallback) {
+    /** {@code $XDG_CACHE_HOME/kimen}. */
+    public Path kimenCacheDir() {
+        return cacheHome.resolve("kimen");
+    }
+
+    /** {@code $name} when it is set to an absolute path, else {@code fallback}. */
+    public static Path xdg(Map<String, String> env, String name, Path fallback) {
         String value = env.get(name);
         return value != null && !value.isEmpty() && Path.of(value).isAbsolute() ? Path.of(value) : fallback;
     }

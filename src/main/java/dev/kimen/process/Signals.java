@@ -1,9 +1,5 @@
 package dev.kimen.process;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import sun.misc.Signal;
@@ -23,13 +19,13 @@ public final class Signals implements AutoCloseable {
 
     private final List<Signal> installed = new ArrayList<>();
     private final List<sun.misc.SignalHandler> previous = new ArrayList<>();
-    private final MethodHandle kill = killHandle();
     private final NativeSignals quit;
     private final List<Integer> pending = new ArrayList<>();
     private long pid;
 
     private Signals(NativeSignals quit) {
         this.quit = quit;
+        Libc.prepareKill();
     }
 
     /**
@@ -65,17 +61,7 @@ public final class Signals implements AutoCloseable {
             pending.add(signal);
             return;
         }
-        try {
-            int ignored = (int) kill.invokeExact((int) pid, signal);
-        } catch (Throwable e) {
-            // the child is gone: nothing left to tell
-        }
-    }
-
-    private static MethodHandle killHandle() {
-        Linker linker = Linker.nativeLinker();
-        return linker.downcallHandle(linker.defaultLookup().find("kill").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        Libc.kill(pid, signal); // false when the child is gone: nothing left to tell
     }
 
     @Override

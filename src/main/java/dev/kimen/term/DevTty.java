@@ -1,21 +1,18 @@
 package dev.kimen.term;
 
 import dev.kimen.crypto.SecretBytes;
+import dev.kimen.process.Libc;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The real terminal. {@code isatty(3)} through the FFM API answers per descriptor (the JDK's
+ * The real terminal. {@code isatty(3)} through the FFM API ({@link Libc}) answers per descriptor (the JDK's
  * {@code System.console()} only answers for stdin and stdout together). Prompts go to
  * {@code /dev/tty}, as ssh and gpg do, so they work while stdin or stdout is a pipe; echo is
  * switched off with the standard {@code stty} tool rather than hand-built termios structs,
@@ -26,15 +23,7 @@ public final class DevTty implements Terminal {
 
     @Override
     public boolean isTerminal(int fd) {
-        try {
-            Linker linker = Linker.nativeLinker();
-            MethodHandle isatty = linker.downcallHandle(
-                    linker.defaultLookup().find("isatty").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            return (int) isatty.invokeExact(fd) == 1;
-        } catch (Throwable e) {
-            return false;
-        }
+        return Libc.isatty(fd);
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.Optional;
  *   <li>{@code KIMEN_PASSPHRASE}</li>
  *   <li>{@code --passphrase-cmd <cmd>}</li>
  *   <li>{@code --passphrase-stdin}</li>
- *   <li>an active session for the same canonical vault path (joins with the session daemon)</li>
+ *   <li>an active session for the same canonical vault path ({@link Unlocker}; it holds a key, not a passphrase)</li>
  *   <li>the configured unlock method ({@code config unlock set})</li>
  *   <li>a no-echo prompt on the controlling terminal</li>
  * </ol>
@@ -26,22 +26,21 @@ public final class PassphraseChain {
 
     private PassphraseChain() {}
 
-    /** The passphrase of an existing vault. */
+    /** The passphrase of an existing vault, from every source but the session (see {@link Unlocker}). */
     public static SecretBytes current(UnlockInputs in) {
-        return nonInteractive(in)
-                .or(() -> in.terminal().readSecret("Passphrase for " + in.vault() + ": "))
-                .orElseThrow(PassphraseChain::missing);
+        return explicit(in).orElseGet(() -> afterSession(in));
     }
 
     /** A passphrase for a new vault: the same sources, but a prompt asks twice and must match. */
     public static SecretBytes fresh(UnlockInputs in) {
-        SecretBytes pass = nonInteractive(in)
+        SecretBytes pass = explicit(in).or(() -> configured(in))
                 .or(() -> confirmedPrompt(in.terminal(), "New passphrase for " + in.vault() + ": "))
                 .orElseThrow(PassphraseChain::missing);
         return requireNonEmpty(pass);
     }
 
-    static Optional<SecretBytes> nonInteractive(UnlockInputs in) {
+    /** The sources the user named for this command: {@code KIMEN_PASSPHRASE}, the command, stdin. */
+    static Optional<SecretBytes> explicit(UnlockInputs in) {
         String fromEnv = in.env().get(ENV);
         if (fromEnv != null && !fromEnv.isEmpty()) {
             return Optional.of(SecretBytes.ofUtf8(fromEnv));
@@ -52,7 +51,17 @@ public final class PassphraseChain {
         if (in.passphraseStdin()) {
             return Optional.of(fromStdin(in.stdin(), "--passphrase-stdin"));
         }
-        // The session step goes here, between stdin and the configured method (DESIGN §2).
+        return Optional.empty();
+    }
+
+    /** The sources after the session: the configured unlock method, then the terminal. */
+    static SecretBytes afterSession(UnlockInputs in) {
+        return configured(in)
+                .or(() -> in.terminal().readSecret("Passphrase for " + in.vault() + ": "))
+                .orElseThrow(PassphraseChain::missing);
+    }
+
+    private static Optional<SecretBytes> configured(UnlockInputs in) {
         return in.configuredCommand().map(cmd -> fromCommand(cmd, "configured unlock command"));
     }
 

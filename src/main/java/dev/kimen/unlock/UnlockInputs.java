@@ -11,9 +11,16 @@ import java.util.Optional;
  *
  * @param passphraseCmd {@code --passphrase-cmd}, or null
  * @param passphraseStdin {@code --passphrase-stdin}
+ * @param session the session daemon's keys; empty for commands that must see the passphrase itself
  * @param configuredCommand the unlock command from {@code config unlock set}
  * @param vault the vault being unlocked, named in the prompt
  */
 public record UnlockInputs(Map<String, String> env, String passphraseCmd, boolean passphraseStdin,
-                           InputStream stdin, Optional<String> configuredCommand, Terminal terminal,
-                           Path vault) {}
+                           InputStream stdin, Optional<SessionKeys> session, Optional<String> configuredCommand,
+                           Terminal terminal, Path vault) {
+    /** The same inputs without the session step. */
+    public UnlockInputs withoutSession() {
+        return new UnlockInputs(env, passphraseCmd, passphraseStdin, stdin, Optional.empty(), configuredCommand,
+                terminal, vault);
+    }
+}

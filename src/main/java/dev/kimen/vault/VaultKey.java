@@ -26,6 +26,17 @@ public final class VaultKey implements AutoCloseable {
                 params, salt);
     }
 
+    /** A key received whole (from a session), for a file with these parameters and salt. Adopts {@code key}. */
+    public static VaultKey of(SecretBytes key, KdfParams params, byte[] salt) {
+        return new VaultKey(key, params, salt);
+    }
+
+    /** An independent copy, closed separately. */
+    public VaultKey copy() {
+        byte[] raw = key.reveal();
+        return new VaultKey(SecretBytes.adopt(raw), params, salt);
+    }
+
     /** Whether this key was derived for a file with these parameters and salt. */
     public boolean fits(KdfParams params, byte[] salt) {
         return this.params.equals(params) && Arrays.equals(this.salt, salt);

@@ -22,19 +22,24 @@ import java.util.function.Supplier;
  * A vault file on disk. Reads need no lock (writes replace the file atomically); every write is a
  * locked read-modify-write, so concurrent writers never lose each other's update.
  *
- * <p>The passphrase is asked for only once the file is known to exist and parse, and the derived
- * key is kept for the life of this object: a write keeps the file's salt, so one Argon2id
- * derivation serves both the read and the write.
+ * <p>The key is asked for only once the file is known to exist and parse, and kept for the life
+ * of this object: a write keeps the file's salt, so one key (one Argon2id derivation, or one
+ * session lookup) serves both the read and the write.
  */
 public final class VaultStore implements AutoCloseable {
     private final Path path;
-    private final Supplier<SecretBytes> passphrase;
+    private final VaultKeys keys;
     private VaultKey key;
+
+    /** @param keys asked only when the vault must be decrypted; closed with this store */
+    public VaultStore(Path path, VaultKeys keys) {
+        this.path = realIfExists(path);
+        this.keys = keys;
+    }
 
     /** @param passphrase asked at most once, only when the vault must be decrypted */
     public VaultStore(Path path, Supplier<SecretBytes> passphrase) {
-        this.path = realIfExists(path);
-        this.passphrase = passphrase;
+        this(path, VaultKeys.derivedFrom(passphrase));
     }
 
     public Path path() {
@@ -73,6 +78,13 @@ public final class VaultStore implements AutoCloseable {
     public Vault open() {
         VaultFile file = readFile();
         return V2Codec.open(file, keyFor(file));
+    }
+
+    /** Checks that the vault opens and returns a copy of its key (to hand to a session). */
+    public VaultKey unlockedKey() {
+        try (Vault ignored = open()) {
+            return key.copy();
+        }
     }
 
     /**
@@ -133,8 +145,7 @@ public final class VaultStore implements AutoCloseable {
 
     private VaultKey keyFor(VaultFile file) {
         if (key == null || !key.fits(file.params(), file.salt())) {
-            SecretBytes pass = passphrase.get();
-            replaceKey(VaultKey.derive(pass, file.params(), file.salt()));
+            replaceKey(keys.keyFor(path, file.params(), file.salt()));
         }
         return key;
     }
@@ -149,5 +160,6 @@ public final class VaultStore implements AutoCloseable {
     @Override
     public void close() {
         replaceKey(null);
+        keys.close();
     }
 }

@@ -1,0 +1,144 @@
+package dev.kimen.cli;
+
+import dev.kimen.json.Json;
+import dev.kimen.session.HeldVault;
+import dev.kimen.session.SessionClient;
+import dev.kimen.session.Ttl;
+import dev.kimen.vault.VaultKey;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code kimen session start|status|lock|stop}: unlock once, for a while, for this user's processes. */
+@Command(name = "session", description = {"Unlock a vault once and let this user's commands use it for a while.",
+        "A background daemon keeps the vault's key (never the passphrase) in memory only, per vault, and",
+        "forgets it after the idle TTL. Any process running as you can use it until then: treat it as a grant."},
+        subcommands = {SessionCommands.Start.class, SessionCommands.StatusCmd.class, SessionCommands.LockCmd.class,
+                SessionCommands.StopCmd.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  kimen session start --ttl 15m", "  kimen run --env API_KEY=api_key -- ./app   # no prompt",
+                "  kimen session status", "  kimen session lock"})
+public final class SessionCommands extends GroupCommand {
+    @Mixin VaultOptions vault;
+
+    public SessionCommands(Context ctx) {
+        super(ctx);
+    }
+
+    @Command(name = "start", description = {"Check the vault's passphrase, then hand the vault's key to the session daemon",
+            "(started when none runs). A wrong passphrase starts nothing."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  kimen session start                        # prompts; 15 minutes idle",
+                    "  kimen session start --ttl 8h --vault ./team.kv",
+                    "  pass show kimen | kimen session start --stdin --ttl 0"})
+    static final class Start extends BaseCommand {
+        @Mixin VaultOptions vault;
+
+        @Option(names = "--ttl", paramLabel = "<ttl>", defaultValue = "15m",
+                description = "Idle time after which the key is forgotten; each use starts it again. "
+                        + Ttl.FORMS + ". Default: ${DEFAULT-VALUE}.")
+        String ttl;
+
+        @Option(names = "--stdin", description = "Same as --passphrase-stdin.")
+        boolean stdin;
+
+        Start(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Duration idle = Ttl.parse(ttl);
+            vault.passphraseStdin |= stdin;
+            SessionClient session = ctx.session();
+            session.where().prepare(); // an unusable session dir fails before any prompt
+            Path path;
+            try (var store = vault.storeByPassphrase(ctx); VaultKey key = store.unlockedKey()) {
+                path = store.path();
+                session.start(path, idle, key);
+            }
+            Instant expires = idle.isZero() ? null : Instant.now().plus(idle).truncatedTo(ChronoUnit.SECONDS);
+            return ok("session_start", Json.object("vault", path.toString(), "ttl", Ttl.format(idle),
+                            "ttl_seconds", idle.toSeconds(), "expires_at", text(expires),
+                            "socket", session.where().socket().toString()),
+                    "session: " + path + " unlocked " + (idle.isZero() ? "with no expiry" : "for " + Ttl.format(idle)
+                            + " after its last use") + "\nlock with: kimen session lock");
+        }
+    }
+
+    @Command(name = "status", description = "Say whether the daemon is stopped, locked (holds nothing) or unlocked, and for which vaults.",
+            footerHeading = "%nExamples:%n", footer = {"  kimen session status", "  kimen session status --json"})
+    static final class StatusCmd extends BaseCommand {
+        StatusCmd(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            SessionClient session = ctx.session();
+            Optional<List<HeldVault>> held = session.status();
+            String state = held.isEmpty() ? "stopped" : held.get().isEmpty() ? "locked" : "unlocked";
+            List<Map<String, Object>> vaults = held.orElse(List.of()).stream()
+                    .map(v -> Json.object("path", v.path(), "ttl", Ttl.format(v.ttl()), "ttl_seconds", v.ttl().toSeconds(),
+                            "expires_at", text(v.expires())))
+                    .toList();
+            var human = new StringBuilder(state + switch (state) {
+                case "stopped" -> " (no session daemon on " + session.where().socket() + ")";
+                case "locked" -> " (the daemon runs and holds no vault key)";
+                default -> ":";
+            });
+            held.orElse(List.of()).forEach(v -> human.append("\n  ").append(v.path()).append("  ")
+                    .append(v.expires() == null ? "no expiry" : "expires " + text(v.expires())
+                            + " unless used (idle TTL " + Ttl.format(v.ttl()) + ")"));
+            return ok("session_status", Json.object("state", state, "socket", session.where().socket().toString(),
+                    "vaults", vaults), human.toString());
+        }
+    }
+
+    @Command(name = "lock", description = "Make the daemon forget every vault key; it keeps running.",
+            footerHeading = "%nExamples:%n", footer = {"  kimen session lock"})
+    static final class LockCmd extends BaseCommand {
+        LockCmd(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Optional<Integer> forgotten = ctx.session().lock();
+            return ok("session_lock", Json.object("state", forgotten.isPresent() ? "locked" : "stopped",
+                            "forgotten", forgotten.orElse(0)),
+                    forgotten.map(n -> "session locked: forgot " + keys(n)).orElse("no session daemon is running"));
+        }
+    }
+
+    @Command(name = "stop", description = "Make the daemon forget every vault key and exit.",
+            footerHeading = "%nExamples:%n", footer = {"  kimen session stop"})
+    static final class StopCmd extends BaseCommand {
+        StopCmd(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Optional<Integer> forgotten = ctx.session().stop();
+            return ok("session_stop", Json.object("state", "stopped", "was_running", forgotten.isPresent(),
+                            "forgotten", forgotten.orElse(0)),
+                    forgotten.map(n -> "session daemon stopped: forgot " + keys(n)).orElse("no session daemon was running"));
+        }
+    }
+
+    private static String keys(int n) {
+        return n + (n == 1 ? " vault key" : " vault keys");
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

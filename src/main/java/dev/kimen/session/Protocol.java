@@ -1,0 +1,241 @@
+package dev.kimen.session;
+
+import dev.kimen.crypto.Aead;
+import dev.kimen.crypto.KdfParams;
+import dev.kimen.crypto.SecretBytes;
+import dev.kimen.text.Utf8;
+import dev.kimen.vault.VaultKey;
+import dev.kimen.vault.format.VaultFile;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The session socket's messages: one request and one response per connection. A frame is
+ * {@code [u32 length][u8 version][u8 type][fields]}, big-endian; a string is a u16 length and
+ * UTF-8, bytes a u8 length and the bytes, a duration i64 seconds, an instant i64 epoch
+ * milliseconds (-1: none).
+ *
+ * <p>Binary rather than JSON so the key never becomes a {@code String}: every buffer that held it
+ * is zeroed after use. Decoding is strict (bounded lengths, known types, exact key and salt sizes,
+ * no trailing bytes); anything else is a {@link ProtocolException}.
+ */
+final class Protocol {
+    static final int VERSION = 1;
+    static final int MAX_PAYLOAD = 64 * 1024;
+    static final int MAX_VAULTS = 1024;
+
+    private Protocol() {}
+
+    sealed interface Message {}
+
+    /** Requests. */
+    record Status() implements Message {}
+
+    record Get(String vault) implements Message {}
+
+    record Put(String vault, Duration ttl, VaultKey key) implements Message {}
+
+    record Forget(String vault) implements Message {}
+
+    record Lock() implements Message {}
+
+    record Stop() implements Message {}
+
+    /** Responses. {@code count}: how many vaults the request stored or forgot. */
+    record Done(int count) implements Message {}
+
+    record Key(VaultKey key) implements Message {}
+
+    record NoKey() implements Message {}
+
+    record State(List<HeldVault> vaults) implements Message {}
+
+    record Failed(String message) implements Message {}
+
+    private static final byte STATUS = 1, GET = 2, PUT = 3, FORGET = 4, LOCK = 5, STOP = 6,
+            DONE = 64, KEY = 65, NO_KEY = 66, STATE = 67, FAILED = 68;
+
+    static void write(WritableByteChannel channel, Message message) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(4 + MAX_PAYLOAD);
+        try {
+            buf.position(4).put((byte) VERSION);
+            encode(buf, message);
+            buf.putInt(0, buf.position() - 4).flip();
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        } catch (java.nio.BufferOverflowException e) {
+            throw new ProtocolException("message longer than " + MAX_PAYLOAD + " bytes");
+        } finally {
+            Arrays.fill(buf.array(), (byte) 0);
+        }
+    }
+
+    static Message read(ReadableByteChannel channel) throws IOException {
+        ByteBuffer header = readFully(channel, ByteBuffer.allocate(4));
+        int length = header.getInt(0);
+        if (length < 2 || length > MAX_PAYLOAD) {
+            throw new ProtocolException("frame length " + length + " out of bounds");
+        }
+        ByteBuffer buf = readFully(channel, ByteBuffer.allocate(length));
+        try {
+            buf.flip();
+            if (buf.get() != VERSION) {
+                throw new ProtocolException("protocol version differs: the session daemon belongs to another kimen version");
+            }
+            Message message = decode(buf);
+            if (buf.hasRemaining()) {
+                throw new ProtocolException("trailing bytes after the message");
+            }
+            return message;
+        } catch (BufferUnderflowException e) {
+            throw new ProtocolException("message cut short");
+        } finally {
+            Arrays.fill(buf.array(), (byte) 0);
+        }
+    }
+
+    private static ByteBuffer readFully(ReadableByteChannel channel, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            if (channel.read(buf) < 0) {
+                throw new EOFException("connection closed");
+            }
+        }
+        return buf;
+    }
+
+    private static void encode(ByteBuffer buf, Message message) {
+        switch (message) {
+            case Status s -> buf.put(STATUS);
+            case Get g -> putString(buf.put(GET), g.vault());
+            case Put p -> {
+                putString(buf.put(PUT), p.vault());
+                buf.putLong(p.ttl().toSeconds());
+                putKey(buf, p.key());
+            }
+            case Forget f -> putString(buf.put(FORGET), f.vault());
+            case Lock l -> buf.put(LOCK);
+            case Stop s -> buf.put(STOP);
+            case Done d -> buf.put(DONE).putInt(d.count());
+            case Key k -> putKey(buf.put(KEY), k.key());
+            case NoKey n -> buf.put(NO_KEY);
+            case State s -> {
+                buf.put(STATE).putShort((short) s.vaults().size());
+                for (HeldVault h : s.vaults()) {
+                    putString(buf, h.path());
+                    buf.putLong(h.ttl().toSeconds()).putLong(h.expires() == null ? -1 : h.expires().toEpochMilli());
+                }
+            }
+            case Failed f -> putString(buf.put(FAILED), f.message());
+        }
+    }
+
+    private static Message decode(ByteBuffer buf) throws ProtocolException {
+        byte type = buf.get();
+        return switch (type) {
+            case STATUS -> new Status();
+            case GET -> new Get(getString(buf));
+            case PUT -> new Put(getString(buf), getTtl(buf), getKey(buf));
+            case FORGET -> new Forget(getString(buf));
+            case LOCK -> new Lock();
+            case STOP -> new Stop();
+            case DONE -> new Done(buf.getInt());
+            case KEY -> new Key(getKey(buf));
+            case NO_KEY -> new NoKey();
+            case STATE -> new State(getHeld(buf));
+            case FAILED -> new Failed(getString(buf));
+            default -> throw new ProtocolException("unknown message type " + type);
+        };
+    }
+
+    private static List<HeldVault> getHeld(ByteBuffer buf) throws ProtocolException {
+        int count = Short.toUnsignedInt(buf.getShort());
+        if (count > MAX_VAULTS) {
+            throw new ProtocolException("too many vaults: " + count);
+        }
+        var held = new ArrayList<HeldVault>(count);
+        for (int i = 0; i < count; i++) {
+            String vault = getString(buf);
+            Duration ttl = getTtl(buf);
+            long expires = buf.getLong();
+            if (expires < -1) {
+                throw new ProtocolException("negative expiry");
+            }
+            held.add(new HeldVault(vault, ttl, expires == -1 ? null : Instant.ofEpochMilli(expires)));
+        }
+        return held;
+    }
+
+    private static Duration getTtl(ByteBuffer buf) throws ProtocolException {
+        long seconds = buf.getLong();
+        if (seconds < 0 || seconds > Ttl.MAX.toSeconds()) {
+            throw new ProtocolException("TTL out of bounds");
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    private static void putKey(ByteBuffer buf, VaultKey key) {
+        KdfParams params = key.params();
+        buf.putInt(params.memoryKib()).putInt(params.passes()).putInt(params.parallelism());
+        putBytes(buf, key.salt());
+        byte[] raw = key.key().reveal();
+        try {
+            putBytes(buf, raw);
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    private static VaultKey getKey(ByteBuffer buf) throws ProtocolException {
+        var params = new KdfParams(buf.getInt(), buf.getInt(), buf.getInt());
+        if (!params.isAcceptable()) {
+            throw new ProtocolException("KDF parameters out of bounds");
+        }
+        byte[] salt = getBytes(buf, VaultFile.SALT_BYTES, "salt");
+        byte[] key = getBytes(buf, Aead.KEY_BYTES, "key");
+        return VaultKey.of(SecretBytes.adopt(key), params, salt);
+    }
+
+    private static void putBytes(ByteBuffer buf, byte[] bytes) {
+        buf.put((byte) bytes.length).put(bytes);
+    }
+
+    private static byte[] getBytes(ByteBuffer buf, int expected, String what) throws ProtocolException {
+        int length = Byte.toUnsignedInt(buf.get());
+        if (length != expected) {
+            throw new ProtocolException(what + " must be " + expected + " bytes, found " + length);
+        }
+        byte[] bytes = new byte[length];
+        buf.get(bytes);
+        return bytes;
+    }
+
+    private static void putString(ByteBuffer buf, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > 0xFFFF) {
+            throw new java.nio.BufferOverflowException();
+        }
+        buf.putShort((short) bytes.length).put(bytes);
+    }
+
+    private static String getString(ByteBuffer buf) throws ProtocolException {
+        byte[] bytes = new byte[Short.toUnsignedInt(buf.getShort())];
+        buf.get(bytes);
+        try {
+            return Utf8.decode(bytes);
+        } catch (CharacterCodingException e) {
+            throw new ProtocolException("a string is not UTF-8");
+        }
+    }
+}

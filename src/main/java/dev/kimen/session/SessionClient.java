@@ -1,0 +1,167 @@
+package dev.kimen.session;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.config.UserDirs;
+import dev.kimen.crypto.KdfParams;
+import dev.kimen.session.Protocol.Done;
+import dev.kimen.session.Protocol.Failed;
+import dev.kimen.session.Protocol.Forget;
+import dev.kimen.session.Protocol.Get;
+import dev.kimen.session.Protocol.Key;
+import dev.kimen.session.Protocol.Lock;
+import dev.kimen.session.Protocol.Message;
+import dev.kimen.session.Protocol.Put;
+import dev.kimen.session.Protocol.State;
+import dev.kimen.session.Protocol.Status;
+import dev.kimen.session.Protocol.Stop;
+import dev.kimen.unlock.SessionKeys;
+import dev.kimen.vault.VaultKey;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * This user's session daemon, seen from a command: the session step of the passphrase chain, and
+ * what {@code kimen session start|status|lock|stop} ask of it. Each request is one short
+ * connection; no daemon listening (none started, or a dead one's socket) simply means "stopped".
+ */
+public final class SessionClient implements SessionKeys {
+    static final Duration ANSWER_LIMIT = Duration.ofSeconds(10);
+
+    private final SessionDir where;
+
+    public SessionClient(SessionDir where) {
+        this.where = where;
+    }
+
+    public static SessionClient of(Map<String, String> env, UserDirs dirs) {
+        return new SessionClient(SessionDir.resolve(env, dirs));
+    }
+
+    public SessionDir where() {
+        return where;
+    }
+
+    /**
+     * The session step: the key held for this vault when it still fits the file. A key for an
+     * older salt (the vault was rekeyed, or replaced) is told to the daemon to forget. A session
+     * that cannot answer is skipped: the chain goes on to the next source.
+     */
+    @Override
+    public Optional<VaultKey> keyFor(Path vault, KdfParams params, byte[] salt) {
+        Optional<Message> answer;
+        try {
+            answer = ask(new Get(vault.toString()));
+        } catch (KimenException e) {
+            return Optional.empty();
+        }
+        if (answer.isPresent() && answer.get() instanceof Key(VaultKey key)) {
+            if (key.fits(params, salt)) {
+                return Optional.of(key);
+            }
+            key.close();
+            forget(vault);
+        }
+        return Optional.empty();
+    }
+
+    /** Hands {@code key} to the daemon for {@code vault}, starting the daemon when none runs. */
+    public void start(Path vault, Duration ttl, VaultKey key) {
+        where.prepare();
+        if (ask(new Status()).isEmpty()) {
+            DaemonLauncher.launch(where);
+        }
+        Message answer = ask(new Put(vault.toString(), ttl, key)).orElseThrow(() -> KimenException.of(
+                Reason.SESSION_FAILED, "the session daemon stopped before it took the key", "try again"));
+        expect(answer, Done.class);
+    }
+
+    /** The vaults the daemon holds; empty when no daemon runs. */
+    public Optional<List<HeldVault>> status() {
+        return ask(new Status()).map(answer -> expect(answer, State.class).vaults());
+    }
+
+    /** Makes the daemon forget every key; the number forgotten, or empty when no daemon runs. */
+    public Optional<Integer> lock() {
+        return ask(new Lock()).map(answer -> expect(answer, Done.class).count());
+    }
+
+    /** Makes the daemon forget every key and exit; the number forgotten, or empty when none ran. */
+    public Optional<Integer> stop() {
+        return ask(new Stop()).map(answer -> expect(answer, Done.class).count());
+    }
+
+    /** Makes the daemon forget {@code vault} (after a rekey); a daemon that cannot be reached holds nothing to forget. */
+    public void forget(Path vault) {
+        try {
+            ask(new Forget(vault.toString()));
+        } catch (KimenException e) {
+            // nothing reachable holds it
+        }
+    }
+
+    /** Whether a daemon answers on the socket now. */
+    boolean answers() {
+        try {
+            return ask(new Status()).isPresent();
+        } catch (KimenException e) {
+            return false;
+        }
+    }
+
+    /** One request and its answer; empty when nothing listens on the socket. */
+    private Optional<Message> ask(Message request) {
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        } catch (IOException e) {
+            throw failed("cannot open a Unix socket: " + e.getMessage());
+        }
+        try (channel) {
+            try {
+                channel.connect(UnixDomainSocketAddress.of(where.socket()));
+            } catch (IOException e) {
+                return Optional.empty(); // no socket, or one no process listens on
+            }
+            try (var deadline = new Deadline(channel, ANSWER_LIMIT)) {
+                if (!PeerCheck.forThisProcess().sameUser(channel)) {
+                    throw KimenException.of(Reason.SESSION_REFUSED, "the process listening on " + where.socket()
+                                    + " runs as another user; kimen will not talk to it",
+                            "check " + SessionDir.ENV + " and who owns " + where.dir());
+                }
+                Protocol.write(channel, request);
+                return Optional.of(Protocol.read(channel));
+            }
+        } catch (EOFException e) {
+            throw failed("the session daemon at " + where.socket() + " closed the connection without answering");
+        } catch (ProtocolException e) {
+            throw failed("the session daemon at " + where.socket() + " answered in a way kimen cannot read: " + e.getMessage());
+        } catch (IOException e) {
+            throw failed("talking to the session daemon at " + where.socket() + " failed: " + e.getMessage());
+        }
+    }
+
+    private static <T extends Message> T expect(Message answer, Class<T> type) {
+        if (type.isInstance(answer)) {
+            return type.cast(answer);
+        }
+        if (answer instanceof Key(VaultKey key)) {
+            key.close();
+        }
+        throw failed(answer instanceof Failed(String message) ? "the session daemon refused: " + message
+                : "the session daemon gave an unexpected answer");
+    }
+
+    private static KimenException failed(String message) {
+        return KimenException.of(Reason.SESSION_FAILED, message,
+                "a daemon of another kimen version? stop it (kimen session stop) or end its process, then start again");
+    }
+}

@@ -1,0 +1,188 @@
+package dev.kimen.session;
+
+import dev.kimen.fs.PrivateFiles;
+import dev.kimen.session.Protocol.Done;
+import dev.kimen.session.Protocol.Failed;
+import dev.kimen.session.Protocol.Forget;
+import dev.kimen.session.Protocol.Get;
+import dev.kimen.session.Protocol.Key;
+import dev.kimen.session.Protocol.Lock;
+import dev.kimen.session.Protocol.Message;
+import dev.kimen.session.Protocol.NoKey;
+import dev.kimen.session.Protocol.Put;
+import dev.kimen.session.Protocol.State;
+import dev.kimen.session.Protocol.Status;
+import dev.kimen.session.Protocol.Stop;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The session daemon: holds vault keys in memory ({@link HeldKeys}) and answers one request per
+ * connection on the socket of its {@link SessionDir}, from processes of its own user only.
+ *
+ * <p>It holds {@code daemon.lock} for its whole life, so a second daemon started at the same
+ * moment finds it taken and leaves, and a socket left by a daemon that died is known to be stale
+ * and replaced. Once a second it forgets expired keys, and it exits when its socket is removed
+ * or replaced (a deleted session dir leaves no daemon behind).
+ */
+public final class SessionDaemon {
+    static final Duration CONNECTION_LIMIT = Duration.ofSeconds(5);
+    private static final String TEMP_SOCKET = "session.sock.new";
+
+    private final SessionDir where;
+    private final FileChannel lock;
+    private final ServerSocketChannel server;
+    private final Object socketId;
+    private final HeldKeys keys;
+    private final PeerCheck peers = PeerCheck.forThisProcess();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r ->
+            Thread.ofPlatform().daemon().name("kimen-session-sweep").unstarted(r));
+
+    private SessionDaemon(SessionDir where, FileChannel lock, ServerSocketChannel server, Object socketId, Clock clock) {
+        this.where = where;
+        this.lock = lock;
+        this.server = server;
+        this.socketId = socketId;
+        this.keys = new HeldKeys(clock);
+    }
+
+    /**
+     * Takes the daemon lock and listens on the socket: bound under a temporary name, made 0600,
+     * then renamed into place, so it is never reachable with a wider mode. Empty when another
+     * daemon holds the lock.
+     */
+    public static Optional<SessionDaemon> open(SessionDir where, Clock clock) throws IOException {
+        where.prepare();
+        FileChannel lock = FileChannel.open(where.lockFile(), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PrivateFiles.FILE_MODE));
+        if (lock.tryLock() == null) {
+            lock.close();
+            return Optional.empty();
+        }
+        Path temp = where.dir().resolve(TEMP_SOCKET);
+        Files.deleteIfExists(temp);
+        Files.deleteIfExists(where.socket()); // we hold the lock: whatever is there belongs to a dead daemon
+        var server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(temp));
+        Files.setPosixFilePermissions(temp, PrivateFiles.FILE_MODE);
+        Files.move(temp, where.socket(), StandardCopyOption.ATOMIC_MOVE);
+        var daemon = new SessionDaemon(where, lock, server, socketId(where.socket()), clock);
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::removeSocket)); // SIGTERM leaves no socket
+        return Optional.of(daemon);
+    }
+
+    /** Answers requests until {@code session stop}, or until the socket is gone. */
+    public void serve() {
+        sweeper.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
+        while (true) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (ClosedChannelException e) {
+                return; // stopped
+            } catch (IOException e) {
+                continue;
+            }
+            Thread.ofVirtual().start(() -> serveOne(channel));
+        }
+    }
+
+    private void serveOne(SocketChannel channel) {
+        try (channel; var deadline = new Deadline(channel, CONNECTION_LIMIT)) {
+            if (!peers.sameUser(channel)) {
+                return; // another user: not one byte
+            }
+            Message request = Protocol.read(channel);
+            Message response = answer(request);
+            try {
+                Protocol.write(channel, response);
+            } finally {
+                if (response instanceof Key key) {
+                    key.key().close();
+                }
+            }
+            if (request instanceof Stop) {
+                shutdown();
+            }
+        } catch (IOException e) {
+            // a client that broke off or spoke nonsense gets nothing; the daemon carries on
+        }
+    }
+
+    private Message answer(Message request) {
+        return switch (request) {
+            case Status s -> new State(keys.status());
+            case Get g -> keys.use(g.vault()).<Message>map(Key::new).orElseGet(NoKey::new);
+            case Put p -> {
+                keys.put(p.vault(), p.key(), p.ttl());
+                yield new Done(1);
+            }
+            case Forget f -> new Done(keys.forget(f.vault()));
+            case Lock l -> new Done(keys.forgetAll());
+            case Stop s -> {
+                int count = keys.forgetAll();
+                removeSocket(); // before answering: `session status` right after `stop` finds no daemon
+                yield new Done(count);
+            }
+            default -> new Failed("not a request");
+        };
+    }
+
+    private void sweep() {
+        keys.forgetExpired();
+        if (!Objects.equals(socketId, socketId(where.socket()))) {
+            shutdown();
+        }
+    }
+
+    private void shutdown() {
+        keys.forgetAll();
+        removeSocket();
+        try {
+            server.close(); // ends serve()
+            lock.close();
+        } catch (IOException e) {
+            // exiting anyway
+        }
+    }
+
+    /** Removes the socket if it is still ours (a newer daemon may have replaced it). */
+    private void removeSocket() {
+        if (Objects.equals(socketId, socketId(where.socket()))) {
+            try {
+                Files.deleteIfExists(where.socket());
+            } catch (IOException e) {
+                // gone already, or its dir is: nothing to clean
+            }
+        }
+    }
+
+    /** The socket file's identity (device and inode), or null when there is none. */
+    private static Object socketId(Path socket) {
+        try {
+            return Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null; // none there
+        }
+    }
+}

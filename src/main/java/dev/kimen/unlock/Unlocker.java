@@ -1,0 +1,52 @@
+package dev.kimen.unlock;
+
+import dev.kimen.crypto.KdfParams;
+import dev.kimen.crypto.SecretBytes;
+import dev.kimen.vault.VaultKey;
+import dev.kimen.vault.store.VaultKeys;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The key of an existing vault, from the first source of DESIGN §2 that has one:
+ * {@code KIMEN_PASSPHRASE}, {@code --passphrase-cmd}, {@code --passphrase-stdin}, the session
+ * (a key it holds for this very file, so no Argon2id at all), the configured unlock method, the
+ * terminal. A passphrase is asked for at most once and cleared on close.
+ */
+public final class Unlocker implements VaultKeys {
+    private final UnlockInputs in;
+    private SecretBytes passphrase;
+
+    public Unlocker(UnlockInputs in) {
+        this.in = in;
+    }
+
+    /** Reads {@code --passphrase-stdin} now, when it was given: stdin may be handed on later. */
+    public void readStdinNow() {
+        if (in.passphraseStdin() && passphrase == null) {
+            passphrase = PassphraseChain.explicit(in).orElseThrow();
+        }
+    }
+
+    @Override
+    public VaultKey keyFor(Path vault, KdfParams params, byte[] salt) {
+        if (passphrase == null) {
+            Optional<SecretBytes> explicit = PassphraseChain.explicit(in);
+            if (explicit.isEmpty()) {
+                Optional<VaultKey> held = in.session().flatMap(s -> s.keyFor(vault, params, salt));
+                if (held.isPresent()) {
+                    return held.get();
+                }
+            }
+            passphrase = explicit.orElseGet(() -> PassphraseChain.afterSession(in));
+        }
+        return VaultKey.derive(passphrase, params, salt);
+    }
+
+    @Override
+    public void close() {
+        if (passphrase != null) {
+            passphrase.destroy();
+        }
+    }
+}
