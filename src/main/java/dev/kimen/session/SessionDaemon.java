@@ -18,6 +18,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -47,7 +48,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SessionDaemon {
     static final Duration CONNECTION_LIMIT = Duration.ofSeconds(5);
-    private static final String TEMP_SOCKET = "session.sock.new";
+    /** No longer than {@code session.sock}, so {@link SessionDir#prepare()}'s length check covers it too. */
+    private static final String TEMP_SOCKET = "session.tmp";
 
     private final SessionDir where;
     private final FileChannel lock;
@@ -75,7 +77,7 @@ public final class SessionDaemon {
         where.prepare();
         FileChannel lock = FileChannel.open(where.lockFile(), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(PrivateFiles.FILE_MODE));
-        if (lock.tryLock() == null) {
+        if (!tryLock(lock)) {
             lock.close();
             return Optional.empty();
         }
@@ -89,6 +91,15 @@ public final class SessionDaemon {
         var daemon = new SessionDaemon(where, lock, server, socketId(where.socket()), clock);
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::removeSocket)); // SIGTERM leaves no socket
         return Optional.of(daemon);
+    }
+
+    /** Whether this process took the lock; a daemon of this very JVM holding it counts as another one. */
+    private static boolean tryLock(FileChannel lock) throws IOException {
+        try {
+            return lock.tryLock() != null;
+        } catch (OverlappingFileLockException e) {
+            return false;
+        }
     }
 
     /** Answers requests until {@code session stop}, or until the socket is gone. */
@@ -156,6 +167,7 @@ public final class SessionDaemon {
     }
 
     private void shutdown() {
+        sweeper.shutdown(); // else it outlives serve(), sweeping once a second for the life of the JVM
         keys.forgetAll();
         removeSocket();
         try {

@@ -18,8 +18,12 @@ import java.util.Map;
  */
 public record SessionDir(Path dir, String source) {
     public static final String ENV = "KIMEN_SESSION_DIR";
-    /** {@code sun_path} holds 108 bytes on Linux, the last one a NUL. */
-    static final int MAX_SOCKET_PATH_BYTES = 107;
+    /**
+     * {@code sun_path} holds 108 bytes on Linux, and the JDK keeps two of them back
+     * ({@code MAX_UNIX_DOMAIN_PATH_LEN}): a 107-byte path fails to bind or connect with
+     * "Unix domain path too long".
+     */
+    static final int MAX_SOCKET_PATH_BYTES = 106;
 
     public static SessionDir resolve(Map<String, String> env, UserDirs dirs) {
         String explicit = env.get(ENV);
