@@ -2,12 +2,14 @@
 # Start-up benchmark: times whole processes with hyperfine and compares
 #   hello    - a bare `java Hello` on the same JDK 25 and JVM flags as bin/kimen (the floor),
 #   version  - `bin/kimen --version` (launcher + JVM + CLI wiring, no vault),
-#   get      - `bin/kimen secret get bench.token` (adds vault read + Argon2id unlock + decrypt).
+#   get      - `bin/kimen secret get bench.token` (adds vault read + Argon2id unlock + decrypt),
+#   run      - `bin/kimen run --env X=bench.token -- true`, unlocked by the passphrase (Argon2id),
+#   session  - the same run with an active session and no passphrase (the key comes from the daemon).
 # Prints a Markdown table: median / min / max in ms and each median as a multiple of hello's.
 #
 # Usage: bench/startup.sh
 # Env:   RUNS (default 20) and WARMUP (default 3) for hello and version;
-#        SLOW_RUNS (default 10) and SLOW_WARMUP (default 2) for secret get (one Argon2id per run).
+#        SLOW_RUNS (default 10) and SLOW_WARMUP (default 2) for the rows with one Argon2id per run.
 #        JAVA_HOME / KIMEN_JVM_DIR pick the JDK, exactly as for bin/kimen.
 set -euo pipefail
 
@@ -55,7 +57,12 @@ loadavg() { cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?'; }
 load_before="$(loadavg)"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/kimen-bench.XXXXXX")"
-trap 'rm -rf "$tmp"' EXIT
+# A throwaway vault in a private HOME. Variables that could point kimen elsewhere are dropped.
+# session_env is the same user with no passphrase at all: only the session can unlock.
+session_env=(env -u XDG_CONFIG_HOME -u XDG_CACHE_HOME -u XDG_RUNTIME_DIR -u KIMEN_SESSION_DIR -u KIMEN_VAULT
+             -u KIMEN_NEW_PASSPHRASE -u KIMEN_DEBUG -u KIMEN_PASSPHRASE HOME="$tmp/home")
+bench_env=("${session_env[@]}" KIMEN_PASSPHRASE="kimen-bench-passphrase")
+trap '"${session_env[@]}" "$kimen" session stop >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -78,9 +85,6 @@ public class Hello {
 EOF
 "$jdk/bin/javac" -d "$tmp/hello" "$tmp/hello/Hello.java"
 
-# A throwaway vault in a private HOME. Variables that could point kimen elsewhere are dropped.
-bench_env=(env -u XDG_CONFIG_HOME -u KIMEN_VAULT -u KIMEN_NEW_PASSPHRASE -u KIMEN_DEBUG
-           HOME="$tmp/home" KIMEN_PASSPHRASE="kimen-bench-passphrase")
 echo "== creating a vault in $tmp/home" >&2
 "${bench_env[@]}" "$kimen" vault init >/dev/null
 printf %s value | "${bench_env[@]}" "$kimen" secret set bench.token --stdin >/dev/null
@@ -92,6 +96,7 @@ q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 hello_cmd="$(q "$jdk/bin/java") ${jvm_flags[*]} -cp $(q "$tmp/hello") Hello"
 version_cmd="$(q "$kimen") --version"
 get_cmd="$(q "$kimen") secret get bench.token"
+run_cmd="$(q "$kimen") run --env X=bench.token -- true"
 
 echo "== JDK: $jdk ($("$jdk/bin/java" -version 2>&1 | head -n 1))" >&2
 echo "== JVM flags for hello: ${jvm_flags[*]}" >&2
@@ -103,7 +108,14 @@ echo "== fast: --warmup $warmup --runs $runs; secret get: --warmup $slow_warmup 
   -n "kimen --version" "$version_cmd"
 "${bench_env[@]}" hyperfine -N --output=null --warmup "$slow_warmup" --runs "$slow_runs" \
   --export-json "$tmp/slow.json" \
-  -n "kimen secret get bench.token" "$get_cmd"
+  -n "kimen secret get bench.token" "$get_cmd" \
+  -n "kimen run --env X=bench.token -- true (passphrase)" "$run_cmd"
+echo "== starting a session for the last row" >&2
+"${bench_env[@]}" "$kimen" session start --ttl 10m >/dev/null
+"${session_env[@]}" "$kimen" run --env X=bench.token -- true || die "run with the session failed"
+"${session_env[@]}" hyperfine -N --output=null --warmup "$warmup" --runs "$runs" \
+  --export-json "$tmp/session.json" \
+  -n "kimen run --env X=bench.token -- true (session)" "$run_cmd"
 
 if [ "$(jar_stamp)" != "$jar_before" ]; then
   die "target/kimen.jar changed while timing (sources edited?): some runs included a build; rerun"
@@ -122,7 +134,7 @@ echo "Whole-process times, $cpus CPUs, $(date +%F), 1-min load $load_before -> $
   "ratio = median / hello-world median."
 echo
 if [ "$json_tool" = python3 ]; then
-  python3 - "$tmp/fast.json" "$tmp/slow.json" <<'EOF'
+  python3 - "$tmp/fast.json" "$tmp/slow.json" "$tmp/session.json" <<'EOF'
 import json, sys
 rows = [r for f in sys.argv[1:] for r in json.load(open(f))["results"]]
 base = rows[0]["median"]
@@ -137,5 +149,5 @@ else
   jq -rs '[.[].results[]] as $rows | $rows[0].median as $base
     | "| command | runs | median ms | min ms | max ms | x hello |", "|---|---:|---:|---:|---:|---:|",
       ($rows[] | "| \(.command) | \(.times | length) | \(.median * 10000 | round / 10) | \(.min * 10000 | round / 10) | \(.max * 10000 | round / 10) | \(.median / $base * 100 | round / 100) |")' \
-    "$tmp/fast.json" "$tmp/slow.json"
+    "$tmp/fast.json" "$tmp/slow.json" "$tmp/session.json"
 fi

@@ -96,6 +96,7 @@ final class Protocol {
             }
             Message message = decode(buf);
             if (buf.hasRemaining()) {
+                discard(message);
                 throw new ProtocolException("trailing bytes after the message");
             }
             return message;
@@ -103,6 +104,15 @@ final class Protocol {
             throw new ProtocolException("message cut short");
         } finally {
             Arrays.fill(buf.array(), (byte) 0);
+        }
+    }
+
+    /** Zeroes the key a message carries, for a message that will not be used. */
+    static void discard(Message message) {
+        switch (message) {
+            case Put p -> p.key().close();
+            case Key k -> k.key().close();
+            default -> { }
         }
     }
 

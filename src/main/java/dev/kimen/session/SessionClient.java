@@ -69,6 +69,8 @@ public final class SessionClient implements SessionKeys {
             }
             key.close();
             forget(vault);
+        } else {
+            answer.ifPresent(Protocol::discard);
         }
         return Optional.empty();
     }
@@ -153,9 +155,7 @@ public final class SessionClient implements SessionKeys {
         if (type.isInstance(answer)) {
             return type.cast(answer);
         }
-        if (answer instanceof Key(VaultKey key)) {
-            key.close();
-        }
+        Protocol.discard(answer);
         throw failed(answer instanceof Failed(String message) ? "the session daemon refused: " + message
                 : "the session daemon gave an unexpected answer");
     }

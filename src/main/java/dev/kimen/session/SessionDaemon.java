@@ -155,7 +155,10 @@ public final class SessionDaemon {
                 removeSocket(); // before answering: `session status` right after `stop` finds no daemon
                 yield new Done(count);
             }
-            default -> new Failed("not a request");
+            default -> {
+                Protocol.discard(request);
+                yield new Failed("not a request");
+            }
         };
     }
 
