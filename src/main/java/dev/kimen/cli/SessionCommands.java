@@ -1,5 +1,7 @@
 package dev.kimen.cli;
 
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
 import dev.kimen.json.Json;
 import dev.kimen.session.HeldVault;
 import dev.kimen.session.SessionClient;
@@ -118,7 +120,8 @@ public final class SessionCommands extends GroupCommand {
         }
     }
 
-    @Command(name = "stop", description = "Make the daemon forget every vault key and exit.",
+    @Command(name = "stop", description = {"Make the daemon forget every vault key and exit.",
+            "A daemon that does not answer (another kimen version's) is ended by removing its socket."},
             footerHeading = "%nExamples:%n", footer = {"  kimen session stop"})
     static final class StopCmd extends BaseCommand {
         StopCmd(Context ctx) {
@@ -127,7 +130,19 @@ public final class SessionCommands extends GroupCommand {
 
         @Override
         public Integer call() {
-            Optional<Integer> forgotten = ctx.session().stop();
+            SessionClient session = ctx.session();
+            Optional<Integer> forgotten;
+            try {
+                forgotten = session.stop();
+            } catch (KimenException e) {
+                if (e.reason() != Reason.SESSION_FAILED) {
+                    throw e;
+                }
+                session.abandonSocket();
+                ctx.warn(e.getMessage() + "; removed its socket, which makes it exit and forget everything");
+                return ok("session_stop", Json.object("state", "stopped", "was_running", true, "forgotten", null),
+                        "session daemon stopped (by removing its socket)");
+            }
             return ok("session_stop", Json.object("state", "stopped", "was_running", forgotten.isPresent(),
                             "forgotten", forgotten.orElse(0)),
                     forgotten.map(n -> "session daemon stopped: forgot " + keys(n)).orElse("no session daemon was running"));

@@ -22,6 +22,8 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -101,7 +103,19 @@ public final class SessionClient implements SessionKeys {
         return ask(new Stop()).map(answer -> expect(answer, Done.class).count());
     }
 
-    /** Makes the daemon forget {@code vault} (after a rekey); a daemon that cannot be reached holds nothing to forget. */
+    /**
+     * Removes the socket of a daemon that does not answer (of another kimen version, or broken):
+     * a daemon checks its socket every second and exits once it is gone.
+     */
+    public void abandonSocket() {
+        try {
+            Files.deleteIfExists(where.socket());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+        /** Makes the daemon forget {@code vault} (after a rekey); a daemon that cannot be reached holds nothing to forget. */
     public void forget(Path vault) {
         try {
             ask(new Forget(vault.toString()));
@@ -162,6 +176,6 @@ public final class SessionClient implements SessionKeys {
 
     private static KimenException failed(String message) {
         return KimenException.of(Reason.SESSION_FAILED, message,
-                "a daemon of another kimen version? stop it (kimen session stop) or end its process, then start again");
+                "kimen session stop removes its socket, which ends it; then start again");
     }
 }

@@ -306,6 +306,30 @@ class SessionE2ETest {
         }
     }
 
+    @Test
+    void aDaemonThatDoesNotAnswerIsSkippedReportedAndStoppedByRemovingItsSocket() throws Exception {
+        Kimen kimen = user("home");
+        Path socket = Files.createDirectories(sessionDir(kimen)).resolve("session.sock");
+        try (var server = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket)); // accepts, then hangs up without a word
+            Thread.ofPlatform().daemon().start(() -> {
+                while (true) {
+                    try (var ignored = server.accept()) {
+                        // hang up
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            needsPassphrase(kimen); // the chain goes on past a session that cannot answer
+            kimen.run("session", "status", "--json").failsWith(27, "session_failed");
+            Kimen.Result stop = kimen.run("session", "stop", "--json");
+            assertEquals(true, stop.json().getBoolean("was_running"));
+            assertTrue(stop.stderr().contains("removed its socket"), stop::describe);
+            assertFalse(Files.exists(socket));
+        }
+    }
+
     /** The daemon's own check (SO_PEERCRED), and the client's, against a daemon of another user. Needs root. */
     @Test
     void aPeerOfAnotherUserIsRefusedAtBothEnds() throws Exception {
