@@ -32,6 +32,7 @@ public final class SessionMain {
                 report(out, "busy");
                 System.exit(0);
             }
+            SessionDaemon.preload();
             report(out, "ready");
             out.close();
             daemon.get().serve();

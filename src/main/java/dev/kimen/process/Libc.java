@@ -20,11 +20,6 @@ public final class Libc {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT)).orElseThrow();
     }
 
-    /** Makes {@link #kill} ready, so a signal handler does not pay for the linking. */
-    public static void prepareKill() {
-        var ignored = Kill.HANDLE;
-    }
-
     /** {@code kill(2)}; false when it failed (e.g. the process is gone). */
     public static boolean kill(long pid, int signal) {
         try {

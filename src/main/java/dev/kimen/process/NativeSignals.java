@@ -1,40 +1,31 @@
 package dev.kimen.process;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.SymbolLookup;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The native forwarder of {@code src/main/native/kimen_signals.c}, for the signal the JVM will not
- * let Java handle (SIGQUIT). Found in the directory named by the system property
- * {@code kimen.native.dir}, which the launcher sets; absent, SIGQUIT is simply not forwarded.
+ * The native helper of {@code src/main/native/kimen_signals.c}: a handler for the signal the JVM
+ * will not let Java handle (SIGQUIT), and {@code kill(2)}. Found in the directory named by the
+ * system property {@code kimen.native.dir}, which the launcher sets; absent, SIGQUIT is not
+ * forwarded and {@code kill} goes through {@link Libc}.
+ *
+ * <p>JNI rather than the FFM API, which {@link Libc} uses elsewhere: a JNI method binds in
+ * microseconds, the FFM API's first downcall costs about 125 ms, and every {@code run} needs these.
  */
 final class NativeSignals {
     static final int SIGQUIT = 3;
     private static final String LIBRARY = "libkimen-signals.so";
+    private static final Optional<NativeSignals> LOADED = load();
 
-    private final MethodHandle catchSignal;
-    private final MethodHandle forwardTo;
-    private final MethodHandle release;
+    private NativeSignals() {}
 
-    private NativeSignals(SymbolLookup lib) {
-        Linker linker = Linker.nativeLinker();
-        catchSignal = linker.downcallHandle(lib.find("kimen_catch").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-        forwardTo = linker.downcallHandle(lib.find("kimen_forward_to").orElseThrow(),
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
-        release = linker.downcallHandle(lib.find("kimen_release").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    /** The helper, when the launcher said where it is and it loads. */
+    static Optional<NativeSignals> get() {
+        return LOADED;
     }
 
-    /** The forwarder, when the launcher said where it is and it loads. */
-    static Optional<NativeSignals> load() {
+    private static Optional<NativeSignals> load() {
         String dir = System.getProperty("kimen.native.dir");
         if (dir == null) {
             return Optional.empty();
@@ -44,33 +35,46 @@ final class NativeSignals {
             return Optional.empty();
         }
         try {
-            return Optional.of(new NativeSignals(SymbolLookup.libraryLookup(lib, Arena.global())));
-        } catch (RuntimeException e) {
+            System.load(lib.toAbsolutePath().toString());
+            return Optional.of(new NativeSignals());
+        } catch (UnsatisfiedLinkError | SecurityException e) {
             return Optional.empty();
         }
     }
 
-    boolean catchSignal(int signal) {
+    boolean catchQuit() {
+        return call(() -> catchSignal(SIGQUIT) == 0);
+    }
+
+    void forwardTo(long pid) {
+        call(() -> {
+            forwardTo((int) pid);
+            return true;
+        });
+    }
+
+    void releaseQuit() {
+        call(() -> release(SIGQUIT) == 0);
+    }
+
+    boolean send(long pid, int signal) {
+        return call(() -> kill((int) pid, signal) == 0);
+    }
+
+    /** An old library without one of the functions counts as a failed call. */
+    private static boolean call(java.util.function.BooleanSupplier function) {
         try {
-            return (int) catchSignal.invokeExact(signal) == 0;
-        } catch (Throwable e) {
+            return function.getAsBoolean();
+        } catch (UnsatisfiedLinkError e) {
             return false;
         }
     }
 
-    void forwardTo(long pid) {
-        try {
-            forwardTo.invokeExact((int) pid);
-        } catch (Throwable e) {
-            // nothing to forward to
-        }
-    }
+    private static native int catchSignal(int signal);
 
-    void release(int signal) {
-        try {
-            int ignored = (int) release.invokeExact(signal);
-        } catch (Throwable e) {
-            // the process is ending anyway
-        }
-    }
+    private static native void forwardTo(int pid);
+
+    private static native int release(int signal);
+
+    private static native int kill(int pid, int signal);
 }

@@ -6,26 +6,28 @@ import sun.misc.Signal;
 
 /**
  * Catches SIGINT, SIGTERM and SIGHUP for the life of a child process and sends each on to it
- * with {@code kill(2)} (through the FFM API: the JDK can only send SIGTERM and SIGKILL).
+ * with {@code kill(2)} (the JDK can only send SIGTERM and SIGKILL): through the native helper
+ * ({@link NativeSignals}) when the launcher provides one, else through the FFM API ({@link Libc}).
  * {@code sun.misc.Signal} is the JDK's supported-but-unofficial signal API (module jdk.unsupported);
  * no library does this better on the JVM.
  *
  * <p>SIGQUIT the JVM keeps for thread dumps and refuses a Java handler for ({@code -Xrs}, which
  * frees it, makes the JVM refuse handlers for the other three: JDK 25.0.3), so it goes through a
- * small native handler ({@link NativeSignals}) when the launcher provides one.
+ * small native handler in that helper.
  */
 public final class Signals implements AutoCloseable {
     public static final List<String> FORWARDED = List.of("INT", "TERM", "HUP");
 
     private final List<Signal> installed = new ArrayList<>();
     private final List<sun.misc.SignalHandler> previous = new ArrayList<>();
-    private final NativeSignals quit;
+    private final NativeSignals helper;
+    private final boolean quitCaught;
     private final List<Integer> pending = new ArrayList<>();
     private long pid;
 
-    private Signals(NativeSignals quit) {
-        this.quit = quit;
-        Libc.prepareKill();
+    private Signals(NativeSignals helper) {
+        this.helper = helper;
+        this.quitCaught = helper != null && helper.catchQuit();
     }
 
     /**
@@ -33,7 +35,7 @@ public final class Signals implements AutoCloseable {
      * start and the handlers; what arrives before {@link #forwardTo} is delivered then.
      */
     public static Signals catchForChild() {
-        var s = new Signals(NativeSignals.load().filter(n -> n.catchSignal(NativeSignals.SIGQUIT)).orElse(null));
+        var s = new Signals(NativeSignals.get().orElse(null));
         for (String name : FORWARDED) {
             try {
                 Signal signal = new Signal(name);
@@ -49,8 +51,8 @@ public final class Signals implements AutoCloseable {
     /** From now on signals go to {@code childPid}, starting with any that arrived before. */
     public synchronized void forwardTo(long childPid) {
         pid = childPid;
-        if (quit != null) {
-            quit.forwardTo(childPid);
+        if (quitCaught) {
+            helper.forwardTo(childPid);
         }
         pending.forEach(this::deliver);
         pending.clear();
@@ -61,13 +63,14 @@ public final class Signals implements AutoCloseable {
             pending.add(signal);
             return;
         }
-        Libc.kill(pid, signal); // false when the child is gone: nothing left to tell
+        // false when the child is gone: nothing left to tell
+        boolean ignored = helper != null ? helper.send(pid, signal) : Libc.kill(pid, signal);
     }
 
     @Override
     public void close() {
-        if (quit != null) {
-            quit.release(NativeSignals.SIGQUIT);
+        if (quitCaught) {
+            helper.releaseQuit();
         }
         for (int i = 0; i < installed.size(); i++) {
             Signal.handle(installed.get(i), previous.get(i));

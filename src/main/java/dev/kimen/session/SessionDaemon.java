@@ -30,6 +30,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -101,6 +102,40 @@ public final class SessionDaemon {
             return false;
         }
     }
+
+    /**
+     * Loads (reads, without initialising) every class a request can reach, now, from the jar the daemon started from. The
+     * daemon lives for hours; a jar rewritten in place meanwhile (a rebuild) would otherwise make
+     * the first request that needs a not-yet-loaded class fail, leaving a daemon that cannot answer.
+     */
+    public static void preload() throws IOException {
+        Path jar;
+        try {
+            jar = Path.of(SessionDaemon.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return;
+        }
+        if (!Files.isRegularFile(jar)) {
+            return; // classes in a directory (tests): nothing can rewrite them under a running daemon
+        }
+        ClassLoader loader = SessionDaemon.class.getClassLoader();
+        try (var zip = new java.util.jar.JarFile(jar.toFile())) {
+            for (String name : zip.stream().map(java.util.zip.ZipEntry::getName).toList()) {
+                if (name.endsWith(".class") && PRELOADED.stream().anyMatch(name::startsWith)) {
+                    try {
+                        Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false, loader);
+                    } catch (ClassNotFoundException | LinkageError e) {
+                        throw new IOException("cannot load " + name + " from " + jar, e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** What the daemon's requests use, as class-file name prefixes. */
+    private static final List<String> PRELOADED = List.of("dev/kimen/session/", "dev/kimen/vault/VaultKey",
+            "dev/kimen/crypto/SecretBytes", "dev/kimen/crypto/KdfParams", "dev/kimen/text/", "dev/kimen/fs/PrivateFiles",
+            "dev/kimen/KimenException", "dev/kimen/Reason");
 
     /** Answers requests until {@code session stop}, or until the socket is gone. */
     public void serve() {

@@ -4,6 +4,8 @@ import dev.kimen.crypto.SecretBytes;
 import dev.kimen.process.Libc;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -21,8 +23,21 @@ import java.util.Optional;
 public final class DevTty implements Terminal {
     private static final File TTY = new File("/dev/tty");
 
+    /**
+     * A descriptor that is a pipe, a socket or a file outside {@code /dev} (what scripts and CI
+     * give) is known from {@code /proc/self/fd} without {@code isatty}: the FFM API's first call
+     * costs about 125 ms. Anything else, or a system without {@code /proc}, asks {@code isatty}.
+     */
     @Override
     public boolean isTerminal(int fd) {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            if (!target.startsWith("/dev/")) {
+                return false;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // no /proc: ask isatty
+        }
         return Libc.isatty(fd);
     }
 

@@ -330,6 +330,41 @@ class SessionE2ETest {
         }
     }
 
+    @Test
+    void aDaemonKeepsAnsweringAfterItsJarIsRewrittenInPlace() throws Exception {
+        Kimen kimen = user("home");
+        Path jar = Files.copy(Path.of("target/kimen.jar"), Files.createDirectory(tmp.resolve("old")).resolve("kimen.jar"));
+        Path dir = tmp.resolve("sd");
+        Process daemon = startDaemon(List.of(), jar, dir);
+        try {
+            try (var channel = java.nio.channels.FileChannel.open(jar, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.allocate((int) channel.size())); // zeros over every byte, same inode
+            }
+            Kimen inDir = kimen.with("KIMEN_SESSION_DIR", dir.toString());
+            inDir.runWithStdin(PASS, "session", "start", "--stdin").ok();
+            getsValueWithoutPassphrase(inDir);
+            assertEquals("unlocked", status(inDir).getString("state"));
+            inDir.run("session", "lock").ok();
+            needsPassphrase(inDir);
+            assertEquals(true, inDir.run("session", "stop", "--json").json().getBoolean("was_running"));
+            assertTrue(daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the daemon did not exit");
+        } finally {
+            daemon.destroyForcibly();
+        }
+    }
+
+    /** Starts {@code SessionMain} from {@code jar} on {@code dir} (0700), prefixed by {@code wrapper}; waits for "ready". */
+    private static Process startDaemon(List<String> wrapper, Path jar, Path dir) throws IOException {
+        var command = new ArrayList<>(wrapper);
+        command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx16m",
+                "--enable-native-access=ALL-UNNAMED", "-cp", jar.toAbsolutePath().toString(), "dev.kimen.SessionMain",
+                dir.toString()));
+        Process daemon = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String report = new String(daemon.getInputStream().readNBytes(6), StandardCharsets.UTF_8);
+        assertEquals("ready\n", report, "the session daemon did not start");
+        return daemon;
+    }
+
     /** The daemon's own check (SO_PEERCRED), and the client's, against a daemon of another user. Needs root. */
     @Test
     void aPeerOfAnotherUserIsRefusedAtBothEnds() throws Exception {
@@ -342,14 +377,9 @@ class SessionE2ETest {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Files.setOwner(dir, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
 
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        var daemon = new ProcessBuilder(setpriv.toString(), "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                java, "-Xmx16m", "--enable-native-access=ALL-UNNAMED", "-cp", Path.of("target/kimen.jar").toAbsolutePath().toString(),
-                "dev.kimen.SessionMain", dir.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process daemon = startDaemon(List.of(setpriv.toString(), "--reuid=nobody", "--regid=nogroup", "--clear-groups"),
+                Path.of("target/kimen.jar"), dir);
         try {
-            String report = new String(daemon.getInputStream().readNBytes(6), StandardCharsets.UTF_8);
-            assertEquals("ready\n", report, "the daemon running as nobody did not start");
 
             try (var channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 channel.connect(UnixDomainSocketAddress.of(dir.resolve("session.sock")));
