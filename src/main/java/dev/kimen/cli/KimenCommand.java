@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         description = {"Local-first secrets: an encrypted vault, projected into one command's environment.", ""},
         subcommands = {VersionCommand.class, VaultCommands.class, SecretCommands.class, RunCommand.class,
                 RenderCommand.class, EnvfileCommand.class, PlanCommand.class, MapCommands.class,
-                DoctorCommand.class, ProjectCommands.class, ConfigCommands.class, SessionCommands.class},
+                DoctorCommand.class, ProjectCommands.class, ConfigCommands.class, SessionCommands.class, BundleCommands.class},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen vault init",
                 "  kimen secret set prod.database_url",

@@ -107,15 +107,20 @@ public final class VaultStore implements AutoCloseable {
 
     /** Writes a new empty vault; refuses when one exists. */
     public void create(SecretBytes newPassphrase, KdfParams params) {
+        try (Vault empty = new Vault()) {
+            create(newPassphrase, params, empty);
+        }
+    }
+
+    /** Writes a new vault holding {@code contents}, in one write; refuses when one exists. */
+    public void create(SecretBytes newPassphrase, KdfParams params, Vault contents) {
         try (FileLock ignored = FileLock.acquire(path)) {
             if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw KimenException.of(Reason.VAULT_EXISTS, "a vault already exists at " + path,
                         "use it, or choose another path with --vault");
             }
-            try (Vault empty = new Vault()) {
-                replaceKey(VaultKey.derive(newPassphrase, params, Aead.randomBytes(VaultFile.SALT_BYTES)));
-                PrivateFiles.write(path, V2Codec.seal(empty, key).toBytes());
-            }
+            replaceKey(VaultKey.derive(newPassphrase, params, Aead.randomBytes(VaultFile.SALT_BYTES)));
+            PrivateFiles.write(path, V2Codec.seal(contents, key).toBytes());
         }
     }
 
