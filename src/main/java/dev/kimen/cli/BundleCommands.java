@@ -11,12 +11,11 @@ import dev.kimen.json.Json;
 import dev.kimen.unlock.PassphraseChain;
 import dev.kimen.vault.Vault;
 import dev.kimen.vault.store.VaultStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,7 +73,7 @@ public final class BundleCommands extends GroupCommand {
                 if (file == null) {
                     byte[] raw = text.reveal();
                     ctx.out().write(raw, 0, raw.length);
-                    java.util.Arrays.fill(raw, (byte) 0);
+                    Arrays.fill(raw, (byte) 0);
                     ctx.out().flush();
                     ctx.err().println("Public key: " + recipient);
                     return 0;
@@ -83,7 +82,7 @@ public final class BundleCommands extends GroupCommand {
                 try {
                     PrivateFiles.write(file, raw);
                 } finally {
-                    java.util.Arrays.fill(raw, (byte) 0);
+                    Arrays.fill(raw, (byte) 0);
                 }
                 return ok("bundle_keygen", Json.object("path", file.toString(), "recipient", recipient),
                         "wrote identity to " + file + "\npublic key: " + recipient);
