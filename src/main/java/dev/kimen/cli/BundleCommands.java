@@ -161,8 +161,8 @@ public final class BundleCommands extends GroupCommand {
     @Command(name = "open", description = {"Decrypt a bundle (binary or armored) into a new vault, e.g. a job-local one",
             "in CI. Its passphrase comes from the usual sources (KIMEN_PASSPHRASE, --passphrase-cmd, …)."},
             footerHeading = "%nExamples:%n",
-            footer = {"  KIMEN_PASSPHRASE=\"$(openssl rand -hex 16)\" kimen bundle open vault.age --identity key.txt --out-vault job.kv",
-                    "  kimen bundle open vault.age --identity ~/.config/kimen/ci-key.txt --out-vault ./local.kv"})
+            footer = {"  kimen bundle open vault.age --identity ~/.config/kimen/ci-key.txt --out-vault ./local.kv",
+                    "  KIMEN_PASSPHRASE=\"$(openssl rand -hex 16)\" kimen bundle open vault.age --identity key.txt --out-vault job.kv"})
     static final class Open extends BaseCommand {
         @Mixin VaultOptions vault;
 
