@@ -30,6 +30,7 @@ import java.util.List;
  */
 public final class AgeFile {
     static final String ARMOR_BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----";
+    static final String VERSION_LINE = "age-encryption.org/v1\n";
     /** A bound on what is decrypted into memory. */
     static final int MAX_PLAINTEXT = 256 * 1024 * 1024;
 
@@ -72,8 +73,12 @@ public final class AgeFile {
      * The caller clears the result.
      */
     public static byte[] decrypt(byte[] file, List<AgeIdentity> identities) {
+        boolean armored = isArmored(file);
+        if (!armored && !startsWith(file, 0, VERSION_LINE)) {
+            throw invalid("it is not an age v1 file (it does not begin with \"age-encryption.org/v1\" or age's armor)");
+        }
         List<RecipientStanzaReader> readers = identities.stream().map(AgeIdentity::reader).toList();
-        var factory = isArmored(file) ? new ArmoredDecryptingChannelFactory() : new StandardDecryptingChannelFactory();
+        var factory = armored ? new ArmoredDecryptingChannelFactory() : new StandardDecryptingChannelFactory();
         var out = new ClearableBuffer(file.length);
         byte[] chunk = new byte[64 * 1024];
         try (ReadableByteChannel channel = factory.newDecryptingChannel(
@@ -105,8 +110,12 @@ public final class AgeFile {
         while (i < file.length && Character.isWhitespace(file[i])) {
             i++;
         }
-        byte[] begin = ARMOR_BEGIN.getBytes(StandardCharsets.US_ASCII);
-        return file.length - i >= begin.length && Arrays.equals(file, i, i + begin.length, begin, 0, begin.length);
+        return startsWith(file, i, ARMOR_BEGIN);
+    }
+
+    private static boolean startsWith(byte[] file, int at, String text) {
+        byte[] prefix = text.getBytes(StandardCharsets.US_ASCII);
+        return file.length - at >= prefix.length && Arrays.equals(file, at, at + prefix.length, prefix, 0, prefix.length);
     }
 
     static KimenException invalid(String why) {
