@@ -4,14 +4,9 @@ import dev.kimen.KimenException;
 import dev.kimen.Reason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -19,13 +14,12 @@ import java.util.Set;
 /**
  * Files only their owner may read (0600) in directories only their owner may enter (0700),
  * replaced atomically and durably: write a temp file in the same directory, fsync it, rename it
- * over the target, fsync the directory.
+ * over the target, fsync the directory ({@link AtomicWrite}; {@link PublicFiles} for 0644 files).
  */
 public final class PrivateFiles {
     public static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     public static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
-    /** Temp files are named {@code .<target>.tmp-<random>} so a later writer can sweep stale ones. */
-    static final String TEMP_INFIX = ".tmp-";
+    static final String TEMP_INFIX = AtomicWrite.TEMP_INFIX;
 
     private PrivateFiles() {}
 
@@ -95,32 +89,11 @@ public final class PrivateFiles {
 
     /** Atomically replaces (or creates) {@code target} with {@code data}, mode 0600, durably. */
     public static void write(Path target, byte[] data) {
-        Path dir = target.toAbsolutePath().getParent();
-        createPrivateDirs(dir);
-        Path temp = null;
+        createPrivateDirs(target.toAbsolutePath().getParent());
         try {
-            temp = Files.createTempFile(dir, "." + target.getFileName() + TEMP_INFIX, "",
-                    PosixFilePermissions.asFileAttribute(FILE_MODE));
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(data);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            move(temp, target);
-            temp = null;
-            fsyncDir(dir);
+            AtomicWrite.replace(AtomicWrite.temp(target, data, FILE_MODE), target);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // best effort; a later writer sweeps it
-                }
-            }
         }
     }
 
@@ -138,16 +111,6 @@ public final class PrivateFiles {
     }
 
     public static void fsyncDir(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot replace " + to + " atomically", e);
-        }
+        AtomicWrite.fsyncDir(dir);
     }
 }

@@ -17,9 +17,12 @@ final class CliRun {
     final Path home;
     final Map<String, String> env = new HashMap<>();
     Terminal terminal = Terminal.none();
+    /** The working directory; HOME unless a test moves it. */
+    Path cwd;
 
     CliRun(Path home) {
         this.home = home;
+        this.cwd = home;
         env.put("HOME", home.toString());
         env.put("PATH", System.getenv("PATH"));
     }
@@ -54,7 +57,7 @@ final class CliRun {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         var ctx = new Context(new ByteArrayInputStream(stdin), new PrintStream(out, true),
-                new PrintStream(err, true, StandardCharsets.UTF_8), env, terminal, home);
+                new PrintStream(err, true, StandardCharsets.UTF_8), env, terminal, cwd);
         int code = Cli.run(ctx, args);
         return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }
