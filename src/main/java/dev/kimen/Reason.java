@@ -18,7 +18,6 @@ public enum Reason {
     SECRET_EXISTS(24, "already exists"),
     VAULT_EXISTS(24, "already exists"),
     REMOTE_EXISTS(24, "already exists"),
-    IDENTITY_EXISTS(24, "already exists"),
     FILE_EXISTS(24, "already exists"),
     INVALID_VAULT_FILE(25, "bad data"),
     INVALID_BUNDLE(25, "bad data"),

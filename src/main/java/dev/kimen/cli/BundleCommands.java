@@ -64,10 +64,6 @@ public final class BundleCommands extends GroupCommand {
                 throw KimenException.of(Reason.REFUSED_TTY, "refusing to print a secret key to a terminal",
                         "write it to a file with --out <file>, pipe it, or pass --unsafe-stdout");
             }
-            if (file != null && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                throw KimenException.of(Reason.IDENTITY_EXISTS, file + " already exists; not overwriting it",
-                        "choose another --out, or remove the old identity first if it is truly unused");
-            }
             try (AgeIdentity identity = AgeIdentity.generate(); SecretBytes text = identity.fileText()) {
                 String recipient = identity.recipient();
                 if (file == null) {
@@ -80,7 +76,10 @@ public final class BundleCommands extends GroupCommand {
                 }
                 byte[] raw = text.reveal();
                 try {
-                    PrivateFiles.write(file, raw);
+                    if (!PrivateFiles.create(file, raw)) {
+                        throw KimenException.of(Reason.FILE_EXISTS, file + " already exists; not overwriting it",
+                                "choose another --out, or remove the old identity first if it is truly unused");
+                    }
                 } finally {
                     Arrays.fill(raw, (byte) 0);
                 }

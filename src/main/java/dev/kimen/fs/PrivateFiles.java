@@ -97,6 +97,24 @@ public final class PrivateFiles {
         }
     }
 
+    /**
+     * Creates {@code target} with {@code data}, mode 0600, only if nothing is there yet (no window
+     * between the check and the write).
+     *
+     * @return false, with nothing written, when {@code target} exists (as any kind of file)
+     */
+    public static boolean create(Path target, byte[] data) {
+        createPrivateDirs(target.toAbsolutePath().getParent());
+        try {
+            AtomicWrite.createOnly(AtomicWrite.temp(target, data, FILE_MODE), target);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Removes temp files a killed writer left next to {@code target}. Call with the lock held. */
     public static void sweepTemps(Path target) {
         Path dir = target.toAbsolutePath().getParent();

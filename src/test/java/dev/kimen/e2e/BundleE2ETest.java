@@ -69,7 +69,7 @@ class BundleE2ETest {
                 kimen.run("bundle", "recipient", ageKey.toString()).ok().out().strip(), "an identity age-keygen made");
 
         byte[] before = Files.readAllBytes(key);
-        kimen.run("bundle", "keygen", "--out", key.toString(), "--json").failsWith(24, "identity_exists");
+        kimen.run("bundle", "keygen", "--out", key.toString(), "--json").failsWith(24, "file_exists");
         assertArrayEquals(before, Files.readAllBytes(key), "keygen never overwrites an identity");
     }
 
