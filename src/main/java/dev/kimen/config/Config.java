@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The user's {@code config.json}. Keys kimen does not know are kept as they are, so a newer
@@ -89,6 +91,56 @@ public final class Config {
 
     public boolean clearUnlock() {
         return root.remove("unlock") != null;
+    }
+
+    /** The remotes of the vault at canonical path {@code vault}: name to {@code {"url", "identity"?}}. */
+    public Map<String, Map<String, String>> remotes(String vault) {
+        var out = new TreeMap<String, Map<String, String>>();
+        if (root.get("remotes") instanceof JsonObject all && all.get(vault) instanceof JsonObject mine) {
+            mine.forEach((name, value) -> {
+                if (value instanceof JsonObject r && r.get("url") instanceof String url) {
+                    var fields = new TreeMap<String, String>();
+                    fields.put("url", url);
+                    if (r.get("identity") instanceof String identity) {
+                        fields.put("identity", identity);
+                    }
+                    out.put(name, fields);
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Adds or replaces one remote of {@code vault}; a null {@code identity} stores none. */
+    public void putRemote(String vault, String name, String url, String identity) {
+        JsonObject all = section("remotes");
+        JsonObject mine;
+        if (all.get(vault) instanceof JsonObject existing) {
+            mine = existing;
+        } else {
+            mine = new JsonObject();
+            all.put(vault, mine);
+        }
+        var remote = new JsonObject();
+        remote.put("url", url);
+        if (identity != null) {
+            remote.put("identity", identity);
+        }
+        mine.put(name, remote);
+    }
+
+    public boolean removeRemote(String vault, String name) {
+        if (root.get("remotes") instanceof JsonObject all && all.get(vault) instanceof JsonObject mine
+                && mine.remove(name) != null) {
+            if (mine.isEmpty()) {
+                all.remove(vault);
+            }
+            if (all.isEmpty()) {
+                root.remove("remotes");
+            }
+            return true;
+        }
+        return false;
     }
 
     public void save() {

@@ -33,7 +33,7 @@ public final class VaultStore implements AutoCloseable {
 
     /** @param keys asked only when the vault must be decrypted; closed with this store */
     public VaultStore(Path path, VaultKeys keys) {
-        this.path = realIfExists(path);
+        this.path = canonical(path);
         this.keys = keys;
     }
 
@@ -50,7 +50,7 @@ public final class VaultStore implements AutoCloseable {
      * A symlinked vault is written (and locked) where it really is: renaming over the link would
      * replace the link, and two paths to one file must share one lock.
      */
-    private static Path realIfExists(Path path) {
+    public static Path canonical(Path path) {
         try {
             return path.toRealPath();
         } catch (IOException e) {
