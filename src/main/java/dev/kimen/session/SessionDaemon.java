@@ -104,9 +104,10 @@ public final class SessionDaemon {
     }
 
     /**
-     * Loads (reads, without initialising) every class a request can reach, now, from the jar the daemon started from. The
-     * daemon lives for hours; a jar rewritten in place meanwhile (a rebuild) would otherwise make
-     * the first request that needs a not-yet-loaded class fail, leaving a daemon that cannot answer.
+     * Loads (reads, without initialising) every class a request can reach, now, from the jar the
+     * daemon started from. The daemon lives for hours; a jar rewritten in place meanwhile (a
+     * rebuild) would otherwise make the first request that needs a not-yet-loaded class fail,
+     * leaving a daemon that cannot answer.
      */
     public static void preload() throws IOException {
         Path jar;
