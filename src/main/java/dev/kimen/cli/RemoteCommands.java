@@ -48,26 +48,38 @@ public final class RemoteCommands extends GroupCommand {
         }
     }
 
-    @Command(name = "add", description = "Add a remote: " + RemoteUrl.FORMS + ".",
-            footerHeading = "%nExamples:%n", footer = {"  kimen remote add team git+ssh://git@example.com/acme/secrets.git",
-                    "  kimen remote add share fs:/mnt/team/kimen --identity ~/team-key.txt"})
-    static final class Add extends RemoteCommand {
+    /** {@code add} and {@code set}: a name, a URL, and optionally an identity file. */
+    abstract static class UrlCommand extends RemoteCommand {
         @Parameters(index = "0", paramLabel = "<name>", description = "The remote's name, e.g. team.")
         String name;
 
         @Parameters(index = "1", paramLabel = "<url>", description = "Where it is: " + RemoteUrl.FORMS + ".")
         String url;
 
-        @Option(names = "--identity", paramLabel = "<file>", description = "The age identity file to use with it.")
-        String identity;
+        @Option(names = "--identity", paramLabel = "<file>",
+                description = "The age identity file to use with it (set: keeps the old one when not given).")
+        String identityFile;
 
+        UrlCommand(Context ctx) {
+            super(ctx);
+        }
+
+        java.nio.file.Path identity() {
+            return identityFile == null ? null : ctx.resolve(identityFile);
+        }
+    }
+
+    @Command(name = "add", description = "Add a remote: " + RemoteUrl.FORMS + ".",
+            footerHeading = "%nExamples:%n", footer = {"  kimen remote add team git+ssh://git@example.com/acme/secrets.git",
+                    "  kimen remote add share fs:/mnt/team/kimen --identity ~/team-key.txt"})
+    static final class Add extends UrlCommand {
         Add(Context ctx) {
             super(ctx);
         }
 
         @Override
         public Integer call() {
-            Remote r = remotes().add(name, url, identity == null ? null : ctx.resolve(identity));
+            Remote r = remotes().add(name, url, identity());
             ctx.config().save();
             return ok("remote_add", json(r), "added remote " + r.name() + " (" + r.url().text() + ")");
         }
@@ -92,23 +104,14 @@ public final class RemoteCommands extends GroupCommand {
 
     @Command(name = "set", description = "Change a remote's URL (and identity, when given).", footerHeading = "%nExamples:%n",
             footer = {"  kimen remote set team git@github.com:acme/secrets-v2.git"})
-    static final class SetCmd extends RemoteCommand {
-        @Parameters(index = "0", paramLabel = "<name>", description = "The remote's name.")
-        String name;
-
-        @Parameters(index = "1", paramLabel = "<url>", description = "Its new URL: " + RemoteUrl.FORMS + ".")
-        String url;
-
-        @Option(names = "--identity", paramLabel = "<file>", description = "A new age identity file to use with it.")
-        String identity;
-
+    static final class SetCmd extends UrlCommand {
         SetCmd(Context ctx) {
             super(ctx);
         }
 
         @Override
         public Integer call() {
-            Remote r = remotes().set(name, url, identity == null ? null : ctx.resolve(identity));
+            Remote r = remotes().set(name, url, identity());
             ctx.config().save();
             return ok("remote_set", json(r), "remote " + r.name() + " is now " + r.url().text());
         }
