@@ -28,17 +28,30 @@ final class BundlePlaintext {
     private BundlePlaintext() {}
 
     static byte[] write(Vault vault) {
+        return write(vault, Map.of());
+    }
+
+    /** With {@code extra} top-level string fields beside format and secrets (readers ignore them). */
+    static byte[] write(Vault vault, Map<String, String> extra) {
         var secrets = new LinkedHashMap<String, Object>();
         vault.entries().forEach((name, value) -> {
             byte[] raw = value.reveal();
             secrets.put(name, Base64.getEncoder().encodeToString(raw));
             java.util.Arrays.fill(raw, (byte) 0);
         });
-        return (Json.write(Json.object("format", FORMAT, "secrets", secrets)) + "\n").getBytes(StandardCharsets.UTF_8);
+        var root = Json.object("format", FORMAT);
+        root.putAll(extra);
+        root.put("secrets", secrets);
+        return (Json.write(root) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Parses a bundle's plaintext into a vault; anything but the format above is {@code invalid_bundle}. */
     static Vault read(byte[] plaintext) {
+        return read(plaintext, new LinkedHashMap<>());
+    }
+
+    /** Also copies the other top-level string fields into {@code extra}. */
+    static Vault read(byte[] plaintext, Map<String, String> extra) {
         JsonObject root;
         try {
             root = JsonParser.object().from(Utf8.decode(plaintext));
@@ -53,6 +66,11 @@ final class BundlePlaintext {
         if (!(root.get("secrets") instanceof JsonObject secrets)) {
             throw AgeFile.invalid("its \"secrets\" is missing or not an object");
         }
+        root.forEach((key, value) -> {
+            if (!key.equals("format") && !key.equals("secrets") && value instanceof String text) {
+                extra.put(key, text);
+            }
+        });
         var vault = new Vault();
         try {
             for (Map.Entry<String, Object> e : secrets.entrySet()) {

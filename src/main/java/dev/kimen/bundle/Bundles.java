@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /** Bundles: a vault's contents as an age file, and back (DESIGN §5). */
 public final class Bundles {
@@ -19,7 +20,12 @@ public final class Bundles {
 
     /** The vault's contents, encrypted to {@code recipients}. */
     public static byte[] seal(Vault vault, List<String> recipients, boolean armor) {
-        byte[] plaintext = BundlePlaintext.write(vault);
+        return seal(vault, Map.of(), recipients, armor);
+    }
+
+    /** The same, carrying {@code extra} top-level string fields (e.g. sync's baseline metadata). */
+    public static byte[] seal(Vault vault, Map<String, String> extra, List<String> recipients, boolean armor) {
+        byte[] plaintext = BundlePlaintext.write(vault, extra);
         try {
             return AgeFile.encrypt(plaintext, recipients, armor);
         } finally {
@@ -29,6 +35,11 @@ public final class Bundles {
 
     /** The contents of the bundle file at {@code bundle}, decrypted with {@code identities}. The caller closes it. */
     public static Vault open(Path bundle, List<AgeIdentity> identities) {
+        return open(bundle, identities, new java.util.HashMap<>());
+    }
+
+    /** The same, copying the plaintext's other top-level string fields into {@code extra}. */
+    public static Vault open(Path bundle, List<AgeIdentity> identities, Map<String, String> extra) {
         byte[] file;
         try {
             file = Files.readAllBytes(bundle);
@@ -37,9 +48,14 @@ public final class Bundles {
         } catch (IOException e) {
             throw KimenException.wrap(Reason.INVALID_BUNDLE, "cannot read " + bundle + ": " + e.getMessage(), e);
         }
+        return open(file, identities, extra);
+    }
+
+    /** Opens bundle bytes already read. */
+    public static Vault open(byte[] file, List<AgeIdentity> identities, Map<String, String> extra) {
         byte[] plaintext = AgeFile.decrypt(file, identities);
         try {
-            return BundlePlaintext.read(plaintext);
+            return BundlePlaintext.read(plaintext, extra);
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         subcommands = {VersionCommand.class, VaultCommands.class, SecretCommands.class, RunCommand.class,
                 RenderCommand.class, EnvfileCommand.class, PlanCommand.class, MapCommands.class,
                 DoctorCommand.class, ProjectCommands.class, ConfigCommands.class, SessionCommands.class,
-                BundleCommands.class, RemoteCommands.class, InitCommand.class},
+                BundleCommands.class, RemoteCommands.class, SyncCommands.class, InitCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen vault init",
                 "  kimen secret set prod.database_url",

@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** Per-user locations, following the XDG base directory rules (relative values are ignored). */
-public record UserDirs(Path home, Path configHome, Path cacheHome) {
+public record UserDirs(Path home, Path configHome, Path cacheHome, Path dataHome) {
     public static UserDirs from(Map<String, String> env) {
         Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
         return new UserDirs(home, xdg(env, "XDG_CONFIG_HOME", home.resolve(".config")),
-                xdg(env, "XDG_CACHE_HOME", home.resolve(".cache")));
+                xdg(env, "XDG_CACHE_HOME", home.resolve(".cache")), xdg(env, "XDG_DATA_HOME", home.resolve(".local/share")));
     }
 
     /** {@code $XDG_CONFIG_HOME/kimen}. */
@@ -19,6 +19,11 @@ public record UserDirs(Path home, Path configHome, Path cacheHome) {
     /** {@code $XDG_CACHE_HOME/kimen}. */
     public Path kimenCacheDir() {
         return cacheHome.resolve("kimen");
+    }
+
+    /** {@code $XDG_DATA_HOME/kimen}. */
+    public Path kimenDataDir() {
+        return dataHome.resolve("kimen");
     }
 
     /** {@code $name} when it is set to an absolute path, else {@code fallback}. */
