@@ -35,8 +35,8 @@ public final class DevTty implements Terminal {
             if (!target.startsWith("/dev/")) {
                 return false;
             }
-        } catch (IOException | UnsupportedOperationException e) {
-            // no /proc: ask isatty
+        } catch (IOException | RuntimeException e) {
+            // no /proc, or a file system without symbolic links: ask isatty
         }
         return Libc.isatty(fd);
     }
