@@ -10,10 +10,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -37,14 +34,7 @@ public final class FsRemote {
     public record Snapshot(byte[] vaultAge, List<String> recipients, boolean locked) {
         /** The SHA-256 of {@code vault.age} in hex ("" when there is none): how a push sees that the remote moved. */
         public String sha256() {
-            if (vaultAge == null) {
-                return "";
-            }
-            try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(vaultAge));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            return vaultAge == null ? "" : Sync.sha256(vaultAge);
         }
     }
 
