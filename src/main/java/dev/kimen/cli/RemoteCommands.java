@@ -35,11 +35,15 @@ public final class RemoteCommands extends GroupCommand {
         }
 
         Remotes remotes() {
-            return new Remotes(ctx.config(), VaultStore.canonical(vault.location(ctx).path()), ctx.cwd());
+            return new Remotes(ctx.config(), remotesVault(), ctx.cwd());
         }
 
         String vaultPath() {
-            return VaultStore.canonical(vault.location(ctx).path()).toString();
+            return remotesVault().toString();
+        }
+
+        private java.nio.file.Path remotesVault() {
+            return VaultStore.canonical(vault.location(ctx).path());
         }
 
         Map<String, Object> json(Remote r) {

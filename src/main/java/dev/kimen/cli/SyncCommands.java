@@ -99,13 +99,11 @@ public final class SyncCommands extends GroupCommand {
         }
 
         private void rememberIdentity() {
-            try (VaultStore store = vault.store(ctx)) {
-                var remotes = new Remotes(ctx.config(), store.path(), ctx.cwd());
-                Remote remote = remotes.get(remoteName);
-                if (remote.identity() == null) {
-                    remotes.set(remoteName, remote.url().text(), ctx.resolve(identityFile));
-                    ctx.config().save();
-                }
+            var remotes = new Remotes(ctx.config(), VaultStore.canonical(vault.location(ctx).path()), ctx.cwd());
+            Remote remote = remotes.get(remoteName);
+            if (remote.identity() == null) {
+                remotes.set(remoteName, remote.url().text(), ctx.resolve(identityFile));
+                ctx.config().save();
             }
         }
     }

@@ -66,7 +66,7 @@ public final class Sync {
         var recipients = new LinkedHashSet<String>();
         recipients.add(identities.getFirst().recipient());
         recipients.addAll(Bundles.recipients(others, List.of()));
-        return publish(List.copyOf(recipients));
+        return publish(List.copyOf(recipients), "");
     }
 
     /** Publishes the local vault; refused when the remote moved, is locked, or we never synced. */
@@ -80,14 +80,15 @@ public final class Sync {
                 throw KimenException.of(Reason.REMOTE_CHANGED, "the remote " + remote.name() + " changed since the last sync",
                         "pull first: kimen sync pull --remote " + remote.name());
             }
-            return publish(now.recipients());
+            return publish(now.recipients(), base.remoteSha256());
         }
     }
 
-    private Report publish(List<String> recipients) {
+    /** Publishes under the lock, after checking the remote still is the one {@code expectedSha} names. */
+    private Report publish(List<String> recipients, String expectedSha) {
         fs.lock(System.getProperty("user.name", "?") + "@" + hostname());
         try (Vault local = store.open()) {
-            if (!fs.read().sha256().equals(currentBaselineShaOrEmpty())) {
+            if (!fs.read().sha256().equals(expectedSha)) {
                 throw KimenException.of(Reason.REMOTE_CHANGED, "the remote " + remote.name() + " changed while pushing",
                         "pull first: kimen sync pull --remote " + remote.name());
             }
@@ -97,15 +98,6 @@ public final class Sync {
             return new Report(List.of(), List.of(), List.of(), false, null, recipients.size());
         } finally {
             fs.unlock();
-        }
-    }
-
-    private String currentBaselineShaOrEmpty() {
-        if (!Files.exists(baselineFile())) {
-            return "";
-        }
-        try (Baseline base = baseline()) {
-            return base.remoteSha256();
         }
     }
 
@@ -154,9 +146,9 @@ public final class Sync {
      */
     public Report resolve(String name, boolean takeLocal) {
         FsRemote.Snapshot now = fs.read();
-        try (Baseline base = baseline(); Vault theirs = now.vaultAge() == null ? new Vault()
-                : Bundles.open(now.vaultAge(), identities, new HashMap<>())) {
-            var conflicts = status().conflicts();
+        try (Baseline base = baseline(); Vault ours = store.open(); Vault theirs = now.vaultAge() == null
+                ? new Vault() : Bundles.open(now.vaultAge(), identities, new HashMap<>())) {
+            var conflicts = ThreeWayMerge.merge(base.contents().entries(), ours.entries(), theirs.entries()).conflicts();
             if (!conflicts.contains(name)) {
                 throw KimenException.of(Reason.USAGE, name + " is not in conflict with " + remote.name(),
                         "list conflicts with: kimen sync status --remote " + remote.name());
