@@ -31,10 +31,13 @@ public enum Reason {
     PASSPHRASE_CMD_FAILED(27, "a helper command failed"),
     SESSION_FAILED(27, "a helper command failed"),
     SYNC_CONFLICT(31, "sync conflict"),
+    RECONCILE_REQUIRED(31, "sync conflict"),
     REMOTE_LOCK_PRESENT(32, "sync precondition"),
     REMOTE_CHANGED(32, "sync precondition"),
     NO_LOCAL_BASELINE(32, "sync precondition"),
     REMOTE_UNREACHABLE(32, "sync precondition"),
+    REMOTE_EMPTY(32, "sync precondition"),
+    NOT_A_RECIPIENT(32, "sync precondition"),
     COMMAND_NOT_STARTED(125, "run: could not start the command"),
     COMMAND_NOT_EXECUTABLE(126, "run: the command is not executable"),
     COMMAND_NOT_FOUND(127, "run: the command was not found");

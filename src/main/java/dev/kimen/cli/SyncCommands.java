@@ -2,7 +2,6 @@ package dev.kimen.cli;
 
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
-import dev.kimen.bundle.AgeIdentity;
 import dev.kimen.json.Json;
 import dev.kimen.sync.Remote;
 import dev.kimen.sync.Remotes;
@@ -13,69 +12,67 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code kimen sync init|push|pull|status|unlock}: team sync with a directory remote. */
+/**
+ * {@code kimen sync}: on its own, pull (reconciling) then push, as one report; with a subcommand,
+ * one step of team sync.
+ */
 @Command(name = "sync", description = {"Share a vault with a team through a remote that only ever holds ciphertext",
-        "(vault.age, sealed to the team's age recipients). Pull merges per name, three ways; conflicts stop it (31)."},
-        subcommands = {SyncCommands.Init.class, SyncCommands.Push.class, SyncCommands.Pull.class,
-                SyncCommands.StatusCmd.class, SyncCommands.Resolve.class, SyncCommands.Unlock.class},
+        "(vault.age, sealed to the team's age recipients). On its own: pull --reconcile, then push, as one report.",
+        "Conflicts stop it (31); an unsafe remote stops it (32). Nothing is overwritten without a backup."},
+        subcommands = {SyncCommands.Init.class, SyncCommands.Preflight.class, SyncCommands.StatusCmd.class,
+                SyncCommands.Conflicts.class, SyncCommands.Changes.class, SyncCommands.Push.class,
+                SyncCommands.Pull.class, SyncCommands.Resolve.class, SyncCommands.ResetBaseline.class,
+                SyncCommands.Unlock.class, SyncCommands.Restore.class, SyncCommands.Recipients.class},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen sync init --remote team --identity ~/.config/kimen/team-key.txt --recipient age1…",
-                "  kimen sync pull --remote team", "  kimen sync push --remote team"})
-public final class SyncCommands extends GroupCommand {
-    @Mixin VaultOptions vault;
-
+                "  kimen sync                       # pull --reconcile, then push", "  kimen sync --json",
+                "  kimen sync preflight --strict --json"})
+public final class SyncCommands extends SyncCommand {
     public SyncCommands(Context ctx) {
         super(ctx);
     }
 
-    /** A sync step against one remote of the selected vault. */
-    abstract static class SyncCommand extends BaseCommand {
-        @Mixin VaultOptions vault;
-
-        @Option(names = "--remote", required = true, paramLabel = "<name>", description = "The remote (kimen remote list).")
-        String remoteName;
-
-        @Option(names = "--identity", paramLabel = "<file>",
-                description = "Your age identity for this remote. Default: the one the remote remembers.")
-        String identityFile;
-
-        SyncCommand(Context ctx) {
-            super(ctx);
-        }
-
-        <R> R withSync(Function<Sync, R> step) {
-            try (VaultStore store = vault.store(ctx)) {
-                Remote remote = new Remotes(ctx.config(), store.path(), ctx.cwd()).get(remoteName);
-                String identity = identityFile != null ? ctx.resolve(identityFile).toString() : remote.identity();
-                if (identity == null) {
-                    throw KimenException.of(Reason.USAGE, "sync needs your age identity for " + remoteName,
-                            "give --identity <file>, or remember one: kimen remote set " + remoteName + " "
-                                    + remote.url().text() + " --identity <file>");
-                }
-                List<AgeIdentity> ids = AgeIdentity.readFile(Path.of(identity));
-                try {
-                    return step.apply(new Sync(store, remote, ids, ctx.dirs()));
-                } finally {
-                    ids.forEach(AgeIdentity::close);
-                }
+    @Override
+    public Integer call() {
+        var steps = new ArrayList<Map<String, Object>>();
+        var human = new StringBuilder();
+        try {
+            withSync(sync -> {
+                Sync.Report pulled = sync.pull(true);
+                steps.add(step("pull", json(pulled)));
+                human.append(Pull.summary(pulled, remote)).append('\n');
+                Sync.Report pushed = sync.push();
+                steps.add(step("push", json(pushed)));
+                human.append(Push.summary(pushed, remote));
+                warnRemoved(pushed.removed(), pushed.rotate());
+                return null;
+            });
+        } catch (KimenException e) {
+            if (remote == null) {
+                throw e; // no remote chosen: nothing was tried
             }
+            var failed = step(steps.isEmpty() ? "pull" : "push",
+                    Json.object("error", e.getMessage(), "reason", e.reason().code(), "hint", e.hint()));
+            failed.put("ok", false);
+            steps.add(failed);
+            if (json()) {
+                return report("sync", Json.object("remote", remote, "steps", steps), e.reason(), null);
+            }
+            ctx.out().print(human);
+            return ErrorRenderer.render(e, false, ctx.err());
         }
+        return report("sync", Json.object("remote", remote, "steps", steps), null, human.toString());
+    }
 
-        Map<String, Object> json(Sync.Report r) {
-            return Json.object("remote", remoteName, "local_changes", changes(r.local()), "remote_changes",
-                    changes(r.remote()), "conflicts", r.conflicts(), "local_changed", r.localChanged(),
-                    "backup", r.backup() == null ? null : r.backup().toString(), "recipients", r.recipients());
-        }
-
-        private static List<Map<String, Object>> changes(List<ThreeWayMerge.Change> changes) {
-            return changes.stream().map(c -> Json.object("name", c.name(), "change", c.kind().name().toLowerCase()))
-                    .toList();
-        }
+    private static Map<String, Object> step(String name, Map<String, Object> fields) {
+        var step = Json.object("step", name, "ok", true);
+        step.putAll(fields);
+        step.remove("remote");
+        return step;
     }
 
     @Command(name = "init", description = "Set up an empty remote: your vault, sealed to you and the --recipient members.",
@@ -94,49 +91,43 @@ public final class SyncCommands extends GroupCommand {
             if (identityFile != null) {
                 rememberIdentity();
             }
-            return ok("sync_init", json(r), "remote " + remoteName + " set up for " + r.recipients() + " recipient"
-                    + (r.recipients() == 1 ? "" : "s"));
+            return ok("sync_init", json(r), "remote " + remote + " set up for " + count(r.recipients(), "recipient"));
         }
 
         private void rememberIdentity() {
             var remotes = new Remotes(ctx.config(), VaultStore.canonical(vault.location(ctx).path()), ctx.cwd());
-            Remote remote = remotes.get(remoteName);
-            if (remote.identity() == null) {
-                remotes.set(remoteName, remote.url().text(), ctx.resolve(identityFile));
+            Remote r = remotes.get(remote);
+            if (r.identity() == null) {
+                remotes.set(remote, r.url().text(), ctx.resolve(identityFile));
                 ctx.config().save();
             }
         }
     }
 
-    @Command(name = "push", description = "Publish your vault; refused when the remote moved (pull first), is locked, or was never synced.",
-            footerHeading = "%nExamples:%n", footer = {"  kimen sync push --remote team"})
-    static final class Push extends SyncCommand {
-        Push(Context ctx) {
+    @Command(name = "preflight", description = {"Check that syncing is safe: the remote is reachable and unlocked, this vault",
+            "has a readable baseline, you are among the recipients, and nothing conflicts. Changes nothing.",
+            "The report goes to stdout; --strict exits 32 on a failed precondition (31 when only conflicts fail)."},
+            footerHeading = "%nExamples:%n", footer = {"  kimen sync preflight --remote team --strict --json"})
+    static final class Preflight extends SyncCommand {
+        @Option(names = "--strict", description = "Exit non-zero when a check fails (for CI gates).")
+        boolean strict;
+
+        Preflight(Context ctx) {
             super(ctx);
         }
 
         @Override
         public Integer call() {
-            Sync.Report r = withSync(Sync::push);
-            return ok("sync_push", json(r), "pushed to " + remoteName);
-        }
-    }
-
-    @Command(name = "pull", description = {"Merge the remote into your vault, per name: one-sided changes are taken; names",
-            "changed differently on both sides stop the pull (31) and change nothing. A changed vault is backed up first."},
-            footerHeading = "%nExamples:%n", footer = {"  kimen sync pull --remote team", "  kimen sync pull --remote team --json"})
-    static final class Pull extends SyncCommand {
-        Pull(Context ctx) {
-            super(ctx);
-        }
-
-        @Override
-        public Integer call() {
-            Sync.Report r = withSync(Sync::pull);
-            return ok("sync_pull", json(r), r.localChanged()
-                    ? "pulled " + r.remote().size() + " change" + (r.remote().size() == 1 ? "" : "s") + " from " + remoteName
-                            + " (backup: " + r.backup() + ")"
-                    : "already up to date with " + remoteName);
+            List<Sync.Check> checks = withSync(Sync::preflight);
+            Reason failure = Sync.failure(checks);
+            var human = new StringBuilder(remote + ": " + (failure == null ? "ready to sync" : "not ready to sync"));
+            checks.forEach(c -> human.append(String.format("%n  %-7s %-17s %s", c.status().name().toLowerCase(),
+                    c.name(), c.detail())));
+            var fields = Json.object("remote", remote, "strict", strict, "checks", checks.stream()
+                    .map(c -> Json.object("name", c.name(), "status", c.status().name().toLowerCase(), "detail",
+                            c.detail(), "reason", c.reason() == null ? null : c.reason().code()))
+                    .toList());
+            return report("sync_preflight", fields, strict ? failure : null, human.toString());
         }
     }
 
@@ -150,18 +141,103 @@ public final class SyncCommands extends GroupCommand {
         @Override
         public Integer call() {
             Sync.Report r = withSync(Sync::status);
-            var human = new StringBuilder(remoteName + ": " + r.local().size() + " local, " + r.remote().size()
-                    + " remote change(s), " + r.conflicts().size() + " conflict(s)");
+            var human = new StringBuilder(remote + ": " + count(r.local().size(), "local change") + ", "
+                    + count(r.remote().size(), "remote change") + ", " + count(r.conflicts().size(), "conflict"));
             r.conflicts().forEach(n -> human.append("\n  conflict: ").append(n));
             return ok("sync_status", json(r), human.toString());
         }
     }
 
+    @Command(name = "conflicts", description = {"List the names changed differently on both sides (never values).",
+            "--strict exits 31 when there are any."},
+            footerHeading = "%nExamples:%n", footer = {"  kimen sync conflicts --remote team --strict --json"})
+    static final class Conflicts extends SyncCommand {
+        @Option(names = "--strict", description = "Exit 31 when a name is in conflict.")
+        boolean strict;
+
+        Conflicts(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            List<String> conflicts = withSync(Sync::status).conflicts();
+            String human = conflicts.isEmpty() ? "no conflicts with " + remote : String.join("\n", conflicts);
+            return report("sync_conflicts", Json.object("remote", remote, "conflicts", conflicts, "strict", strict),
+                    strict && !conflicts.isEmpty() ? Reason.SYNC_CONFLICT : null, human);
+        }
+    }
+
+    @Command(name = "changes", description = "Names added, changed or removed locally and remotely since the last sync. Never values.",
+            footerHeading = "%nExamples:%n", footer = {"  kimen sync changes --remote team", "  kimen sync changes --json"})
+    static final class Changes extends SyncCommand {
+        Changes(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Sync.Report r = withSync(Sync::status);
+            var human = new StringBuilder();
+            r.local().forEach(c -> human.append(String.format("local   %-8s %s%n", kind(c), c.name())));
+            r.remote().forEach(c -> human.append(String.format("remote  %-8s %s%n", kind(c), c.name())));
+            var fields = json(r);
+            fields.keySet().retainAll(List.of("remote", "local_changes", "remote_changes"));
+            return ok("sync_changes", fields, human.isEmpty() ? "no changes since the last sync with " + remote
+                    : human.toString().stripTrailing());
+        }
+    }
+
+    @Command(name = "push", description = {"Publish your vault, sealed to the team (with pending member changes).",
+            "Refused when the remote moved (pull first), is locked, or was never synced (32)."},
+            footerHeading = "%nExamples:%n", footer = {"  kimen sync push --remote team"})
+    static final class Push extends SyncCommand {
+        Push(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Sync.Report r = withSync(Sync::push);
+            warnRemoved(r.removed(), r.rotate());
+            return ok("sync_push", json(r), summary(r, remote));
+        }
+
+        static String summary(Sync.Report r, String remote) {
+            return r.published() ? "pushed to " + remote + " (" + count(r.recipients(), "recipient") + ")"
+                    : "nothing to push: " + remote + " already has this vault";
+        }
+    }
+
+    @Command(name = "pull", description = {"Take the remote's changes. When both sides changed (different names), only",
+            "--reconcile merges them per name; without it the pull stops (31). Names changed differently on both",
+            "sides always stop it (31). A stopped pull changes nothing; a changed vault is backed up first."},
+            footerHeading = "%nExamples:%n", footer = {"  kimen sync pull --remote team", "  kimen sync pull --reconcile --json"})
+    static final class Pull extends SyncCommand {
+        @Option(names = "--reconcile", description = "Merge per name when both sides changed.")
+        boolean reconcile;
+
+        Pull(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Sync.Report r = withSync(sync -> sync.pull(reconcile));
+            return ok("sync_pull", json(r), summary(r, remote));
+        }
+
+        static String summary(Sync.Report r, String remote) {
+            return r.localChanged() ? "pulled " + count(r.remote().size(), "change") + " from " + remote
+                    + " (backup: " + r.backup() + ")" : "already up to date with " + remote;
+        }
+    }
+
     @Command(name = "resolve", description = {"Settle one name changed on both sides: --take local keeps yours (push it",
-            "next), --take remote takes the remote's into your vault."},
+            "next), --take remote takes the remote's into your vault (after a backup)."},
             footerHeading = "%nExamples:%n", footer = {"  kimen sync resolve prod.db_url --take remote --remote team"})
     static final class Resolve extends SyncCommand {
-        @picocli.CommandLine.Parameters(paramLabel = "<name>", description = "The name in conflict.")
+        @Parameters(paramLabel = "<name>", description = "The name in conflict.")
         String name;
 
         @Option(names = "--take", required = true, paramLabel = "local|remote", description = "Which side's value wins.")
@@ -178,7 +254,25 @@ public final class SyncCommands extends GroupCommand {
             }
             Sync.Report r = withSync(sync -> sync.resolve(name, take.equals("local")));
             return ok("sync_resolve", json(r), name + ": took the " + take + " value"
-                    + (take.equals("local") ? "; push it with: kimen sync push --remote " + remoteName : ""));
+                    + (take.equals("local") ? "; push it with: kimen sync push --remote " + remote : ""));
+        }
+    }
+
+    @Command(name = "reset-baseline", description = {"Forget what this vault last agreed on with the remote (e.g. after",
+            "changing identity). The next pull merges as a first join: names that differ become conflicts."},
+            footerHeading = "%nExamples:%n", footer = {"  kimen sync reset-baseline --remote team",
+                    "  kimen sync pull --reconcile --remote team"})
+    static final class ResetBaseline extends SyncCommand {
+        ResetBaseline(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            boolean removed = withSync(Sync::resetBaseline);
+            return ok("sync_reset_baseline", Json.object("remote", remote, "removed", removed), removed
+                    ? "baseline for " + remote + " forgotten; next: kimen sync pull --reconcile --remote " + remote
+                    : "there was no baseline for " + remote);
         }
     }
 
@@ -193,10 +287,115 @@ public final class SyncCommands extends GroupCommand {
         public Integer call() {
             boolean removed = withSync(Sync::unlock);
             if (removed) {
-                ctx.warn("removed the lock on " + remoteName + "; if a push was still running, it may now clash");
+                ctx.warn("removed the lock on " + remote + "; if a push was still running, it may now clash");
             }
-            return ok("sync_unlock", Json.object("remote", remoteName, "removed", removed),
+            return ok("sync_unlock", Json.object("remote", remote, "removed", removed),
                     removed ? "lock removed" : "the remote was not locked");
+        }
+    }
+
+    @Command(name = "restore", description = {"Put back the vault as it was before the last pull that changed it (or",
+            "--backup <file>). What it replaces is backed up too, so a restore can be undone."},
+            footerHeading = "%nExamples:%n", footer = {"  kimen sync restore --remote team", "  kimen sync restore --list",
+                    "  kimen sync restore --backup ~/.local/share/kimen/sync/…/backups/team-1763900000000.kv"})
+    static final class Restore extends SyncCommand {
+        @Option(names = "--backup", paramLabel = "<file>", description = "The backup to restore. Default: the newest.")
+        String backup;
+
+        @Option(names = "--list", description = "List the backups, oldest first, and change nothing.")
+        boolean list;
+
+        Restore(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            if (list) {
+                List<String> all = withSync(Sync::backups).stream().map(Path::toString).toList();
+                return ok("sync_restore_list", Json.object("remote", remote, "backups", all),
+                        all.isEmpty() ? "no backups for " + remote : String.join("\n", all));
+            }
+            Path[] done = withSync(sync -> sync.restore(backup == null ? null : ctx.resolve(backup)));
+            return ok("sync_restore", Json.object("remote", remote, "restored", done[0].toString(), "backup",
+                    done[1].toString()), "restored " + done[0] + " (what it replaced: " + done[1] + ")");
+        }
+    }
+
+    @Command(name = "recipients", description = {"The team: who the remote's vault is sealed to. Changes take effect on",
+            "your next push, which re-seals the vault."},
+            subcommands = {RecipientsList.class, RecipientsAdd.class, RecipientsRm.class},
+            footerHeading = "%nExamples:%n", footer = {"  kimen sync recipients list --remote team",
+                    "  kimen sync recipients add age1… --remote team", "  kimen sync recipients rm age1… --remote team"})
+    static final class Recipients extends GroupCommand {
+        Recipients(Context ctx) {
+            super(ctx);
+        }
+    }
+
+    /** Shared output of the recipients commands. */
+    abstract static class MembersCommand extends SyncCommand {
+        MembersCommand(Context ctx) {
+            super(ctx);
+        }
+
+        int print(String action, Sync.Members m) {
+            var human = new StringBuilder();
+            m.current().forEach(r -> human.append(m.removing().contains(r) ? "- " : "  ").append(r)
+                    .append(m.removing().contains(r) ? "   (removed on your next push)" : "").append('\n'));
+            m.adding().forEach(r -> human.append("+ ").append(r).append("   (added on your next push)\n"));
+            return ok(action, Json.object("remote", remote, "recipients", m.current(), "adding", m.adding(),
+                    "removing", m.removing(), "rotate", m.rotate()), human.toString().stripTrailing());
+        }
+    }
+
+    @Command(name = "list", description = "The remote's recipients and the changes waiting for your next push.",
+            footerHeading = "%nExamples:%n", footer = {"  kimen sync recipients list --remote team --json"})
+    static final class RecipientsList extends MembersCommand {
+        RecipientsList(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            return print("sync_recipients_list", withSync(Sync::members));
+        }
+    }
+
+    @Command(name = "add", description = "Add a member (their age1… recipient) on your next push.",
+            footerHeading = "%nExamples:%n", footer = {"  kimen sync recipients add age1… --remote team",
+                    "  kimen sync push --remote team"})
+    static final class RecipientsAdd extends MembersCommand {
+        @Parameters(paramLabel = "age1…", description = "The new member's recipient (kimen bundle recipient <identity>).")
+        String recipient;
+
+        RecipientsAdd(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            return print("sync_recipients_add", withSync(sync -> sync.addMember(recipient)));
+        }
+    }
+
+    @Command(name = "rm", description = {"Remove a member on your next push. They may keep copies of what they could",
+            "already read: rotate those credentials (the command names them)."},
+            footerHeading = "%nExamples:%n", footer = {"  kimen sync recipients rm age1… --remote team",
+                    "  kimen sync push --remote team"})
+    static final class RecipientsRm extends MembersCommand {
+        @Parameters(paramLabel = "age1…", description = "The member's recipient.")
+        String recipient;
+
+        RecipientsRm(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Sync.Members m = withSync(sync -> sync.removeMember(recipient));
+            warnRemoved(m.removing(), m.rotate());
+            return print("sync_recipients_rm", m);
         }
     }
 }

@@ -54,6 +54,11 @@ public final class SecretBytes implements Destroyable, AutoCloseable {
         return bytes.clone();
     }
 
+    /** An independent holder of the same value. */
+    public SecretBytes copy() {
+        return new SecretBytes(reveal());
+    }
+
     public int length() {
         checkAlive();
         return bytes.length;

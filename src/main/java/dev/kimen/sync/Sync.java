@@ -5,7 +5,6 @@ import dev.kimen.Reason;
 import dev.kimen.bundle.AgeIdentity;
 import dev.kimen.bundle.Bundles;
 import dev.kimen.config.UserDirs;
-import dev.kimen.crypto.SecretBytes;
 import dev.kimen.fs.PrivateFiles;
 import dev.kimen.vault.Vault;
 import dev.kimen.vault.store.VaultStore;
@@ -16,49 +15,85 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * Team sync of one vault with one directory remote (issue 6, DESIGN §5). The baseline — the state
- * both sides last agreed on, with the SHA-256 of the remote {@code vault.age} it came from — is
- * kept locally as an age file sealed to this user's identity. Pull merges per key three ways
+ * Team sync of one vault with one remote (issue 6, DESIGN §5). The baseline — the state both
+ * sides last agreed on, with the SHA-256 of the remote {@code vault.age} it came from — is kept
+ * locally as an age file sealed to this user's identity. Pull merges per name three ways
  * ({@link ThreeWayMerge}); push publishes only when the remote has not moved since the baseline.
+ * Everything here reports names, never values.
  */
 public final class Sync {
-    /** What one sync step did: names only, never values. */
+    /**
+     * What one sync step did or found.
+     *
+     * @param local what changed locally since the baseline
+     * @param remote what changed remotely since the baseline
+     * @param backup the copy of the local vault taken before changing it, or null
+     * @param published whether the remote was written
+     * @param removed recipients a push sealed the vault without (they may keep what they had)
+     * @param rotate when {@code removed} is not empty, the names they could read
+     */
     public record Report(List<ThreeWayMerge.Change> local, List<ThreeWayMerge.Change> remote, List<String> conflicts,
-                         boolean localChanged, Path backup, int recipients) {}
+                         boolean localChanged, Path backup, int recipients, boolean published, List<String> removed,
+                         List<String> rotate) {
+        static Report of(List<ThreeWayMerge.Change> local, List<ThreeWayMerge.Change> remote, List<String> conflicts,
+                         boolean localChanged, Path backup, int recipients) {
+            return new Report(local, remote, conflicts, localChanged, backup, recipients, false, List.of(), List.of());
+        }
+    }
+
+    /** One precondition {@code sync preflight} checks. {@code reason} is what a failure means (null when it passed). */
+    public record Check(String name, Status status, String detail, Reason reason) {
+        public enum Status { PASS, FAIL, SKIPPED }
+    }
+
+    /**
+     * The team's recipients as the remote has them, the changes waiting for the next push, and,
+     * while a removal waits, the names the removed members could read (their credentials need rotating).
+     */
+    public record Members(List<String> current, List<String> adding, List<String> removing, List<String> rotate) {}
 
     private final VaultStore store;
     private final Remote remote;
-    private final FsRemote fs;
+    private final Transport transport;
     private final List<AgeIdentity> identities;
     private final Path stateDir;
 
-    public Sync(VaultStore store, Remote remote, List<AgeIdentity> identities, UserDirs dirs) {
-        if (!remote.url().kind().equals("fs")) {
-            throw KimenException.of(Reason.USAGE, "sync over git remotes is not built yet; " + remote.name()
-                    + " is " + remote.url().text(), "use a shared directory remote for now");
-        }
+    /** @param env the environment a git remote runs git with */
+    public Sync(VaultStore store, Remote remote, List<AgeIdentity> identities, UserDirs dirs, Map<String, String> env) {
         this.store = store;
         this.remote = remote;
-        this.fs = new FsRemote(Path.of(remote.url().location()));
         this.identities = identities;
-        this.stateDir = dirs.kimenDataDir().resolve("sync").resolve(sha256(store.path().toString()).substring(0, 16));
+        String vaultId = sha256(store.path().toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        this.stateDir = dirs.kimenDataDir().resolve("sync").resolve(vaultId);
+        this.transport = remote.url().kind().equals("fs") ? new FsRemote(remote.name(), Path.of(remote.url().location()))
+                : new GitRemote(remote.name(), remote.url().location(),
+                        dirs.kimenCacheDir().resolve("sync").resolve(vaultId).resolve(remote.name() + ".git"), env);
     }
 
     private Path baselineFile() {
         return stateDir.resolve(remote.name() + ".baseline.age");
     }
 
+    private Path pendingFile() {
+        return stateDir.resolve(remote.name() + ".recipients-pending");
+    }
+
+    private Path backupDir() {
+        return stateDir.resolve("backups");
+    }
+
     /** Sets up an empty remote: our vault, sealed to us and {@code others}, becomes the team's. */
     public Report init(List<String> others) {
-        FsRemote.Snapshot now = fs.read();
+        Transport.Snapshot now = transport.read();
         if (now.vaultAge() != null) {
             throw KimenException.of(Reason.REMOTE_EXISTS, "the remote " + remote.name() + " already holds a vault",
                     "join it instead: kimen sync pull --remote " + remote.name());
@@ -66,75 +101,80 @@ public final class Sync {
         var recipients = new LinkedHashSet<String>();
         recipients.add(identities.getFirst().recipient());
         recipients.addAll(Bundles.recipients(others, List.of()));
-        return publish(List.copyOf(recipients), "");
-    }
-
-    /** Publishes the local vault; refused when the remote moved, is locked, or we never synced. */
-    public Report push() {
-        try (Baseline base = baseline()) {
-            FsRemote.Snapshot now = fs.read();
-            if (now.locked()) {
-                throw FsRemote.lockPresent();
-            }
-            if (!now.sha256().equals(base.remoteSha256())) {
-                throw KimenException.of(Reason.REMOTE_CHANGED, "the remote " + remote.name() + " changed since the last sync",
-                        "pull first: kimen sync pull --remote " + remote.name());
-            }
-            return publish(now.recipients(), base.remoteSha256());
-        }
-    }
-
-    /** Publishes under the lock, after checking the remote still is the one {@code expectedSha} names. */
-    private Report publish(List<String> recipients, String expectedSha) {
-        fs.lock(System.getProperty("user.name", "?") + "@" + hostname());
         try (Vault local = store.open()) {
-            if (!fs.read().sha256().equals(expectedSha)) {
-                throw KimenException.of(Reason.REMOTE_CHANGED, "the remote " + remote.name() + " changed while pushing",
-                        "pull first: kimen sync pull --remote " + remote.name());
-            }
-            byte[] sealed = Bundles.seal(local, recipients, false);
-            fs.publish(sealed, recipients);
-            writeBaseline(local, sha256(sealed));
-            return new Report(List.of(), List.of(), List.of(), false, null, recipients.size());
-        } finally {
-            fs.unlock();
+            publish(now, local, List.copyOf(recipients));
         }
+        return new Report(List.of(), List.of(), List.of(), false, null, recipients.size(), true, List.of(), List.of());
     }
 
     /**
-     * Merges the remote into the local vault (the first pull, joining a team, merges against an
-     * empty baseline). A name changed differently on both sides stops the
-     * pull with {@code sync_conflict} and changes nothing; otherwise a changed local vault is first
-     * copied to a backup ({@code sync restore}).
+     * Publishes the local vault, sealed to the team with any pending member changes applied;
+     * refused when the remote moved, is locked, or we never synced. With nothing to publish it
+     * leaves the remote alone.
      */
-    public Report pull() {
-        FsRemote.Snapshot now = fs.read();
-        if (now.vaultAge() == null) {
-            throw KimenException.of(Reason.REMOTE_UNREACHABLE, "the remote " + remote.name() + " holds no vault yet",
-                    "set it up with: kimen sync init --remote " + remote.name());
+    public Report push() {
+        try (Baseline base = baseline(); Vault local = store.open()) {
+            Transport.Snapshot now = transport.read();
+            if (now.locked()) {
+                throw lockPresent(remote.name());
+            }
+            if (!now.sha256().equals(base.remoteSha256())) {
+                throw remoteChanged(remote.name(), "since the last sync");
+            }
+            Pending pending = pending();
+            List<String> recipients = pending.applyTo(now.recipients());
+            if (ThreeWayMerge.same(local.entries(), base.contents().entries()) && recipients.equals(now.recipients())) {
+                return Report.of(List.of(), List.of(), List.of(), false, null, recipients.size());
+            }
+            var pushed = ThreeWayMerge.changes(base.contents().entries(), local.entries());
+            publish(now, local, recipients);
+            deleteIfExists(pendingFile());
+            var removed = now.recipients().stream().filter(r -> !recipients.contains(r)).toList();
+            return new Report(pushed, List.of(), List.of(), false, null, recipients.size(), true, removed,
+                    removed.isEmpty() ? List.of() : base.contents().names());
         }
+    }
+
+    private void publish(Transport.Snapshot seen, Vault local, List<String> recipients) {
+        byte[] sealed = Bundles.seal(local, recipients, false);
+        transport.publish(seen, sealed, recipients, who());
+        writeBaseline(local, sha256(sealed));
+    }
+
+    /**
+     * Takes the remote's changes. Names changed differently on both sides stop it with
+     * {@code sync_conflict}; when both sides changed different names, only {@code reconcile}
+     * merges them (else {@code reconcile_required}). Either stop changes nothing. The first pull,
+     * joining a team, merges against an empty baseline. A changed local vault is first copied to a
+     * backup ({@code sync restore}).
+     */
+    public Report pull(boolean reconcile) {
+        Transport.Snapshot now = readTeamVault();
         try (Baseline base = Files.exists(baselineFile()) ? baseline() : new Baseline(new Vault(), "");
              Vault theirs = Bundles.open(now.vaultAge(), identities, new HashMap<>())) {
             Path[] backup = {null};
             ThreeWayMerge.Outcome outcome = store.update(local -> {
                 var merge = ThreeWayMerge.merge(base.contents().entries(), local.entries(), theirs.entries());
                 if (!merge.conflicts().isEmpty()) {
-                    throw KimenException.of(Reason.SYNC_CONFLICT, merge.conflicts().size() + " name"
-                                    + (merge.conflicts().size() == 1 ? "" : "s") + " changed on both sides: "
+                    throw KimenException.of(Reason.SYNC_CONFLICT, names(merge.conflicts()) + " changed on both sides: "
                                     + String.join(", ", merge.conflicts()),
-                            "nothing was changed; settle each with: kimen sync resolve <name> --take local|remote");
+                            "nothing was changed; settle each with: kimen sync resolve <name> --take local|remote --remote "
+                                    + remote.name());
+                }
+                if (!reconcile && merge.bothSidesMoved()) {
+                    throw KimenException.of(Reason.RECONCILE_REQUIRED, "both sides changed since the last sync ("
+                                    + merge.local().size() + " local, " + merge.remote().size() + " remote)",
+                            "nothing was changed; merge them per name with: kimen sync pull --reconcile --remote "
+                                    + remote.name());
                 }
                 if (merge.changesLocal(local.entries())) {
                     backup[0] = backup();
-                    var merged = new java.util.TreeMap<String, SecretBytes>();
-                    merge.merged().forEach((name, value) -> merged.put(name, SecretBytes.adopt(value.reveal())));
-                    List.copyOf(local.names()).forEach(local::remove);
-                    merged.forEach(local::put);
+                    local.replaceAll(merge.merged());
                 }
                 return merge;
             });
             writeBaseline(theirs, now.sha256());
-            return new Report(outcome.local(), outcome.remote(), List.of(), backup[0] != null, backup[0],
+            return Report.of(outcome.local(), outcome.remote(), List.of(), backup[0] != null, backup[0],
                     now.recipients().size());
         }
     }
@@ -142,45 +182,275 @@ public final class Sync {
     /**
      * Settles one conflict. {@code local}: the baseline takes the remote's value for the name, so
      * the local value wins on the next push. {@code remote}: the local vault takes the remote's value
-     * (or loses the name, when the remote removed it).
+     * (or loses the name, when the remote removed it), after a backup.
      */
     public Report resolve(String name, boolean takeLocal) {
-        FsRemote.Snapshot now = fs.read();
-        try (Baseline base = baseline(); Vault ours = store.open(); Vault theirs = now.vaultAge() == null
-                ? new Vault() : Bundles.open(now.vaultAge(), identities, new HashMap<>())) {
+        Transport.Snapshot now = transport.read();
+        try (Baseline base = baseline(); Vault ours = store.open(); Vault theirs = openTeamVault(now)) {
             var conflicts = ThreeWayMerge.merge(base.contents().entries(), ours.entries(), theirs.entries()).conflicts();
             if (!conflicts.contains(name)) {
                 throw KimenException.of(Reason.USAGE, name + " is not in conflict with " + remote.name(),
-                        "list conflicts with: kimen sync status --remote " + remote.name());
+                        "list conflicts with: kimen sync conflicts --remote " + remote.name());
             }
             var theirValue = theirs.find(name);
+            Path backup = null;
             if (takeLocal) {
-                theirValue.ifPresentOrElse(v -> base.contents().put(name, SecretBytes.adopt(v.reveal())),
-                        () -> base.contents().remove(name));
+                theirValue.ifPresentOrElse(v -> base.contents().put(name, v.copy()), () -> base.contents().remove(name));
                 writeBaseline(base.contents(), base.remoteSha256());
             } else {
-                store.update(local -> {
-                    theirValue.ifPresentOrElse(v -> local.put(name, SecretBytes.adopt(v.reveal())), () -> local.remove(name));
-                    return null;
+                backup = store.update(local -> {
+                    Path saved = backup();
+                    theirValue.ifPresentOrElse(v -> local.put(name, v.copy()), () -> local.remove(name));
+                    return saved;
                 });
             }
-            return new Report(List.of(), List.of(), List.of(name), !takeLocal, null, now.recipients().size());
+            return Report.of(List.of(), List.of(), List.of(name), !takeLocal, backup, now.recipients().size());
         }
     }
 
     /** What changed on each side since the baseline, and what would conflict; changes nothing. */
     public Report status() {
-        FsRemote.Snapshot now = fs.read();
-        try (Baseline base = baseline(); Vault local = store.open();
-             Vault theirs = now.vaultAge() == null ? new Vault() : Bundles.open(now.vaultAge(), identities, new HashMap<>())) {
+        Transport.Snapshot now = transport.read();
+        try (Baseline base = baseline(); Vault local = store.open(); Vault theirs = openTeamVault(now)) {
             var merge = ThreeWayMerge.merge(base.contents().entries(), local.entries(), theirs.entries());
-            return new Report(merge.local(), merge.remote(), merge.conflicts(), false, null, now.recipients().size());
+            return Report.of(merge.local(), merge.remote(), merge.conflicts(), false, null, now.recipients().size());
         }
     }
 
-    /** Removes a stale push lock; false when there was none. */
+    /**
+     * Every precondition of a safe sync, each checked as far as the others allow: the remote is
+     * reachable and unlocked, we hold a readable baseline, we are among the recipients, and
+     * nothing conflicts. Changes nothing.
+     */
+    public List<Check> preflight() {
+        var checks = new ArrayList<Check>();
+        Transport.Snapshot now = null;
+        try {
+            now = transport.read();
+            checks.add(pass("remote_reachable", remote.url().text()));
+        } catch (KimenException e) {
+            checks.add(fail("remote_reachable", e.getMessage(), e.reason()));
+        }
+        Baseline base = null;
+        try {
+            base = baseline();
+            checks.add(pass("baseline_present", "synced before"));
+        } catch (KimenException e) {
+            checks.add(fail("baseline_present", e.getMessage(), e.reason()));
+        }
+        try (Baseline b = base) {
+            if (now == null) {
+                Stream.of("remote_unlocked", "recipient", "no_conflicts")
+                        .forEach(name -> checks.add(skipped(name, "the remote cannot be read")));
+                return checks;
+            }
+            checks.add(now.locked() ? fail("remote_unlocked", lockPresent(remote.name()).getMessage(), Reason.REMOTE_LOCK_PRESENT)
+                    : pass("remote_unlocked", "no push lock"));
+            boolean member = isMember(now);
+            checks.add(member ? pass("recipient", "one of " + now.recipients().size() + " recipients")
+                    : fail("recipient", notMember(now).getMessage(), Reason.NOT_A_RECIPIENT));
+            if (b == null || !member) {
+                checks.add(skipped("no_conflicts", b == null ? "no baseline to compare with" : "cannot read the remote vault"));
+                return checks;
+            }
+            try (Vault local = store.open(); Vault theirs = openTeamVault(now)) {
+                var conflicts = ThreeWayMerge.merge(b.contents().entries(), local.entries(), theirs.entries()).conflicts();
+                checks.add(conflicts.isEmpty() ? pass("no_conflicts", "no name changed on both sides")
+                        : fail("no_conflicts", names(conflicts) + " changed on both sides: " + String.join(", ", conflicts),
+                                Reason.SYNC_CONFLICT));
+            } catch (KimenException e) {
+                checks.add(fail("no_conflicts", e.getMessage(), e.reason())); // e.g. the local vault cannot be opened
+            }
+            return checks;
+        }
+    }
+
+    /** The exit reason of a preflight: the first failed precondition, else a conflict, else null. */
+    public static Reason failure(List<Check> checks) {
+        var failed = checks.stream().filter(c -> c.status() == Check.Status.FAIL).map(Check::reason).toList();
+        return failed.stream().filter(r -> r != Reason.SYNC_CONFLICT).findFirst()
+                .orElse(failed.isEmpty() ? null : Reason.SYNC_CONFLICT);
+    }
+
+    private static Check pass(String name, String detail) {
+        return new Check(name, Check.Status.PASS, detail, null);
+    }
+
+    private static Check fail(String name, String detail, Reason reason) {
+        return new Check(name, Check.Status.FAIL, detail, reason);
+    }
+
+    private static Check skipped(String name, String detail) {
+        return new Check(name, Check.Status.SKIPPED, detail, null);
+    }
+
+    /** Forgets the baseline: the next pull merges as a first join would. False when there was none. */
+    public boolean resetBaseline() {
+        return deleteIfExists(baselineFile());
+    }
+
+    /** Removes a stale lock; false when there was none. */
     public boolean unlock() {
-        return fs.unlock();
+        return transport.unlock(who());
+    }
+
+    /** The backups pulls (and restores) took of this vault for this remote, oldest first. */
+    public List<Path> backups() {
+        if (!Files.isDirectory(backupDir())) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(backupDir())) {
+            String prefix = remote.name() + "-";
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                            && f.getFileName().toString().endsWith(".kv"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Puts the contents of {@code backup} (default: the newest) back into the vault, after backing
+     * up what is there now, so a restore can itself be undone.
+     *
+     * @return {restored from, backup of the state replaced}
+     */
+    public Path[] restore(Path backup) {
+        List<Path> all = backups();
+        Path from = backup != null ? backup : all.isEmpty() ? null : all.getLast();
+        if (from == null) {
+            throw KimenException.of(Reason.USAGE, "there is no backup of this vault for " + remote.name(),
+                    "a pull that changes the vault takes one first");
+        }
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(from);
+        } catch (IOException e) {
+            throw KimenException.wrap(Reason.INVALID_VAULT_FILE, "cannot read the backup " + from + ": " + e.getMessage(), e);
+        }
+        Path saved = store.update(local -> {
+            try (Vault old = store.openCopy(raw)) {
+                Path before = backup();
+                local.replaceAll(old.entries());
+                return before;
+            }
+        });
+        return new Path[] {from, saved};
+    }
+
+    /** The team as the remote has it, plus the member changes waiting for the next push. */
+    public Members members() {
+        Transport.Snapshot now = transport.read();
+        Pending pending = pending();
+        List<String> rotate = List.of();
+        if (!pending.removing().isEmpty() && now.vaultAge() != null && isMember(now)) {
+            try (Vault theirs = openTeamVault(now)) {
+                rotate = theirs.names();
+            }
+        }
+        return new Members(now.recipients(), pending.adding(), pending.removing(), rotate);
+    }
+
+    /** Adds a member on the next push (cancels a pending removal of the same recipient). */
+    public Members addMember(String recipient) {
+        String r = Bundles.recipients(List.of(recipient), List.of()).getFirst();
+        Transport.Snapshot now = transport.read();
+        Pending p = pending();
+        var adding = new ArrayList<>(p.adding());
+        var removing = new ArrayList<>(p.removing());
+        if (!removing.remove(r) && !now.recipients().contains(r) && !adding.contains(r)) {
+            adding.add(r);
+        }
+        savePending(new Pending(adding, removing));
+        return members();
+    }
+
+    /**
+     * Removes a member on the next push (cancels a pending addition). Refuses to remove one of our
+     * own recipients or the last one.
+     */
+    public Members removeMember(String recipient) {
+        String r = recipient.strip();
+        if (identities.stream().anyMatch(id -> id.recipient().equals(r))) {
+            throw KimenException.of(Reason.USAGE, "that recipient is yours: you would lose access to the remote",
+                    "another member can remove you");
+        }
+        Transport.Snapshot now = transport.read();
+        Pending p = pending();
+        var adding = new ArrayList<>(p.adding());
+        var removing = new ArrayList<>(p.removing());
+        if (!adding.remove(r)) {
+            if (!now.recipients().contains(r)) {
+                throw KimenException.of(Reason.USAGE, "that recipient is not a member of " + remote.name(),
+                        "list them with: kimen sync recipients list --remote " + remote.name());
+            }
+            if (!removing.contains(r)) {
+                removing.add(r);
+            }
+        }
+        savePending(new Pending(adding, removing));
+        return members();
+    }
+
+    /** Recipient changes waiting for the next push, kept next to the baseline. */
+    private record Pending(List<String> adding, List<String> removing) {
+        List<String> applyTo(List<String> current) {
+            var out = new LinkedHashSet<>(current);
+            out.addAll(adding);
+            removing.forEach(out::remove);
+            return List.copyOf(out);
+        }
+    }
+
+    private Pending pending() {
+        if (!Files.exists(pendingFile())) {
+            return new Pending(List.of(), List.of());
+        }
+        try {
+            List<String> lines = Files.readAllLines(pendingFile());
+            return new Pending(lines.stream().filter(l -> l.startsWith("+")).map(l -> l.substring(1)).toList(),
+                    lines.stream().filter(l -> l.startsWith("-")).map(l -> l.substring(1)).toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void savePending(Pending p) {
+        if (p.adding().isEmpty() && p.removing().isEmpty()) {
+            deleteIfExists(pendingFile());
+            return;
+        }
+        var text = new StringBuilder();
+        p.adding().forEach(r -> text.append('+').append(r).append('\n'));
+        p.removing().forEach(r -> text.append('-').append(r).append('\n'));
+        PrivateFiles.write(pendingFile(), text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Transport.Snapshot readTeamVault() {
+        Transport.Snapshot now = transport.read();
+        if (now.vaultAge() == null) {
+            throw KimenException.of(Reason.REMOTE_EMPTY, "the remote " + remote.name() + " holds no vault yet",
+                    "set it up with: kimen sync init --remote " + remote.name());
+        }
+        if (!isMember(now)) {
+            throw notMember(now);
+        }
+        return now;
+    }
+
+    private boolean isMember(Transport.Snapshot now) {
+        return identities.stream().map(AgeIdentity::recipient).anyMatch(now.recipients()::contains);
+    }
+
+    private KimenException notMember(Transport.Snapshot now) {
+        return KimenException.of(Reason.NOT_A_RECIPIENT, "your identity is not among the " + now.recipients().size()
+                        + " recipients of " + remote.name(),
+                "send your recipient (kimen bundle recipient <identity>) to a member, who runs: kimen sync recipients"
+                        + " add <age1…> --remote " + remote.name() + " and pushes");
+    }
+
+    private Vault openTeamVault(Transport.Snapshot now) {
+        return now.vaultAge() == null ? new Vault() : Bundles.open(now.vaultAge(), identities, new HashMap<>());
     }
 
     private record Baseline(Vault contents, String remoteSha256) implements AutoCloseable {
@@ -194,11 +464,21 @@ public final class Sync {
         if (!Files.exists(baselineFile())) {
             throw KimenException.of(Reason.NO_LOCAL_BASELINE, "this vault has never synced with " + remote.name(),
                     "set the remote up with: kimen sync init --remote " + remote.name()
-                            + " (or join it with: kimen sync pull)");
+                            + " (or join it with: kimen sync pull --reconcile --remote " + remote.name() + ")");
         }
         var extra = new HashMap<String, String>();
-        Vault contents = Bundles.open(baselineFile(), identities, extra);
-        return new Baseline(contents, extra.getOrDefault("remote_sha256", ""));
+        try {
+            Vault contents = Bundles.open(baselineFile(), identities, extra);
+            return new Baseline(contents, extra.getOrDefault("remote_sha256", ""));
+        } catch (KimenException e) {
+            if (e.reason() != Reason.INVALID_BUNDLE) {
+                throw e;
+            }
+            throw KimenException.of(Reason.NO_LOCAL_BASELINE, "the baseline for " + remote.name()
+                            + " cannot be read with this identity: " + e.getMessage(),
+                    "use the identity you synced with, or start over with: kimen sync reset-baseline --remote "
+                            + remote.name());
+        }
     }
 
     private void writeBaseline(Vault contents, String remoteSha256) {
@@ -207,23 +487,53 @@ public final class Sync {
         PrivateFiles.write(baselineFile(), sealed);
     }
 
-    /** A copy of the local vault file as it is now, for {@code sync restore}. */
+    /** A copy of the local vault file as it is now, for {@code sync restore}; never replaces an older one. */
     private Path backup() {
-        Path file = stateDir.resolve("backups").resolve(remote.name() + "-" + Instant.now().toEpochMilli() + ".kv");
         try {
-            PrivateFiles.write(file, Files.readAllBytes(store.path()));
+            byte[] raw = Files.readAllBytes(store.path());
+            for (long t = System.currentTimeMillis(); ; t++) {
+                Path file = backupDir().resolve(remote.name() + "-" + t + ".kv");
+                if (PrivateFiles.create(file, raw)) {
+                    return file;
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return file;
     }
 
-    private static String hostname() {
+    private static boolean deleteIfExists(Path file) {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
+            return Files.deleteIfExists(file);
         } catch (IOException e) {
-            return "localhost";
+            throw new UncheckedIOException(e);
         }
+    }
+
+    static KimenException lockPresent(String remote) {
+        return KimenException.of(Reason.REMOTE_LOCK_PRESENT, "the remote " + remote
+                        + " is locked: a push is running, or one crashed",
+                "when no one is pushing, remove a stale lock with: kimen sync unlock --remote " + remote);
+    }
+
+    static KimenException remoteChanged(String remote, String when) {
+        return KimenException.of(Reason.REMOTE_CHANGED, "the remote " + remote + " changed " + when,
+                "pull first: kimen sync pull --reconcile --remote " + remote);
+    }
+
+    private static String names(List<String> names) {
+        return names.size() + " name" + (names.size() == 1 ? "" : "s");
+    }
+
+    /** Who publishes, for the lock file or commit message: user@host, nothing secret. */
+    private static String who() {
+        String host;
+        try {
+            host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        return System.getProperty("user.name", "?") + "@" + host;
     }
 
     static String sha256(byte[] data) {
@@ -232,9 +542,5 @@ public final class Sync {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String sha256(String text) {
-        return sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 }

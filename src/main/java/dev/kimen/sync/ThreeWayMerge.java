@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The per-key three-way merge of issue 6 / DESIGN §5, as a pure function of three states: the
@@ -35,6 +36,13 @@ public final class ThreeWayMerge {
         /** Whether the merge changes the local vault. */
         public boolean changesLocal(Map<String, SecretBytes> localState) {
             return !same(merged, localState);
+        }
+
+        /** Whether each side changed some name the other did not: taking both needs a reconciling merge. */
+        public boolean bothSidesMoved() {
+            var l = local.stream().map(Change::name).collect(Collectors.toSet());
+            var r = remote.stream().map(Change::name).collect(Collectors.toSet());
+            return !r.containsAll(l) && !l.containsAll(r);
         }
     }
 

@@ -63,6 +63,12 @@ public final class Vault implements AutoCloseable {
         secrets.put(to, secrets.remove(from));
     }
 
+    /** Makes the contents exactly {@code entries} (copies of their values; the caller keeps its own). */
+    public void replaceAll(Map<String, SecretBytes> entries) {
+        List.copyOf(secrets.keySet()).stream().filter(n -> !entries.containsKey(n)).forEach(this::remove);
+        entries.forEach((name, value) -> put(name, value.copy()));
+    }
+
     /** Read-only view for encoders. */
     public Map<String, SecretBytes> entries() {
         return java.util.Collections.unmodifiableMap(secrets);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.grack.nanojson.JsonObject;
+import com.grack.nanojson.JsonParser;
 import dev.kimen.ci.Workflow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -143,6 +144,68 @@ class CiWorkflowE2ETest {
     }
 
     @Test
+    void theSyncGatePassesAgainstARealGitRemoteAndFailsOnALock() throws Exception {
+        Kimen alice = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_PASSPHRASE", PASS);
+        Vaults.create(alice.defaultVault(), PASS, Map.of("prod.creds", CREDS.getBytes(StandardCharsets.UTF_8)));
+        Path aliceKey = tmp.resolve("keys/alice.txt");
+        alice.run("bundle", "keygen", "--out", aliceKey.toString()).ok();
+        Path ciKey = tmp.resolve("keys/ci-key.txt");
+        String ciRecipient = alice.run("bundle", "keygen", "--out", ciKey.toString(), "--json").json().getString("recipient");
+        Path team = tmp.resolve("team.git");
+        git(tmp, "init", "-q", "--bare", team.toString());
+        String url = "git+file://" + team;
+        alice.run("remote", "add", "team", url, "--identity", aliceKey.toString()).ok();
+        alice.run("sync", "init", "--recipient", ciRecipient).ok();
+
+        Path origin = project("gate");
+        alice.at(origin).run("init", "ci-sync-gate").ok();
+        alice.at(origin).run("bundle", "seal", "--recipient", ciRecipient, "--out", "vault.age").ok();
+        commitAll(origin);
+        Job job = job(origin, "sync-gate", Map.of("KIMEN_AGE_IDENTITY", Files.readString(ciKey)), Map.of(),
+                Map.of("KIMEN_SYNC_URL", url));
+        var logs = new ArrayList<GithubRunner.StepRun>();
+        for (Workflow.Step step : job.runner.steps()) {
+            if (step.uses() != null) {
+                continue;
+            }
+            if (step.label().equals("Remove the job-local vault and identity")) {
+                // Before cleaning up: a lock on the team remote fails the gate, with the report in the log.
+                git(tmp, "clone", "-q", "--branch", "main", team.toString(), tmp.resolve("operator").toString());
+                Files.writeString(tmp.resolve("operator/lock"), "frozen\n");
+                git(tmp.resolve("operator"), "add", "lock");
+                git(tmp.resolve("operator"), "commit", "-q", "-m", "freeze");
+                git(tmp.resolve("operator"), "push", "-q", "origin", "main");
+                GithubRunner.StepRun gate = job.runner.run(logs.getLast().step());
+                logs.add(gate);
+                assertEquals(32, gate.exit(), gate::describe);
+                JsonObject report = JsonParser.object().from(gate.log().lines().filter(l -> l.startsWith("{"))
+                        .findFirst().orElseThrow());
+                assertEquals("remote_lock_present", report.getString("reason"), gate::describe);
+            }
+            GithubRunner.StepRun run = job.runner.run(step);
+            logs.add(run);
+            LOG.add(List.of("workflow step", step.label()), run.log().getBytes(StandardCharsets.UTF_8), "");
+            assertEquals(0, run.exit(), run::describe);
+            if (step.label().equals("Sync preflight")) {
+                JsonObject report = JsonParser.object().from(run.log().lines().filter(l -> l.startsWith("{"))
+                        .findFirst().orElseThrow());
+                assertEquals(true, report.getBoolean("ok"), run::describe);
+                assertEquals(5, report.getArray("checks").stream()
+                        .filter(c -> ((JsonObject) c).getString("status").equals("pass")).count(), run::describe);
+            }
+        }
+        assertEquals("Remove the job-local vault and identity", logs.getLast().step().label());
+        assertFalse(Files.exists(job.runnerTemp.resolve("kimen-job")));
+        String secretKey = Files.readString(ciKey).lines().filter(l -> l.startsWith("AGE-SECRET-KEY-1")).findFirst()
+                .orElseThrow();
+        for (GithubRunner.StepRun run : logs) {
+            for (String secret : List.of(secretKey, PASS, Canary.VALUE, "creds-9e4f1a")) {
+                assertFalse(run.log().contains(secret), () -> "a secret in the log of " + run.describe());
+            }
+        }
+    }
+
+    @Test
     void theDeployWorkflowStopsClearlyWithoutTheSecret() throws Exception {
         Path origin = project("nosecret");
         Kimen.in(tmp.resolve("home"), LOG).at(origin).run("init", "ci-deploy").ok();
@@ -214,6 +277,11 @@ class CiWorkflowE2ETest {
     private record Job(GithubRunner runner, Path workspace, Path runnerTemp, Path home, String kimenRef) {}
 
     private Job job(Path origin, String jobId, Map<String, String> secrets, Map<String, String> extraEnv) throws Exception {
+        return job(origin, jobId, secrets, extraEnv, Map.of());
+    }
+
+    private Job job(Path origin, String jobId, Map<String, String> secrets, Map<String, String> extraEnv,
+                    Map<String, String> extraVars) throws Exception {
         Path runner = Files.createDirectories(tmp.resolve("runner-" + origin.getFileName()));
         Path workspace = runner.resolve("work").resolve(origin.getFileName());
         git(tmp, "clone", "-q", origin.toString(), workspace.toString()); // actions/checkout
@@ -227,10 +295,12 @@ class CiWorkflowE2ETest {
         env.put("JAVA_HOME_25_X64", javaHome.toString());
         env.put("PATH", javaHome.resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         String ref = kimenSnapshot();
-        Path workflowFile = workspace.resolve(".github/workflows")
-                .resolve(jobId.equals("deploy") ? "kimen-deploy.yml" : "kimen-pr-safety.yml");
-        var gh = new GithubRunner(Workflow.parse(Files.readAllBytes(workflowFile)), jobId, workspace, temp,
-                Map.of("KIMEN_REPO", snapshot.toUri().toString(), "KIMEN_REF", ref), secrets, env);
+        Path workflowFile = workspace.resolve(".github/workflows").resolve("kimen-" + jobId + ".yml");
+        var vars = new HashMap<>(extraVars);
+        vars.put("KIMEN_REPO", snapshot.toUri().toString());
+        vars.put("KIMEN_REF", ref);
+        var gh = new GithubRunner(Workflow.parse(Files.readAllBytes(workflowFile)), jobId, workspace, temp, vars,
+                secrets, env);
         return new Job(gh, workspace, temp, home, ref);
     }
 

@@ -209,6 +209,19 @@ final class Kimen {
             return envelope;
         }
 
+        /**
+         * A report that may be a failure (preflight, conflicts --strict, bare sync): one JSON line
+         * on stdout whatever the outcome, with {@code exit_code} and, on failure, {@code reason}.
+         */
+        JsonObject report(int exitCode, String reason) {
+            assertEquals(exitCode, exit, this::describe);
+            JsonObject report = parseOneLine(out(), "stdout");
+            assertEquals(exitCode, report.getInt("exit_code"), this::describe);
+            assertEquals(exitCode == 0, report.getBoolean("ok"), this::describe);
+            assertEquals(reason, report.getString("reason"), this::describe);
+            return report;
+        }
+
         /** Human (non-JSON) failure: the exit code and a {@code kimen: error:} line, nothing on stdout. */
         void failsHumanly(int exitCode) {
             assertEquals(exitCode, exit, this::describe);

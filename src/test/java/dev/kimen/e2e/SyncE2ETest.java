@@ -5,29 +5,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.grack.nanojson.JsonArray;
 import com.grack.nanojson.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Issue 6 over a shared-directory remote, as the seed's {@code make sync-e2e}: users with separate
- * HOMEs and vaults push and pull through the real bin/kimen; edits to different names merge, the
- * same name edited on both sides stops with 31 and keeps both values until resolved, a push after
- * the remote moved and a stale lock are 32, and the remote never holds a plaintext value.
+ * Issue 6 as the seed's {@code make sync-e2e} and {@code make sync-e2e-git}: every test runs once
+ * over a shared directory and once over a bare git repository driven by the real git. Users with
+ * separate HOMEs and vaults push and pull through the real bin/kimen; edits to different names
+ * merge (only when reconciling), the same name edited on both sides stops with 31 and keeps both
+ * values until resolved, a push after the remote moved and a stale lock are 32, a bad pull can be
+ * restored, members come and go, and neither the remote nor any git object holds a plaintext value.
  */
 class SyncE2ETest {
     private static final String ALICE_PASS = "e2e sync alice passphrase";
     private static final String BOB_PASS = "e2e sync bob passphrase";
     private static final String CAROL_PASS = "e2e sync carol passphrase";
+    private static final List<String> VALUES = List.of("value-a-1", "value-c-1", Canary.VALUE);
 
     @RegisterExtension
     static final OutputLog LOG = new OutputLog().forbidding(ALICE_PASS, BOB_PASS, CAROL_PASS);
@@ -35,115 +41,318 @@ class SyncE2ETest {
     @TempDir
     Path tmp;
 
-    private Path remote;
+    enum Kind { FS, GIT }
+
+    private TeamRemote remote;
     private Kimen alice;
     private Kimen bob;
 
-    @BeforeEach
-    void team() throws IOException {
-        remote = Files.createDirectory(tmp.resolve("remote"));
+    /** Alice sets the remote up for herself and Bob; Bob has not pulled yet. */
+    private void team(Kind kind) throws IOException {
+        remote = kind == Kind.FS ? new DirRemote(Files.createDirectory(tmp.resolve("remote")))
+                : new GitRepo(tmp.resolve("remote.git"), tmp);
         alice = member("alice", ALICE_PASS, Map.of("team.a", utf8("value-a-1"), "team.c", utf8("value-c-1")));
         bob = member("bob", BOB_PASS, Map.of());
-        alice.run("sync", "init", "--remote", "team", "--recipient", recipient(bob), "--json").json();
+        JsonObject init = alice.run("sync", "init", "--remote", "team", "--recipient", recipient(bob), "--json").json();
+        assertEquals(2, init.getInt("recipients"));
     }
 
     private Kimen member(String name, String pass, Map<String, byte[]> secrets) {
         Kimen k = Kimen.in(tmp.resolve(name), LOG).with("KIMEN_PASSPHRASE", pass);
         Vaults.create(k.defaultVault(), pass, secrets);
-        Path key = k.home().resolve("team-key.txt");
-        k.run("bundle", "keygen", "--out", key.toString()).ok();
-        k.run("remote", "add", "team", remote.toString(), "--identity", key.toString()).ok();
+        k.run("bundle", "keygen", "--out", key(k).toString()).ok();
+        k.run("remote", "add", "team", remote.url(), "--identity", key(k).toString()).ok();
         return k;
     }
 
+    private static Path key(Kimen k) {
+        return k.home().resolve("team-key.txt");
+    }
+
     private static String recipient(Kimen k) {
-        return k.run("bundle", "recipient", k.home().resolve("team-key.txt").toString()).ok().out().strip();
+        return k.run("bundle", "recipient", key(k).toString()).ok().out().strip();
     }
 
     private static String get(Kimen k, String name) {
         return k.run("secret", "get", name).ok().out();
     }
 
-    @Test
-    void firstPullThenEditsToDifferentNamesMergeBothWays() {
-        JsonObject joined = bob.run("sync", "pull", "--remote", "team", "--json").json();
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void editsToDifferentNamesMergeOnlyWhenReconciling(Kind kind) throws IOException {
+        team(kind);
+        JsonObject joined = bob.run("sync", "pull", "--json").json(); // the vault's only remote
         assertEquals("sync_pull", joined.getString("action"));
         assertEquals("value-a-1", get(bob, "team.a"));
 
         bob.run("secret", "set", "team.b", "--value", "value-b-1").ok();
         alice.run("secret", "set", "team.a", "--value", "value-a-2").ok();
-        alice.run("sync", "push", "--remote", "team").ok();
+        assertEquals(true, alice.run("sync", "push", "--remote", "team", "--json").json().getBoolean("published"));
         bob.run("sync", "push", "--remote", "team", "--json").failsWith(32, "remote_changed");
 
-        JsonObject merged = bob.run("sync", "pull", "--remote", "team", "--json").json();
+        byte[] before = Vaults.bytes(bob.defaultVault());
+        bob.run("sync", "pull", "--remote", "team", "--json").failsWith(31, "reconcile_required");
+        assertArrayEquals(before, Vaults.bytes(bob.defaultVault()), "a pull that stops changes nothing");
+
+        JsonObject merged = bob.run("sync", "pull", "--reconcile", "--remote", "team", "--json").json();
         assertEquals(true, merged.getBoolean("local_changed"));
         assertTrue(Files.exists(Path.of(merged.getString("backup"))), "a pull that changes the vault backs it up first");
         assertEquals("value-a-2", get(bob, "team.a"));
         assertEquals("value-b-1", get(bob, "team.b"), "bob's unpushed change survives the pull");
+        assertEquals(List.of("team.b"), names(bob.run("sync", "changes", "--json").json().getArray("local_changes")));
         bob.run("sync", "push", "--remote", "team").ok();
+        assertEquals(false, bob.run("sync", "push", "--json").json().getBoolean("published"), "nothing left to push");
 
-        alice.run("sync", "pull", "--remote", "team").ok();
+        alice.run("sync", "pull", "--remote", "team").ok(); // only the remote moved: no reconcile needed
         assertEquals("value-b-1", get(alice, "team.b"));
         assertEquals("value-a-2", get(alice, "team.a"));
     }
 
-    @Test
-    void theSameNameChangedOnBothSidesStopsUntilResolved() {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void theSameNameChangedOnBothSidesStopsUntilResolved(Kind kind) throws IOException {
+        team(kind);
         bob.run("sync", "pull", "--remote", "team").ok();
         alice.run("secret", "set", "team.c", "--value", "from-alice").ok();
         alice.run("sync", "push", "--remote", "team").ok();
         bob.run("secret", "set", "team.c", "--value", "from-bob").ok();
         byte[] before = Vaults.bytes(bob.defaultVault());
 
-        JsonObject conflict = bob.run("sync", "pull", "--remote", "team", "--json").failsWith(31, "sync_conflict");
+        JsonObject conflict = bob.run("sync", "pull", "--reconcile", "--remote", "team", "--json")
+                .failsWith(31, "sync_conflict");
         assertTrue(conflict.getString("error").contains("team.c"));
-        assertFalse(conflict.toString().contains("from-alice") || conflict.toString().contains("from-bob"), "names, never values");
         assertArrayEquals(before, Vaults.bytes(bob.defaultVault()), "a conflict changes nothing");
-        assertEquals(List.of("team.c"), bob.run("sync", "status", "--remote", "team", "--json").json()
-                .getArray("conflicts").stream().toList());
+        JsonObject listed = bob.run("sync", "conflicts", "--strict", "--json").report(31, "sync_conflict");
+        assertEquals(List.of("team.c"), listed.getArray("conflicts").stream().toList());
+        JsonObject preflight = bob.run("sync", "preflight", "--strict", "--json").report(31, "sync_conflict");
+        assertEquals("fail", check(preflight, "no_conflicts").getString("status"));
+        bob.run("sync", "--json").report(31, "sync_conflict");
+        for (var r : List.of(listed, preflight, conflict)) {
+            assertFalse(r.toString().contains("from-alice") || r.toString().contains("from-bob"), "names, never values");
+        }
 
         bob.run("sync", "resolve", "team.c", "--take", "local", "--remote", "team").ok();
-        bob.run("sync", "pull", "--remote", "team").ok();
-        bob.run("sync", "push", "--remote", "team").ok();
-        alice.run("sync", "pull", "--remote", "team").ok();
+        JsonObject synced = bob.run("sync", "--json").report(0, null);
+        assertEquals(List.of("pull", "push"), synced.getArray("steps").stream()
+                .map(s -> ((JsonObject) s).getString("step")).toList());
+        assertEquals(true, synced.getArray("steps").getObject(1).getBoolean("published"));
+        alice.run("sync").ok();
         assertEquals("from-bob", get(alice, "team.c"));
+        assertEquals("from-bob", get(bob, "team.c"));
     }
 
-    @Test
-    void aStaleLockOrNoBaselineRefusesAPush() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aStaleLockOrNoBaselineRefusesAPush(Kind kind) throws IOException {
+        team(kind);
         bob.run("sync", "push", "--remote", "team", "--json").failsWith(32, "no_local_baseline");
-        Files.writeString(remote.resolve("lock"), "crashed push\n");
+        bob.run("sync", "preflight", "--strict", "--json").report(32, "no_local_baseline");
+        assertEquals(0, bob.run("sync", "preflight", "--json").report(0, null).getInt("exit_code"),
+                "without --strict a preflight only reports");
+
+        remote.plantLock();
+        alice.run("secret", "set", "team.d", "--value", "value-d-1").ok();
         alice.run("sync", "push", "--remote", "team", "--json").failsWith(32, "remote_lock_present");
-        JsonObject unlocked = alice.run("sync", "unlock", "--remote", "team", "--json").json();
-        assertEquals(true, unlocked.getBoolean("removed"));
-        alice.run("sync", "push", "--remote", "team").ok();
+        JsonObject preflight = alice.run("sync", "preflight", "--strict", "--json").report(32, "remote_lock_present");
+        assertEquals("fail", check(preflight, "remote_unlocked").getString("status"));
+        assertEquals("pass", check(preflight, "remote_reachable").getString("status"));
+
+        var unlock = alice.run("sync", "unlock", "--remote", "team", "--json");
+        assertEquals(true, unlock.json().getBoolean("removed"));
+        assertTrue(unlock.stderr().contains("warning"), unlock.describe());
+        assertEquals(true, alice.run("sync", "push", "--json").json().getBoolean("published"));
+        alice.run("sync", "preflight", "--strict", "--json").report(0, null);
+        bob.run("sync", "pull").ok();
+        assertEquals("value-d-1", get(bob, "team.d"));
     }
 
-    @Test
-    void theRemoteHoldsOnlyCiphertextAndAThirdRecipientCanPull() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aBadPullIsRestored(Kind kind) throws IOException {
+        team(kind);
+        bob.run("sync", "pull").ok();
+        alice.run("secret", "set", "team.a", "--value", "oops").ok();
+        alice.run("secret", "rm", "team.c").ok();
+        alice.run("sync", "push").ok();
+        int backups = bob.run("sync", "restore", "--list", "--json").json().getArray("backups").size();
+        bob.run("sync", "pull").ok();
+        assertEquals("oops", get(bob, "team.a"));
+
+        JsonObject restored = bob.run("sync", "restore", "--json").json();
+        assertEquals("value-a-1", get(bob, "team.a"));
+        assertEquals("value-c-1", get(bob, "team.c"));
+        assertTrue(Files.exists(Path.of(restored.getString("backup"))), "what a restore replaces is kept");
+        assertEquals(backups + 2, bob.run("sync", "restore", "--list", "--json").json().getArray("backups").size(),
+                "one backup before the pull, one before the restore");
+
+        JsonObject changes = bob.run("sync", "changes", "--json").json();
+        assertEquals(List.of("team.a", "team.c"), names(changes.getArray("local_changes")));
+        bob.run("sync", "push").ok(); // the restored state becomes the team's
+        alice.run("sync", "pull").ok();
+        assertEquals("value-c-1", get(alice, "team.c"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void membersComeAndGoAndTheRemoteHoldsOnlyCiphertext(Kind kind) throws IOException {
+        team(kind);
         Kimen carol = member("carol", CAROL_PASS, Map.of());
-        Path second = Files.createDirectory(tmp.resolve("remote2"));
-        alice.run("remote", "add", "wide", second.toString()).ok();
-        alice.run("sync", "init", "--remote", "wide", "--identity", alice.home().resolve("team-key.txt").toString(),
-                "--recipient", recipient(bob), "--recipient", recipient(carol)).ok();
-        carol.run("remote", "add", "wide", second.toString(), "--identity", carol.home().resolve("team-key.txt").toString()).ok();
-        carol.run("sync", "pull", "--remote", "wide").ok();
+        carol.run("sync", "pull", "--json").failsWith(32, "not_a_recipient");
+
+        JsonObject adding = alice.run("sync", "recipients", "add", recipient(carol), "--json").json();
+        assertEquals(List.of(recipient(carol)), adding.getArray("adding").stream().toList());
+        assertEquals(3, alice.run("sync", "push", "--json").json().getInt("recipients"));
+        carol.run("sync", "pull").ok();
         assertEquals("value-c-1", get(carol, "team.c"));
         assertEquals(Canary.VALUE, get(carol, Canary.NAME));
 
-        for (Path dir : List.of(remote, second)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    String text = Files.readString(f, StandardCharsets.ISO_8859_1);
-                    for (String value : List.of("value-a-1", "value-c-1", Canary.VALUE)) {
-                        assertFalse(text.contains(value), f + " holds a plaintext value");
-                    }
-                }
+        var removed = alice.run("sync", "recipients", "rm", recipient(bob));
+        removed.ok();
+        assertTrue(removed.stderr().contains("may keep copies") && removed.stderr().contains("team.c"), removed.describe());
+        alice.run("sync", "recipients", "rm", recipient(alice), "--json").failsWith(2, "usage");
+        JsonObject pushed = alice.run("sync", "push", "--json").json();
+        assertEquals(List.of(recipient(bob)), pushed.getArray("removed_recipients").stream().toList());
+        assertEquals(2, pushed.getInt("recipients"));
+        bob.run("sync", "pull", "--json").failsWith(32, "not_a_recipient");
+        carol.run("sync", "pull").ok();
+
+        var stores = new ArrayList<String>();
+        stores.add(remote.everything());
+        for (Kimen k : List.of(alice, bob, carol)) {
+            stores.add(GitRepo.objectsUnder(k.home())); // kimen's git caches (nothing for a directory remote)
+        }
+        for (String text : stores) {
+            for (String value : VALUES) {
+                assertFalse(text.contains(value), "a remote or cache holds the plaintext " + value);
             }
         }
+        assertTrue(stores.getFirst().contains("age-encryption.org/v1"), "the remote holds the age file");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void anIdentityChangeNeedsABaselineReset(Kind kind) throws IOException {
+        team(kind);
+        bob.run("sync", "pull").ok();
+        Path newKey = bob.home().resolve("new-key.txt");
+        bob.run("bundle", "keygen", "--out", newKey.toString()).ok();
+        bob.run("remote", "set", "team", remote.url(), "--identity", newKey.toString()).ok();
+        JsonObject stuck = bob.run("sync", "status", "--json").failsWith(32, "no_local_baseline");
+        assertTrue(stuck.getString("hint").contains("reset-baseline"), stuck.toString());
+
+        String newRecipient = bob.run("bundle", "recipient", newKey.toString()).ok().out().strip();
+        alice.run("sync", "recipients", "add", newRecipient).ok();
+        alice.run("sync", "push").ok();
+        assertEquals(true, bob.run("sync", "reset-baseline", "--json").json().getBoolean("removed"));
+        bob.run("sync", "pull").ok();
+        bob.run("sync", "preflight", "--strict", "--json").report(0, null);
+    }
+
+    private static JsonObject check(JsonObject preflight, String name) {
+        return preflight.getArray("checks").stream().map(JsonObject.class::cast)
+                .filter(c -> c.getString("name").equals(name)).findFirst().orElseThrow();
+    }
+
+    private static List<String> names(JsonArray changes) {
+        return changes.stream().map(c -> ((JsonObject) c).getString("name")).toList();
     }
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The team's remote as seen from outside kimen. */
+    private interface TeamRemote {
+        String url();
+
+        /** Leaves a lock behind, as a crashed push would (or an operator freezing the remote). */
+        void plantLock() throws IOException;
+
+        /** Every byte the remote holds, decompressed where it is stored compressed. */
+        String everything() throws IOException;
+    }
+
+    private record DirRemote(Path dir) implements TeamRemote {
+        @Override
+        public String url() {
+            return dir.toString();
+        }
+
+        @Override
+        public void plantLock() throws IOException {
+            Files.writeString(dir.resolve("lock"), "crashed push\n");
+        }
+
+        @Override
+        public String everything() throws IOException {
+            var all = new StringBuilder();
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    all.append(Files.readString(f, StandardCharsets.ISO_8859_1));
+                }
+            }
+            return all.toString();
+        }
+    }
+
+    /** A bare repository driven by the real git, with a private HOME so no user config applies. */
+    private record GitRepo(Path bare, Path scratch) implements TeamRemote {
+        GitRepo {
+            git(scratch, "init", "--quiet", "--bare", bare.toString());
+        }
+
+        @Override
+        public String url() {
+            return "git+file://" + bare;
+        }
+
+        @Override
+        public void plantLock() throws IOException {
+            Path clone = scratch.resolve("operator-clone");
+            git(scratch, "clone", "--quiet", "--branch", "main", bare.toString(), clone.toString());
+            Files.writeString(clone.resolve("lock"), "frozen by an operator\n");
+            git(clone, "add", "lock");
+            git(clone, "-c", "user.name=op", "-c", "user.email=op@example.org", "commit", "--quiet", "-m", "freeze");
+            git(clone, "push", "--quiet", "origin", "main");
+        }
+
+        @Override
+        public String everything() {
+            return objects(bare);
+        }
+
+        /** Every object of every git repository under {@code dir}, decompressed. */
+        static String objectsUnder(Path dir) throws IOException {
+            var all = new StringBuilder();
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path objects : paths.filter(p -> p.getFileName().toString().equals("objects")).toList()) {
+                    all.append(objects(objects.getParent()));
+                }
+            }
+            return all.toString();
+        }
+
+        private static String objects(Path gitDir) {
+            return git(gitDir.getParent(), "--git-dir=" + gitDir, "cat-file", "--batch-all-objects", "--batch");
+        }
+
+        static String git(Path dir, String... args) {
+            var argv = new ArrayList<String>(List.of("git"));
+            argv.addAll(List.of(args));
+            try {
+                var pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
+                pb.environment().put("HOME", dir.toString());
+                pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+                Process p = pb.start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertEquals(0, p.waitFor(), () -> "git " + args[0] + " failed:\n" + out);
+                return out;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }

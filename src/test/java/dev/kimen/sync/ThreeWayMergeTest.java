@@ -69,4 +69,17 @@ class ThreeWayMergeTest {
         assertEquals(List.of(), out.remote());
         assertFalse(out.changesLocal(state("a", "1")));
     }
+
+    @Test
+    void onlyOneSidedMovesOnBothSidesNeedAReconcile() {
+        var base = state("a", "1", "b", "1");
+        assertTrue(ThreeWayMerge.merge(base, state("a", "2", "b", "1"), state("a", "1", "b", "2")).bothSidesMoved(),
+                "a moved here, b there");
+        assertFalse(ThreeWayMerge.merge(base, state("a", "1", "b", "1"), state("a", "1", "b", "2")).bothSidesMoved(),
+                "only the remote moved: a fast-forward");
+        assertFalse(ThreeWayMerge.merge(base, state("a", "2", "b", "1"), state("a", "1", "b", "1")).bothSidesMoved(),
+                "only we moved: nothing to take");
+        assertFalse(ThreeWayMerge.merge(base, state("a", "2", "b", "1"), state("a", "2", "b", "2")).bothSidesMoved(),
+                "our one change is already on the remote too");
+    }
 }

@@ -80,6 +80,20 @@ public final class VaultStore implements AutoCloseable {
         return V2Codec.open(file, keyFor(file));
     }
 
+    /**
+     * Decrypts {@code raw}, an earlier copy of this vault's file (a sync backup), with this vault's
+     * keys; a copy from before a rekey asks for the passphrase it had then. The caller closes the result.
+     */
+    public Vault openCopy(byte[] raw) {
+        VaultFile file = VaultFile.parse(raw);
+        if (key != null && key.fits(file.params(), file.salt())) {
+            return V2Codec.open(file, key);
+        }
+        try (VaultKey other = keys.keyFor(path, file.params(), file.salt())) {
+            return V2Codec.open(file, other);
+        }
+    }
+
     /** Checks that the vault opens and returns a copy of its key (to hand to a session). */
     public VaultKey unlockedKey() {
         try (Vault ignored = open()) {

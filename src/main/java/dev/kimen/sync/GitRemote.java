@@ -1,0 +1,248 @@
+package dev.kimen.sync;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.fs.PrivateFiles;
+import dev.kimen.process.ChildEnv;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A remote that is a git repository, driven through the user's own {@code git} so their SSH keys,
+ * credential helpers and {@code insteadOf} rules apply. The team's files live on branch
+ * {@value #BRANCH}; kimen keeps a private bare repository as a cache and works on it with git's
+ * plumbing (no working tree, no index, no hooks), so nothing of the user's checkout is touched.
+ *
+ * <p>A publish is one commit pushed without force: git refuses it when the branch moved since it
+ * was read, which is the compare-and-swap a push needs ({@code remote_changed}). It therefore
+ * takes no lock a crash could leave behind; a {@code lock} file committed to the branch (by an
+ * operator freezing the remote) still stops pushes until {@code sync unlock}. Nothing secret is
+ * ever on git's command line: the URL holds no password (refused when added) and the files are
+ * ciphertext and public keys.
+ */
+public final class GitRemote implements Transport {
+    public static final String BRANCH = "main";
+    private static final String TRACKING = "refs/remotes/origin/" + BRANCH;
+    /** Set by git hooks and scripts; any of them would point our commands at someone else's repository. */
+    private static final List<String> GIT_LOCATION_VARS = List.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
+            "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_COMMON_DIR", "GIT_PREFIX");
+
+    private final String name;
+    private final String url;
+    private final Path cache;
+    private final Map<String, String> env;
+
+    /**
+     * @param url what git fetches from and pushes to
+     * @param cache kimen's private bare repository for this remote (created on first use)
+     * @param env the environment git runs with (unlock material and git location variables removed)
+     */
+    public GitRemote(String name, String url, Path cache, Map<String, String> env) {
+        this.name = name;
+        this.url = url;
+        this.cache = cache;
+        var e = new HashMap<>(ChildEnv.of(env));
+        e.keySet().removeAll(GIT_LOCATION_VARS);
+        e.put("LC_ALL", "C"); // git's messages are matched below
+        this.env = e;
+    }
+
+    @Override
+    public Snapshot read() {
+        ensureCache();
+        Result fetch = git(null, "fetch", "--quiet", "--no-tags", url, "+refs/heads/" + BRANCH + ":" + TRACKING);
+        if (fetch.status() != 0) {
+            if (!fetch.err().contains("couldn't find remote ref")) {
+                throw failed("cannot fetch from", fetch);
+            }
+            git(null, "update-ref", "-d", TRACKING).check("update-ref");
+            return new Snapshot(null, List.of(), false, null); // an empty repository, or no branch yet
+        }
+        String commit = git(null, "rev-parse", "--verify", TRACKING + "^{commit}").check("rev-parse");
+        List<byte[]> files = catFiles(commit, VAULT, RECIPIENTS, LOCK);
+        List<String> recipients = files.get(1) == null ? List.of()
+                : Transport.recipientLines(new String(files.get(1), StandardCharsets.UTF_8));
+        return new Snapshot(files.get(0), recipients, files.get(2) != null, commit);
+    }
+
+    @Override
+    public void publish(Snapshot seen, byte[] vaultAge, List<String> recipients, String who) {
+        if (seen.locked()) {
+            throw Sync.lockPresent(name);
+        }
+        var files = new HashMap<String, String>();
+        files.put(VAULT, blob(vaultAge));
+        files.put(RECIPIENTS, blob(Transport.recipientsFile(recipients)));
+        push(seen.revision(), files, "kimen sync: " + who + " published the team vault");
+    }
+
+    @Override
+    public boolean unlock(String who) {
+        Snapshot now = read();
+        if (!now.locked()) {
+            return false;
+        }
+        push(now.revision(), Map.of(), "kimen sync: " + who + " removed a stale lock");
+        return true;
+    }
+
+    /** Commits {@code parent}'s tree with {@code files} (name to blob) put and {@code lock} removed, and pushes it. */
+    private void push(String parent, Map<String, String> files, String message) {
+        var entries = new ArrayList<String>();
+        if (parent != null) {
+            for (String entry : git(null, "ls-tree", "-z", parent).check("ls-tree").split("\0")) {
+                String name = entry.substring(entry.indexOf('\t') + 1);
+                if (!entry.isEmpty() && !files.containsKey(name) && !name.equals(LOCK)) {
+                    entries.add(entry);
+                }
+            }
+        }
+        files.forEach((name, blob) -> entries.add("100644 blob " + blob + "\t" + name));
+        String tree = git(String.join("\0", entries).concat("\0").getBytes(StandardCharsets.UTF_8), "mktree", "-z")
+                .check("mktree");
+        var commitArgs = new ArrayList<>(List.of("commit-tree", tree, "-m", message));
+        if (parent != null) {
+            commitArgs.addAll(List.of("-p", parent));
+        }
+        String commit = git(null, commitArgs.toArray(String[]::new)).check("commit-tree");
+        Result push = git(null, "push", "--porcelain", url, commit + ":refs/heads/" + BRANCH);
+        if (push.status() != 0) {
+            if (push.text().lines().anyMatch(l -> l.startsWith("!") && l.contains("[rejected]"))) {
+                throw Sync.remoteChanged(name, "while pushing");
+            }
+            throw failed("cannot push to", push);
+        }
+        git(null, "update-ref", TRACKING, commit).check("update-ref");
+    }
+
+    private String blob(byte[] data) {
+        return git(data, "hash-object", "-w", "--stdin").check("hash-object");
+    }
+
+    /** The contents of {@code names} in {@code commit}, null where a file is missing; one git process. */
+    private List<byte[]> catFiles(String commit, String... names) {
+        var request = new StringBuilder();
+        for (String name : names) {
+            request.append(commit).append(':').append(name).append('\n');
+        }
+        Result r = git(request.toString().getBytes(StandardCharsets.UTF_8), "cat-file", "--batch");
+        if (r.status() != 0) {
+            throw failed("cannot read the cache of", r);
+        }
+        // Each answer is "<oid> <type> <size>\n<contents>\n", or "<request> missing\n".
+        var out = new ArrayList<byte[]>();
+        byte[] data = r.out();
+        int at = 0;
+        for (int i = 0; i < names.length; i++) {
+            int eol = indexOf(data, (byte) '\n', at);
+            String header = new String(data, at, eol - at, StandardCharsets.UTF_8);
+            at = eol + 1;
+            if (header.endsWith(" missing")) {
+                out.add(null);
+            } else {
+                int size = Integer.parseInt(header.substring(header.lastIndexOf(' ') + 1));
+                out.add(java.util.Arrays.copyOfRange(data, at, at + size));
+                at += size + 1;
+            }
+        }
+        return out;
+    }
+
+    private static int indexOf(byte[] data, byte b, int from) {
+        for (int i = from; i < data.length; i++) {
+            if (data[i] == b) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("git cat-file answered less than asked");
+    }
+
+    /** Creates the bare cache repository, with a fallback committer when the user has configured none. */
+    private void ensureCache() {
+        if (Files.isDirectory(cache.resolve("objects"))) {
+            return;
+        }
+        PrivateFiles.createPrivateDirs(cache.getParent());
+        git(null, "init", "--bare", "--quiet").check("init");
+        if (git(null, "var", "GIT_COMMITTER_IDENT").status() != 0) {
+            git(null, "config", "user.name", "kimen").check("config");
+            git(null, "config", "user.email", "kimen@localhost").check("config");
+        }
+    }
+
+    private record Result(int status, byte[] out, String err) {
+        String text() {
+            return new String(out, StandardCharsets.UTF_8);
+        }
+
+        /** The output, trimmed; a failure is an internal error (these commands only touch the cache). */
+        String check(String what) {
+            if (status != 0) {
+                throw new IllegalStateException("git " + what + " failed: " + lastLine(err));
+            }
+            return text().strip();
+        }
+    }
+
+    private KimenException failed(String what, Result r) {
+        return KimenException.of(Reason.REMOTE_UNREACHABLE, what + " " + url + ": " + lastLine(r.err()),
+                "check that `git ls-remote " + url + "` works for you");
+    }
+
+    private static String lastLine(String text) {
+        return text.strip().lines().reduce((a, b) -> b).orElse("git exited with an error");
+    }
+
+    private Result git(byte[] stdin, String... args) {
+        var argv = new ArrayList<String>();
+        argv.add("git");
+        argv.add("--git-dir=" + cache);
+        argv.addAll(List.of(args));
+        var builder = new ProcessBuilder(argv).redirectInput(stdin == null
+                ? ProcessBuilder.Redirect.from(new File("/dev/null")) : ProcessBuilder.Redirect.PIPE);
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw KimenException.of(Reason.REMOTE_UNREACHABLE, "cannot run git: " + e.getMessage(),
+                    "a git remote is driven through your own git: install it, or put it on PATH");
+        }
+        try {
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+            if (stdin != null) {
+                try (var in = process.getOutputStream()) {
+                    in.write(stdin);
+                }
+            }
+            byte[] out = readAll(process.getInputStream());
+            return new Result(process.waitFor(), out, new String(err.join(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            process.destroy();
+            Thread.currentThread().interrupt();
+            throw KimenException.of(Reason.REMOTE_UNREACHABLE, "interrupted while git was running");
+        }
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.kimen.sync;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Both transports against the real thing (a directory; a bare repository through the real git):
+ * a publish is a compare-and-swap against what was read, a lock stops it until removed.
+ */
+class TransportTest {
+    private static final List<String> TEAM = List.of("age1one", "age1two");
+
+    @TempDir
+    Path tmp;
+
+    private Path bare;
+
+    private Transport transport(String kind, Map<String, String> env) throws Exception {
+        if (kind.equals("fs")) {
+            return new FsRemote("team", Files.createDirectories(tmp.resolve("shared")));
+        }
+        bare = tmp.resolve("remote.git");
+        if (!Files.exists(bare)) {
+            git(tmp, "init", "--quiet", "--bare", bare.toString());
+        }
+        var withHome = new HashMap<>(env);
+        withHome.put("PATH", System.getenv("PATH"));
+        withHome.put("HOME", tmp.toString());
+        return new GitRemote("team", "file://" + bare, tmp.resolve("cache/team.git"), withHome);
+    }
+
+    private Transport transport(String kind) throws Exception {
+        return transport(kind, Map.of());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fs", "git"})
+    void aPublishIsRefusedWhenTheRemoteMovedSinceItWasRead(String kind) throws Exception {
+        Transport t = transport(kind);
+        Transport.Snapshot empty = t.read();
+        assertNull(empty.vaultAge());
+        assertEquals(List.of(), empty.recipients());
+
+        t.publish(empty, bytes("first"), TEAM, "alice@host");
+        Transport.Snapshot first = t.read();
+        assertArrayEquals(bytes("first"), first.vaultAge());
+        assertEquals(TEAM, first.recipients());
+        assertFalse(first.locked());
+
+        var e = assertThrows(KimenException.class, () -> t.publish(empty, bytes("stale"), TEAM, "bob@host"));
+        assertEquals(Reason.REMOTE_CHANGED, e.reason());
+        assertArrayEquals(bytes("first"), t.read().vaultAge(), "a refused publish changes nothing");
+
+        t.publish(first, bytes("second"), List.of("age1one"), "alice@host");
+        assertArrayEquals(bytes("second"), t.read().vaultAge());
+        assertEquals(List.of("age1one"), t.read().recipients());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fs", "git"})
+    void aLockStopsPublishingUntilRemoved(String kind) throws Exception {
+        Transport t = transport(kind);
+        t.publish(t.read(), bytes("first"), TEAM, "alice@host");
+        plantLock(kind);
+        Transport.Snapshot locked = t.read();
+        assertTrue(locked.locked());
+        var e = assertThrows(KimenException.class, () -> t.publish(locked, bytes("second"), TEAM, "alice@host"));
+        assertEquals(Reason.REMOTE_LOCK_PRESENT, e.reason());
+        assertArrayEquals(bytes("first"), t.read().vaultAge());
+
+        assertTrue(t.unlock("alice@host"));
+        assertFalse(t.unlock("alice@host"), "nothing left to remove");
+        Transport.Snapshot open = t.read();
+        assertFalse(open.locked());
+        t.publish(open, bytes("second"), TEAM, "alice@host");
+        assertArrayEquals(bytes("second"), t.read().vaultAge());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fs", "git"})
+    void anUnreachableRemoteSaysSo(String kind) {
+        Transport t = kind.equals("fs") ? new FsRemote("team", tmp.resolve("missing"))
+                : new GitRemote("team", "file://" + tmp.resolve("missing.git"), tmp.resolve("cache/x.git"),
+                        Map.of("PATH", System.getenv("PATH"), "HOME", tmp.toString()));
+        assertEquals(Reason.REMOTE_UNREACHABLE, assertThrows(KimenException.class, t::read).reason());
+    }
+
+    @org.junit.jupiter.api.Test
+    void gitKeepsTheTeamsOtherFilesAndIgnoresGitVariablesOfTheCaller() throws Exception {
+        // GIT_DIR and friends, as set inside a git hook, must not redirect kimen's git commands.
+        Path elsewhere = tmp.resolve("elsewhere.git");
+        git(tmp, "init", "--quiet", "--bare", elsewhere.toString());
+        Transport t = transport("git", Map.of("GIT_DIR", elsewhere.toString(), "GIT_INDEX_FILE", "/nonexistent/index"));
+        t.publish(t.read(), bytes("first"), TEAM, "alice@host");
+        Path clone = tmp.resolve("clone");
+        git(tmp, "clone", "--quiet", "--branch", GitRemote.BRANCH, bare.toString(), clone.toString());
+        Files.writeString(clone.resolve("README.md"), "our team vault\n");
+        git(clone, "add", "README.md");
+        git(clone, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "--quiet", "-m", "readme");
+        git(clone, "push", "--quiet", "origin", GitRemote.BRANCH);
+
+        t.publish(t.read(), bytes("second"), TEAM, "alice@host");
+        git(clone, "pull", "--quiet", "origin", GitRemote.BRANCH);
+        assertEquals("our team vault\n", Files.readString(clone.resolve("README.md")));
+        assertEquals("second", Files.readString(clone.resolve(Transport.VAULT)));
+        assertEquals("", git(tmp, "--git-dir=" + elsewhere, "for-each-ref").strip(), "the caller's GIT_DIR untouched");
+    }
+
+    private void plantLock(String kind) throws Exception {
+        if (kind.equals("fs")) {
+            Files.writeString(tmp.resolve("shared/lock"), "crashed\n");
+            return;
+        }
+        Path clone = tmp.resolve("locker");
+        git(tmp, "clone", "--quiet", "--branch", GitRemote.BRANCH, bare.toString(), clone.toString());
+        Files.writeString(clone.resolve(Transport.LOCK), "frozen\n");
+        git(clone, "add", Transport.LOCK);
+        git(clone, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "--quiet", "-m", "freeze");
+        git(clone, "push", "--quiet", "origin", GitRemote.BRANCH);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String git(Path dir, String... args) throws IOException, InterruptedException {
+        var argv = new ArrayList<>(List.of("git"));
+        argv.addAll(List.of(args));
+        var pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("HOME", tmp.toString());
+        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), () -> "git " + List.of(args) + ": " + out);
+        return out;
+    }
+}
