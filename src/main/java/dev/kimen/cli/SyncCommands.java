@@ -20,9 +20,9 @@ import picocli.CommandLine.Parameters;
  * {@code kimen sync}: on its own, pull (reconciling) then push, as one report; with a subcommand,
  * one step of team sync.
  */
-@Command(name = "sync", description = {"Share a vault with a team through a remote that only ever holds ciphertext",
-        "(vault.age, sealed to the team's age recipients). On its own: pull --reconcile, then push, as one report.",
-        "Conflicts stop it (31); an unsafe remote stops it (32). Nothing is overwritten without a backup."},
+@Command(name = "sync", description = "Share a vault with a team through a remote that only ever holds ciphertext "
+        + "(vault.age, sealed to the team's age recipients). On its own: pull --reconcile, then push, as one "
+        + "report. Conflicts stop it (31); an unsafe remote stops it (32). Nothing is overwritten without a backup.",
         subcommands = {SyncCommands.Init.class, SyncCommands.Preflight.class, SyncCommands.StatusCmd.class,
                 SyncCommands.Conflicts.class, SyncCommands.Changes.class, SyncCommands.Push.class,
                 SyncCommands.Pull.class, SyncCommands.Resolve.class, SyncCommands.ResetBaseline.class,
@@ -75,7 +75,8 @@ public final class SyncCommands extends SyncCommand {
         return step;
     }
 
-    @Command(name = "init", description = "Set up an empty remote: your vault, sealed to you and the --recipient members.",
+    @Command(name = "init", description = "Set up an empty remote: your vault, sealed to you and the --recipient "
+            + "members.",
             footerHeading = "%nExamples:%n", footer = {"  kimen sync init --remote team --identity key.txt --recipient age1…"})
     static final class Init extends SyncCommand {
         @Option(names = "--recipient", paramLabel = "age1…", description = "Another member's recipient (repeatable).")
@@ -104,9 +105,9 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "preflight", description = {"Check that syncing is safe: the remote is reachable and unlocked, this vault",
-            "has a readable baseline, you are among the recipients, and nothing conflicts. Changes nothing.",
-            "The report goes to stdout; --strict exits 32 on a failed precondition (31 when only conflicts fail)."},
+    @Command(name = "preflight", description = "Check that syncing is safe: the remote is reachable and unlocked, this "
+            + "vault has a readable baseline, you are among the recipients, and nothing conflicts. Changes nothing. "
+            + "The report goes to stdout; --strict exits 32 on a failed precondition (31 when only conflicts fail).",
             footerHeading = "%nExamples:%n", footer = {"  kimen sync preflight --remote team --strict --json"})
     static final class Preflight extends SyncCommand {
         @Option(names = "--strict", description = "Exit non-zero when a check fails (for CI gates).")
@@ -131,7 +132,8 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "status", description = "Names changed locally and remotely since the last sync, and conflicts. Never values.",
+    @Command(name = "status", description = "Names changed locally and remotely since the last sync, and conflicts. "
+            + "Never values.",
             footerHeading = "%nExamples:%n", footer = {"  kimen sync status --remote team --json"})
     static final class StatusCmd extends SyncCommand {
         StatusCmd(Context ctx) {
@@ -148,8 +150,8 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "conflicts", description = {"List the names changed differently on both sides (never values).",
-            "--strict exits 31 when there are any."},
+    @Command(name = "conflicts", description = "List the names changed differently on both sides (never values). "
+            + "--strict exits 31 when there are any.",
             footerHeading = "%nExamples:%n", footer = {"  kimen sync conflicts --remote team --strict --json"})
     static final class Conflicts extends SyncCommand {
         @Option(names = "--strict", description = "Exit 31 when a name is in conflict.")
@@ -168,7 +170,8 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "changes", description = "Names added, changed or removed locally and remotely since the last sync. Never values.",
+    @Command(name = "changes", description = "Names added, changed or removed locally and remotely since the last "
+            + "sync. Never values.",
             footerHeading = "%nExamples:%n", footer = {"  kimen sync changes --remote team", "  kimen sync changes --json"})
     static final class Changes extends SyncCommand {
         Changes(Context ctx) {
@@ -188,8 +191,8 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "push", description = {"Publish your vault, sealed to the team (with pending member changes).",
-            "Refused when the remote moved (pull first), is locked, or was never synced (32)."},
+    @Command(name = "push", description = "Publish your vault, sealed to the team (with pending member changes). "
+            + "Refused when the remote moved (pull first), is locked, or was never synced (32).",
             footerHeading = "%nExamples:%n", footer = {"  kimen sync push --remote team"})
     static final class Push extends SyncCommand {
         Push(Context ctx) {
@@ -209,9 +212,9 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "pull", description = {"Take the remote's changes. When both sides changed (different names), only",
-            "--reconcile merges them per name; without it the pull stops (31). Names changed differently on both",
-            "sides always stop it (31). A stopped pull changes nothing; a changed vault is backed up first."},
+    @Command(name = "pull", description = "Take the remote's changes. When both sides changed (different names), only "
+            + "--reconcile merges them per name; without it the pull stops (31). Names changed differently on both "
+            + "sides always stop it (31). A stopped pull changes nothing; a changed vault is backed up first.",
             footerHeading = "%nExamples:%n", footer = {"  kimen sync pull --remote team", "  kimen sync pull --reconcile --json"})
     static final class Pull extends SyncCommand {
         @Option(names = "--reconcile", description = "Merge per name when both sides changed.")
@@ -233,8 +236,8 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "resolve", description = {"Settle one name changed on both sides: --take local keeps yours (push it",
-            "next), --take remote takes the remote's into your vault (after a backup)."},
+    @Command(name = "resolve", description = "Settle one name changed on both sides: --take local keeps yours (push it "
+            + "next), --take remote takes the remote's into your vault (after a backup).",
             footerHeading = "%nExamples:%n", footer = {"  kimen sync resolve prod.db_url --take remote --remote team"})
     static final class Resolve extends SyncCommand {
         @Parameters(paramLabel = "<name>", description = "The name in conflict.")
@@ -258,8 +261,8 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "reset-baseline", description = {"Forget what this vault last agreed on with the remote (e.g. after",
-            "changing identity). The next pull merges as a first join: names that differ become conflicts."},
+    @Command(name = "reset-baseline", description = "Forget what this vault last agreed on with the remote (e.g. after "
+            + "changing identity). The next pull merges as a first join: names that differ become conflicts.",
             footerHeading = "%nExamples:%n", footer = {"  kimen sync reset-baseline --remote team",
                     "  kimen sync pull --reconcile --remote team"})
     static final class ResetBaseline extends SyncCommand {
@@ -276,7 +279,8 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "unlock", description = "Remove a push lock a crashed push left on the remote (only when no one is pushing).",
+    @Command(name = "unlock", description = "Remove a push lock a crashed push left on the remote (only when no one is "
+            + "pushing).",
             footerHeading = "%nExamples:%n", footer = {"  kimen sync unlock --remote team"})
     static final class Unlock extends SyncCommand {
         Unlock(Context ctx) {
@@ -294,8 +298,8 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "restore", description = {"Put back the vault as it was before the last pull that changed it (or",
-            "--backup <file>). What it replaces is backed up too, so a restore can be undone."},
+    @Command(name = "restore", description = "Put back the vault as it was before the last pull that changed it (or "
+            + "--backup <file>). What it replaces is backed up too, so a restore can be undone.",
             footerHeading = "%nExamples:%n", footer = {"  kimen sync restore --remote team", "  kimen sync restore --list",
                     "  kimen sync restore --backup ~/.local/share/kimen/sync/…/backups/team-1763900000000.kv"})
     static final class Restore extends SyncCommand {
@@ -322,8 +326,8 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "recipients", description = {"The team: who the remote's vault is sealed to. Changes take effect on",
-            "your next push, which re-seals the vault."},
+    @Command(name = "recipients", description = "The team: who the remote's vault is sealed to. Changes take effect on "
+            + "your next push, which re-seals the vault.",
             subcommands = {RecipientsList.class, RecipientsAdd.class, RecipientsRm.class},
             footerHeading = "%nExamples:%n", footer = {"  kimen sync recipients list --remote team",
                     "  kimen sync recipients add age1… --remote team", "  kimen sync recipients rm age1… --remote team"})
@@ -379,8 +383,8 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "rm", description = {"Remove a member on your next push. They may keep copies of what they could",
-            "already read: rotate those credentials (the command names them)."},
+    @Command(name = "rm", description = "Remove a member on your next push. They may keep copies of what they could "
+            + "already read: rotate those credentials (the command names them).",
             footerHeading = "%nExamples:%n", footer = {"  kimen sync recipients rm age1… --remote team",
                     "  kimen sync push --remote team"})
     static final class RecipientsRm extends MembersCommand {
