@@ -14,7 +14,9 @@ public final class Main {
         var out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
         var ctx = new Context(System.in, out, System.err, System.getenv(), new DevTty(),
                 Path.of("").toAbsolutePath());
-        int code = Cli.run(ctx, args);
+        // bin/mima runs the same jar with mima's command surface
+        int code = "mima".equals(System.getProperty("kimen.program"))
+                ? Cli.run(ctx, dev.kimen.cli.MimaCommand.class, args) : Cli.run(ctx, args);
         out.flush();
         System.exit(code);
     }

@@ -13,8 +13,13 @@ public final class Cli {
     private Cli() {}
 
     public static int run(Context ctx, String... args) {
+        return run(ctx, KimenCommand.class, args);
+    }
+
+    /** @param root {@link KimenCommand}, or {@link MimaCommand} for {@code bin/mima} */
+    public static int run(Context ctx, Class<?> root, String... args) {
         boolean json = wantsJson(args);
-        CommandLine cli = commandLine(ctx);
+        CommandLine cli = commandLine(ctx, root);
         cli.setParameterExceptionHandler((e, a) -> ErrorRenderer.render(KimenException.of(Reason.USAGE,
                 usageMessage(e), "see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help"), json, ctx.err()));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> renderFailure(e, json, ctx));
@@ -22,13 +27,19 @@ public final class Cli {
     }
 
     public static CommandLine commandLine(Context ctx) {
-        CommandLine cli = new CommandLine(KimenCommand.class, new Factory(ctx));
+        return commandLine(ctx, KimenCommand.class);
+    }
+
+    static CommandLine commandLine(Context ctx, Class<?> root) {
+        CommandLine cli = new CommandLine(root, new Factory(ctx));
         cli.setOut(new PrintWriter(ctx.out(), true));
         cli.setErr(new PrintWriter(ctx.err(), true));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         // `kimen run … ls -la`: everything from the command on is the command's, even without `--`
         cli.getSubcommands().get("run").setStopAtPositional(true);
-        cli.getSubcommands().get("project").getSubcommands().get("run").setStopAtPositional(true);
+        if (cli.getSubcommands().get("project") instanceof CommandLine project) {
+            project.getSubcommands().get("run").setStopAtPositional(true);
+        }
         return cli;
     }
 

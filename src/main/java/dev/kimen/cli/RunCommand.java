@@ -1,5 +1,9 @@
 package dev.kimen.cli;
 
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.mima.Groups;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -10,6 +14,7 @@ import picocli.CommandLine.Mixin;
         footerHeading = "%nExamples:%n",
         footer = {"  kimen run --env DATABASE_URL=prod.database_url -- ./your-app",
                 "  kimen run --profile prod -- ./your-app --port 5050",
+                "  kimen run agent-claude --scrub -- claude   # a group from ~/.mima.yaml and nothing else",
                 "  kimen run --map deploy.kmap --file creds.json=gcp_creds --envpath GOOGLE_APPLICATION_CREDENTIALS=creds.json -- gcloud auth list"})
 public final class RunCommand extends BaseCommand {
     @Mixin VaultOptions vault;
@@ -22,6 +27,33 @@ public final class RunCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        return run.run(ctx, projection.plan(ctx), vault);
+        int dashes = groupForm(run.command);
+        if (dashes < 0) {
+            return run.run(ctx, projection.plan(ctx), vault);
+        }
+        String group = run.command.getFirst();
+        run.scrub |= dashes > 1; // only --scrub may stand between the group and --
+        run.command = List.copyOf(run.command.subList(dashes + 1, run.command.size()));
+        if (run.command.isEmpty()) {
+            throw KimenException.of(Reason.USAGE, "no command after --", "kimen run " + group + " -- <command>");
+        }
+        return run.run(ctx, projection.plan(Groups.map(GroupsCommand.read(ctx), group)), vault);
+    }
+
+    /**
+     * mima's {@code run <group> [--scrub] -- cmd}: the index of that {@code --}, or -1 for a plain
+     * command. Option parsing stopped at the first word, so picocli left the {@code --} in place;
+     * {@code run -- cmd -- x} still runs cmd with the arguments "-- x".
+     */
+    static int groupForm(List<String> words) {
+        for (int i = 1; i < words.size(); i++) {
+            if (words.get(i).equals("--")) {
+                return i;
+            }
+            if (!words.get(i).equals("--scrub")) {
+                return -1;
+            }
+        }
+        return -1;
     }
 }

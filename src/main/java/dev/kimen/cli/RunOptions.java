@@ -6,6 +6,7 @@ import dev.kimen.projection.run.FilesDir;
 import dev.kimen.projection.run.Projector;
 import dev.kimen.projection.run.Runner;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -18,6 +19,10 @@ public final class RunOptions {
             description = "Write file projections here instead of a fresh private temp dir; the command gets $KIMEN_FILES_DIR either way.")
     String filesDir;
 
+    @Option(names = "--scrub", description = "Give the command only the projected variables plus a safelist of kimen's"
+            + " own (PATH HOME TERM USER SHELL LANG TMPDIR; config: \"scrub\": {\"safelist\": [...]}), nothing else.")
+    boolean scrub;
+
     @Parameters(paramLabel = "<command>", arity = "1..*", description = "The command and its arguments (after --).")
     List<String> command;
 
@@ -25,11 +30,20 @@ public final class RunOptions {
     int run(Context ctx, Plan plan, VaultOptions vault) {
         ProjectionOptions.runnable(ctx, plan);
         try (var secrets = new VaultLookup(ctx, vault);
-             var projected = Projector.project(plan, secrets, ChildEnv.of(ctx.env()),
+             var projected = Projector.project(plan, secrets, baseEnv(ctx),
                      () -> filesDir == null ? FilesDir.fresh(ctx.env()) : FilesDir.at(ctx.resolve(filesDir)),
                      filesDir != null)) {
             secrets.close(); // values now live only in what the child gets
             return Runner.run(command, projected.env(), projected.stdin(), ctx.cwd());
         }
+    }
+
+    /** What the command starts from before projection: kimen's environment, or only its safelisted part. */
+    private Map<String, String> baseEnv(Context ctx) {
+        Map<String, String> env = ChildEnv.of(ctx.env());
+        if (scrub) {
+            env.keySet().retainAll(ctx.config().scrubSafelist());
+        }
+        return env;
     }
 }

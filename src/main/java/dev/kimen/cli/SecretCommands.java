@@ -156,6 +156,10 @@ public final class SecretCommands extends GroupCommand {
         @Option(names = "--unsafe-stdout", description = "Allow printing the value to a terminal.")
         boolean unsafeStdout;
 
+        @Option(names = "--export", description = "Print export NAME='value' for eval, NAME being the secret's name in"
+                + " capitals with every other character as _ (openai-key: OPENAI_KEY).")
+        boolean export;
+
         Get(Context ctx) {
             super(ctx);
         }
@@ -173,9 +177,18 @@ public final class SecretCommands extends GroupCommand {
             });
             try {
                 if (json()) {
-                    return ok("get", valueFields(value), null);
+                    return ok("get", valueFields(name, value), null);
                 }
-                ctx.out().write(value);
+                if (export) {
+                    ctx.warn("after eval the value lives in your shell's environment, and every command it starts"
+                            + " inherits it");
+                    var line = new dev.kimen.crypto.ClearableBuffer(value.length + 32);
+                    EnvCommand.export(line, exportName(name), value);
+                    line.writeTo(ctx.out());
+                    line.clear();
+                } else {
+                    ctx.out().write(value);
+                }
                 ctx.out().flush();
                 return 0;
             } catch (IOException e) {
@@ -185,8 +198,14 @@ public final class SecretCommands extends GroupCommand {
             }
         }
 
-        /** The value as a JSON string when it is UTF-8, else as base64; its encoding says which. */
-        private java.util.Map<String, Object> valueFields(byte[] value) {
+        /** {@code openai-key} as a shell variable: {@code OPENAI_KEY}. */
+        static String exportName(String name) {
+            String upper = name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
+            return Character.isDigit(upper.charAt(0)) ? "_" + upper : upper;
+        }
+
+        /** A value in JSON: UTF-8 text as is, anything else as base64, saying which. */
+        static java.util.Map<String, Object> valueFields(String name, byte[] value) {
             try {
                 String text = Utf8.decode(value);
                 return Json.object("name", name, "encoding", "utf-8", "value", text);

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -91,6 +92,26 @@ public final class Config {
 
     public boolean clearUnlock() {
         return root.remove("unlock") != null;
+    }
+
+    /** What {@code run --scrub} passes through from kimen's own environment, unless the config says otherwise. */
+    public static final List<String> DEFAULT_SCRUB_SAFELIST = List.of("PATH", "HOME", "TERM", "USER", "SHELL", "LANG",
+            "TMPDIR");
+
+    /**
+     * The names {@code run --scrub} keeps: {@code "scrub": {"safelist": [...]}}, else the default.
+     * A value that is not a list of strings is {@code invalid_config}.
+     */
+    public List<String> scrubSafelist() {
+        if (!(root.get("scrub") instanceof JsonObject scrub) || !scrub.containsKey("safelist")) {
+            return DEFAULT_SCRUB_SAFELIST;
+        }
+        if (scrub.get("safelist") instanceof com.grack.nanojson.JsonArray list
+                && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw KimenException.of(Reason.INVALID_CONFIG, file + ": scrub.safelist must be a list of variable names",
+                "e.g. \"scrub\": {\"safelist\": [\"PATH\", \"HOME\", \"TERM\"]}");
     }
 
     /** The remotes of the vault at canonical path {@code vault}: name to {@code {"url", "identity"?}}. */

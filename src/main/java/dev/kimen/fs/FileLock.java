@@ -30,7 +30,11 @@ public final class FileLock implements AutoCloseable {
 
     /** Blocks until the lock for {@code target} is held. */
     public static FileLock acquire(Path target) {
-        Path lockFile = target.toAbsolutePath().normalize().resolveSibling(target.getFileName() + ".lock");
+        return on(target.toAbsolutePath().normalize().resolveSibling(target.getFileName() + ".lock"));
+    }
+
+    /** Blocks until the lock on {@code lockFile} itself is held (for a target whose directory is not ours to litter). */
+    public static FileLock on(Path lockFile) {
         PrivateFiles.createPrivateDirs(lockFile.getParent());
         ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(lockFile, p -> new ReentrantLock());
         threadLock.lock();

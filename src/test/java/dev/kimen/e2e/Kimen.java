@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Kimen {
     static final Path LAUNCHER = Path.of("bin/kimen").toAbsolutePath();
+    static final Path MIMA = Path.of("bin/mima").toAbsolutePath();
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final long TIMEOUT_SECONDS = 60;
 
@@ -37,16 +38,23 @@ final class Kimen {
     private final Path scratch;
     private final OutputLog log;
     private final Path workingDir; // null: HOME
+    private final Path launcher;
 
     private Kimen(Map<String, String> env, Path scratch, OutputLog log) {
-        this(env, scratch, log, null);
+        this(env, scratch, log, null, LAUNCHER);
     }
 
-    private Kimen(Map<String, String> env, Path scratch, OutputLog log, Path workingDir) {
+    private Kimen(Map<String, String> env, Path scratch, OutputLog log, Path workingDir, Path launcher) {
         this.env = Map.copyOf(env);
         this.scratch = scratch;
         this.log = log;
         this.workingDir = workingDir;
+        this.launcher = launcher;
+    }
+
+    /** The same user, running bin/mima instead of bin/kimen. */
+    Kimen mima() {
+        return new Kimen(env, scratch, log, workingDir, MIMA);
     }
 
     /** A private user whose home is {@code home} (created); outputs are kept under it too. */
@@ -81,12 +89,12 @@ final class Kimen {
     Kimen with(String name, String value) {
         var next = new HashMap<>(env);
         next.put(name, value);
-        return new Kimen(next, scratch, log, workingDir);
+        return new Kimen(next, scratch, log, workingDir, launcher);
     }
 
     /** The same user, running kimen in {@code dir} instead of {@code HOME}. */
     Kimen at(Path dir) {
-        return new Kimen(env, scratch, log, dir);
+        return new Kimen(env, scratch, log, dir, launcher);
     }
 
     Map<String, String> env() {
@@ -125,7 +133,7 @@ final class Kimen {
             if (Files.isExecutable(SETSID)) {
                 command.add(SETSID.toString());
             }
-            command.add(LAUNCHER.toString());
+            command.add(launcher.toString());
             command.addAll(Arrays.asList(args));
             var pb = new ProcessBuilder(command)
                     .directory((workingDir == null ? home() : workingDir).toFile())

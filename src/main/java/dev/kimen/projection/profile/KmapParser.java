@@ -74,6 +74,15 @@ public final class KmapParser {
         return kind == Kind.STDIN ? stdin(text, origin, problems) : assignment(kind, text, origin, problems);
     }
 
+    /** Parses one {@code NAME=source} link from elsewhere (a mima group), reporting problems under {@code origin}. */
+    public static Projection env(String name, String source, String origin, List<Problem> problems) {
+        if (!EnvNames.isValid(name)) {
+            problems.add(Problem.error(origin, "'" + name + "' is not a valid environment variable name"));
+            return null;
+        }
+        return assignment(Kind.ENV, name + "=" + source, origin, problems);
+    }
+
     private static Projection assignment(Kind kind, String rest, String origin, List<Problem> problems) {
         int eq = rest.indexOf('=');
         if (eq < 0) {

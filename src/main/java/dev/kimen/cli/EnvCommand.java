@@ -1,0 +1,110 @@
+package dev.kimen.cli;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.crypto.ClearableBuffer;
+import dev.kimen.crypto.SecretBytes;
+import dev.kimen.json.Json;
+import dev.kimen.mima.Groups;
+import dev.kimen.projection.Plan;
+import dev.kimen.projection.Projection;
+import dev.kimen.projection.profile.MapContents;
+import dev.kimen.projection.source.Values;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kimen env <group>} (and {@code mima env}): {@code export} lines for {@code eval}. */
+@Command(name = "env", description = "Print export NAME='value' lines for a group, for eval \"$(kimen env <group>)\"."
+        + " Values are POSIX single-quoted, so eval gives back every byte (quotes, $, backticks, newlines)."
+        + " The values then live in your shell, and every command it starts inherits them: prefer"
+        + " kimen run <group> -- cmd. Refuses a terminal unless --unsafe-stdout is given.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  eval \"$(kimen env dev)\"", "  kimen env dev > dev.sh   # 0600 is up to you"})
+public final class EnvCommand extends BaseCommand {
+    @Mixin VaultOptions vault;
+
+    @Parameters(paramLabel = "<group>", description = "The group (kimen group list).")
+    String group;
+
+    @Option(names = "--unsafe-stdout", description = "Allow printing the values to a terminal.")
+    boolean unsafeStdout;
+
+    public EnvCommand(Context ctx) {
+        super(ctx);
+    }
+
+    @Override
+    public Integer call() {
+        if (!unsafeStdout && ctx.terminal().isTerminal(1)) {
+            throw KimenException.of(Reason.REFUSED_TTY, "refusing to print a group's secrets to a terminal",
+                    "use it as: eval \"$(kimen env " + group + ")\", or pass --unsafe-stdout");
+        }
+        MapContents links = Groups.map(GroupsCommand.read(ctx), group);
+        Plan plan = ProjectionOptions.runnable(ctx, Plan.of(links.projections(), List.of(), links.problems()));
+        var lines = new ClearableBuffer(256);
+        var values = new ArrayList<Map<String, Object>>();
+        try (var secrets = new VaultLookup(ctx, vault)) {
+            for (Projection p : plan.effective()) {
+                try (SecretBytes value = Values.resolve(p.source(), secrets)) {
+                    byte[] bytes = value.reveal();
+                    try {
+                        if (indexOf(bytes, (byte) 0) >= 0) {
+                            throw KimenException.of(Reason.INVALID_VALUE, p.origin() + ": the value for " + p.target()
+                                    + " contains a NUL byte, which a shell variable cannot hold");
+                        }
+                        if (json()) {
+                            values.add(SecretCommands.Get.valueFields(p.target(), bytes));
+                        } else {
+                            export(lines, p.target(), bytes);
+                        }
+                    } finally {
+                        Arrays.fill(bytes, (byte) 0);
+                    }
+                }
+            }
+        }
+        ctx.warn("these values now live in your shell's environment, and every command it starts inherits them;"
+                + " kimen run " + group + " -- <command> keeps them to one command");
+        if (json()) {
+            return ok("env", Json.object("group", group, "env", values), null);
+        }
+        try {
+            lines.writeTo(ctx.out());
+            ctx.out().flush();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            lines.clear();
+        }
+        return 0;
+    }
+
+    /** {@code export NAME='value'}: inside single quotes only {@code '} needs care, written as {@code '\''}. */
+    static void export(ClearableBuffer out, String name, byte[] value) {
+        out.writeBytes(("export " + name + "='").getBytes(StandardCharsets.US_ASCII));
+        for (byte b : value) {
+            if (b == '\'') {
+                out.writeBytes(new byte[] {'\'', '\\', '\'', '\''});
+            } else {
+                out.write(b);
+            }
+        }
+        out.writeBytes(new byte[] {'\'', '\n'});
+    }
+
+    private static int indexOf(byte[] data, byte b) {
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

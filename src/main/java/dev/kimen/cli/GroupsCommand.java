@@ -1,0 +1,145 @@
+package dev.kimen.cli;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.json.Json;
+import dev.kimen.mima.Groups;
+import dev.kimen.mima.MimaFile;
+import dev.kimen.projection.Problem;
+import dev.kimen.projection.profile.KmapParser;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code kimen group} (and {@code mima group}): mima's named groups in {@code ~/.mima.yaml}. */
+@Command(name = "group", description = "Named groups of environment variables, each linked to a secret, kept in"
+        + " ~/.mima.yaml (mima's format). A group is a profile: kimen run <group> -- cmd gives the command just"
+        + " those variables.",
+        subcommands = {GroupsCommand.Link.class, GroupsCommand.Unlink.class, GroupsCommand.ListCmd.class,
+                GroupsCommand.Rm.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  kimen group link agent-claude ANTHROPIC_API_KEY anthropic-key",
+                "  kimen run agent-claude --scrub -- claude", "  kimen group list --json"})
+public final class GroupsCommand extends GroupCommand {
+    public GroupsCommand(Context ctx) {
+        super(ctx);
+    }
+
+    static Path file(Context ctx) {
+        return MimaFile.userFile(ctx.dirs().home());
+    }
+
+    static MimaFile read(Context ctx) {
+        return MimaFile.read(file(ctx));
+    }
+
+    static void update(Context ctx, Consumer<MimaFile> change) {
+        MimaFile.update(file(ctx), ctx.dirs().kimenCacheDir().resolve("mima.yaml.lock"), change);
+    }
+
+    @Command(name = "link", description = "Set <ENV_VAR> in <group> (created when new) to a secret: a vault name, or any"
+            + " source (secret:, const:, exec:).",
+            footerHeading = "%nExamples:%n", footer = {"  kimen group link agent OPENAI_API_KEY openai-key",
+                    "  kimen group link dev DATABASE_URL secret:dev.database_url"})
+    static final class Link extends BaseCommand {
+        @Parameters(index = "0", paramLabel = "<group>", description = "The group.")
+        String group;
+
+        @Parameters(index = "1", paramLabel = "<ENV_VAR>", description = "The environment variable the command sees.")
+        String env;
+
+        @Parameters(index = "2", paramLabel = "<secret>", description = "The secret's name (or a source).")
+        String secret;
+
+        Link(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Groups.checkName(group);
+            var problems = new ArrayList<Problem>();
+            if (KmapParser.env(env, secret, "group " + group, problems) == null) {
+                throw KimenException.of(Reason.USAGE, problems.getFirst().message());
+            }
+            update(ctx, m -> m.link(group, env, secret));
+            return ok("group_link", Json.object("group", group, "env", env, "secret", secret, "file",
+                    file(ctx).toString()), group + ": " + env + " <- " + secret);
+        }
+    }
+
+    @Command(name = "unlink", description = "Remove <ENV_VAR> from <group>.",
+            footerHeading = "%nExamples:%n", footer = {"  kimen group unlink agent OPENAI_API_KEY"})
+    static final class Unlink extends BaseCommand {
+        @Parameters(index = "0", paramLabel = "<group>", description = "The group.")
+        String group;
+
+        @Parameters(index = "1", paramLabel = "<ENV_VAR>", description = "The variable to remove.")
+        String env;
+
+        Unlink(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            update(ctx, m -> {
+                Groups.links(m, group);
+                if (!m.unlink(group, env)) {
+                    throw KimenException.of(Reason.GROUP_NOT_FOUND, "group " + group + " has no " + env,
+                            "see its links with: kimen group list");
+                }
+            });
+            return ok("group_unlink", Json.object("group", group, "env", env), group + ": " + env + " removed");
+        }
+    }
+
+    @Command(name = "list", description = "Every group and its links (secret names, never values).",
+            footerHeading = "%nExamples:%n", footer = {"  kimen group list", "  kimen group list --json"})
+    static final class ListCmd extends BaseCommand {
+        ListCmd(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Map<String, Map<String, String>> groups = read(ctx).groups();
+            var human = new StringBuilder();
+            var rows = new ArrayList<Map<String, Object>>();
+            groups.forEach((name, links) -> {
+                human.append(name).append('\n');
+                links.forEach((env, secret) -> human.append(String.format("  %-24s %s%n", env, secret)));
+                List<Map<String, Object>> linkRows = new ArrayList<>();
+                links.forEach((env, secret) -> linkRows.add(Json.object("env", env, "secret", secret)));
+                rows.add(Json.object("name", name, "links", linkRows));
+            });
+            return ok("group_list", Json.object("groups", rows, "file", file(ctx).toString()),
+                    groups.isEmpty() ? "no groups yet (kimen group link <group> <ENV_VAR> <secret>)"
+                            : human.toString().stripTrailing());
+        }
+    }
+
+    @Command(name = "rm", description = "Remove a whole group (its secrets stay where they are).",
+            footerHeading = "%nExamples:%n", footer = {"  kimen group rm agent-aider"})
+    static final class Rm extends BaseCommand {
+        @Parameters(paramLabel = "<group>", description = "The group.")
+        String group;
+
+        Rm(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            update(ctx, m -> {
+                Groups.links(m, group);
+                m.removeGroup(group);
+            });
+            return ok("group_rm", Json.object("group", group), "group " + group + " removed");
+        }
+    }
+}

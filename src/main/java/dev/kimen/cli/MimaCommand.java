@@ -1,0 +1,110 @@
+package dev.kimen.cli;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.crypto.SecretBytes;
+import dev.kimen.json.Json;
+import dev.kimen.vault.SecretName;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The root of {@code bin/mima}: mima's command surface over kimen's core. Groups live in
+ * {@code ~/.mima.yaml}; secrets in kimen's vault (the same one {@code kimen secret} uses).
+ */
+@Command(name = "mima", versionProvider = Version.class,
+        description = {"Group secrets into named sets of environment variables; give one group to one command.", ""},
+        subcommands = {MimaCommand.Secret.class, GroupsCommand.class, RunCommand.class, EnvCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  mima secret add openai-key                 # prompts, no echo",
+                "  mima group link agent OPENAI_API_KEY openai-key",
+                "  mima run agent -- claude-code", "  mima run agent --scrub -- aider",
+                "  eval \"$(mima env agent)\""})
+public final class MimaCommand extends BaseCommand {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
+    boolean version;
+
+    public MimaCommand(Context ctx) {
+        super(ctx);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(ctx.out());
+        return 0;
+    }
+
+    @Command(name = "secret", description = "Add, list, read and remove secrets (in kimen's vault).",
+            subcommands = {Add.class, SecretCommands.ListCmd.class, SecretCommands.Get.class, SecretCommands.Rm.class},
+            footerHeading = "%nExamples:%n", footer = {"  mima secret add anthropic-key", "  mima secret list"})
+    static final class Secret extends GroupCommand {
+        Secret(Context ctx) {
+            super(ctx);
+        }
+    }
+
+    @Command(name = "add", description = "Add a secret: prompts without echo, or reads a pipe. A value given as an"
+            + " argument lands in shell history and the process list: avoid it.",
+            footerHeading = "%nExamples:%n", footer = {"  mima secret add openai-key",
+                    "  printf %%s \"$KEY\" | mima secret add openai-key"})
+    static final class Add extends SecretCommands.VaultCommand {
+        @Parameters(index = "0", paramLabel = "<name>", description = "Secret name: no whitespace or control characters.")
+        String name;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "<value>", description = "The value (avoid: see above).")
+        String value;
+
+        Add(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            SecretName.check(name);
+            boolean piped = value == null && !ctx.terminal().isTerminal(0);
+            vault.stdinOnlyOnce(piped, "a piped value");
+            withStore(store -> {
+                store.readFile(); // a missing or malformed vault fails before the value is asked for
+                SecretBytes secret = read(piped);
+                try {
+                    return store.update(v -> {
+                        if (v.contains(name)) {
+                            throw KimenException.of(Reason.SECRET_EXISTS, "a secret named " + name + " already exists",
+                                    "remove it first: mima secret rm " + name);
+                        }
+                        v.put(name, secret);
+                        return null;
+                    });
+                } catch (RuntimeException e) {
+                    secret.destroy();
+                    throw e;
+                }
+            });
+            return ok("secret_add", Json.object("name", name), "added " + name);
+        }
+
+        private SecretBytes read(boolean piped) {
+            if (value != null) {
+                ctx.warn("a value on the command line lands in shell history and the process list;"
+                        + " run mima secret add " + name + " and type it at the prompt instead");
+                return SecretBytes.ofUtf8(value);
+            }
+            if (piped) {
+                try {
+                    return SecretBytes.withoutFinalNewline(ctx.in().readAllBytes());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return ctx.terminal().readSecret("Value for " + name + ": ").orElseThrow(() ->
+                    KimenException.of(Reason.USAGE, "no value for " + name + " and no terminal to ask on",
+                            "pipe it in: printf %s \"$VALUE\" | mima secret add " + name));
+        }
+    }
+}

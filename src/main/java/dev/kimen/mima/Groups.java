@@ -1,0 +1,53 @@
+package dev.kimen.mima;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.projection.Problem;
+import dev.kimen.projection.Projection;
+import dev.kimen.projection.profile.KmapParser;
+import dev.kimen.projection.profile.MapContents;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * mima's groups as kimen sees them: a group is a profile of {@code env} lines, {@code ENV=source},
+ * where a bare name is a vault secret as everywhere else.
+ */
+public final class Groups {
+    /** Group names become shell functions in the hook's wrapper mode, so they must be valid ones in every shell. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
+
+    private Groups() {}
+
+    public static String checkName(String group) {
+        if (!NAME.matcher(group).matches()) {
+            throw KimenException.of(Reason.USAGE, "a group name is 1-64 letters, digits, '_' or '-', not starting"
+                    + " with a digit or '-' (it becomes a shell function)", "e.g. agent-claude");
+        }
+        return group;
+    }
+
+    /** The links of {@code group}; {@code group_not_found} when the file has none by that name. */
+    public static Map<String, String> links(MimaFile file, String group) {
+        Map<String, String> links = file.groups().get(group);
+        if (links == null) {
+            throw KimenException.of(Reason.GROUP_NOT_FOUND, "no group named " + group + " in " + file.file(),
+                    "make one with: kimen group link " + group + " <ENV_VAR> <secret-name>");
+        }
+        return links;
+    }
+
+    /** {@code group} as a map of {@code env} projections, each problem naming the file and group. */
+    public static MapContents map(MimaFile file, String group) {
+        var projections = new ArrayList<Projection>();
+        var problems = new ArrayList<Problem>();
+        links(file, group).forEach((env, source) -> {
+            Projection p = KmapParser.env(env, source, file.file() + ": group " + group, problems);
+            if (p != null) {
+                projections.add(p);
+            }
+        });
+        return new MapContents(projections, problems);
+    }
+}
