@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
         + " The values then live in your shell, and every command it starts inherits them: prefer"
         + " kimen run <group> -- cmd. Refuses a terminal unless --unsafe-stdout is given.",
         footerHeading = "%nExamples:%n",
-        footer = {"  eval \"$(kimen env dev)\"", "  kimen env dev > dev.sh   # 0600 is up to you"})
+        footer = {"  kimen env dev --json            # the values as JSON", "  eval \"$(kimen env dev)\""})
 public final class EnvCommand extends BaseCommand {
     @Mixin VaultOptions vault;
 
