@@ -42,7 +42,7 @@ public final class RemoteCommands extends GroupCommand {
             return remotesVault().toString();
         }
 
-        private java.nio.file.Path remotesVault() {
+        java.nio.file.Path remotesVault() {
             return VaultStore.canonical(vault.location(ctx).path());
         }
 
@@ -138,7 +138,8 @@ public final class RemoteCommands extends GroupCommand {
         }
     }
 
-    @Command(name = "rm", description = "Forget a remote (nothing on the remote is touched).", footerHeading = "%nExamples:%n",
+    @Command(name = "rm", description = "Forget a remote and what was kept locally for it (its sync baseline, pending"
+            + " member changes, git cache). Nothing on the remote is touched.", footerHeading = "%nExamples:%n",
             footer = {"  kimen remote rm team"})
     static final class Rm extends RemoteCommand {
         @Parameters(paramLabel = "<name>", description = "The remote's name.")
@@ -152,6 +153,7 @@ public final class RemoteCommands extends GroupCommand {
         public Integer call() {
             Remote r = remotes().remove(name);
             ctx.config().save();
+            dev.kimen.sync.Sync.forget(ctx.dirs(), remotesVault(), r.name()); // a later remote of that name starts clean
             return ok("remote_rm", json(r), "removed remote " + r.name());
         }
     }

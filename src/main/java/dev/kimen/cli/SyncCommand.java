@@ -86,9 +86,8 @@ abstract class SyncCommand extends BaseCommand {
         return c.kind().name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** "3 names" / "1 name". */
     static String count(int n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
+        return Sync.count(n, noun);
     }
 
     /**

@@ -256,8 +256,11 @@ public final class SyncCommands extends SyncCommand {
                 throw KimenException.of(Reason.USAGE, "--take is local or remote");
             }
             Sync.Report r = withSync(sync -> sync.resolve(name, take.equals("local")));
-            return ok("sync_resolve", json(r), name + ": took the " + take + " value"
-                    + (take.equals("local") ? "; push it with: kimen sync push --remote " + remote : ""));
+            var fields = json(r);
+            fields.put("resolved", name);
+            return ok("sync_resolve", fields, name + ": took the " + take + " value"
+                    + (r.conflicts().isEmpty() ? "; next: kimen sync --remote " + remote + " (pull --reconcile, then push)"
+                            : "; " + count(r.conflicts().size(), "conflict") + " left: " + String.join(", ", r.conflicts())));
         }
     }
 
@@ -321,6 +324,8 @@ public final class SyncCommands extends SyncCommand {
                         all.isEmpty() ? "no backups for " + remote : String.join("\n", all));
             }
             Path[] done = withSync(sync -> sync.restore(backup == null ? null : ctx.resolve(backup)));
+            ctx.warn("where the restore changed your vault it now differs from " + remote + ": the next kimen sync"
+                    + " pushes those differences to the team (kimen sync changes lists them)");
             return ok("sync_restore", Json.object("remote", remote, "restored", done[0].toString(), "backup",
                     done[1].toString()), "restored " + done[0] + " (what it replaced: " + done[1] + ")");
         }

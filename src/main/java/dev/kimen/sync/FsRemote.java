@@ -46,7 +46,7 @@ public final class FsRemote implements Transport {
         try {
             Files.writeString(Files.createFile(dir.resolve(LOCK)), who + " " + Instant.now() + "\n", StandardCharsets.UTF_8);
         } catch (FileAlreadyExistsException e) {
-            throw Sync.lockPresent(name);
+            throw Sync.lockPresent(name, lockHolder());
         } catch (IOException e) {
             throw KimenException.wrap(Reason.REMOTE_UNREACHABLE, "cannot lock the remote " + dir + ": " + e.getMessage(), e);
         }
@@ -57,7 +57,20 @@ public final class FsRemote implements Transport {
             PublicFiles.write(dir.resolve(RECIPIENTS), Transport.recipientsFile(recipients));
             PublicFiles.write(dir.resolve(VAULT), vaultAge);
         } finally {
-            unlock(who);
+            try {
+                unlock(who);
+            } catch (UncheckedIOException e) {
+                // the lock stays; sync unlock removes it, and the publish's own outcome matters more
+            }
+        }
+    }
+
+    /** Who holds the lock and since when, as its file says (user@host time). */
+    private String lockHolder() {
+        try {
+            return "held by " + Files.readString(dir.resolve(LOCK), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "holder unknown";
         }
     }
 

@@ -17,12 +17,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 /**
  * A remote that is a git repository, driven through the user's own {@code git} so their SSH keys,
  * credential helpers and {@code insteadOf} rules apply. The team's files live on branch
  * {@value #BRANCH}; kimen keeps a private bare repository as a cache and works on it with git's
- * plumbing (no working tree, no index, no hooks), so nothing of the user's checkout is touched.
+ * plumbing (no working tree, no index), so nothing of the user's checkout is touched.
+ *
+ * <p>The user's own git configuration applies (credentials, ssh, {@code insteadOf}), except hooks:
+ * the cache's {@code core.hooksPath} points nowhere.
  *
  * <p>A publish is one commit pushed without force: git refuses it when the branch moved since it
  * was read, which is the compare-and-swap a push needs ({@code remote_changed}). It therefore
@@ -34,9 +38,13 @@ import java.util.concurrent.CompletableFuture;
 public final class GitRemote implements Transport {
     public static final String BRANCH = "main";
     private static final String TRACKING = "refs/remotes/origin/" + BRANCH;
-    /** Set by git hooks and scripts; any of them would point our commands at someone else's repository. */
-    private static final List<String> GIT_LOCATION_VARS = List.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
-            "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_COMMON_DIR", "GIT_PREFIX");
+    /**
+     * Set by git hooks, scripts and an enclosing {@code git -c}: any of them would point our commands
+     * at someone else's repository or change how they behave.
+     */
+    private static final List<String> GIT_CONTEXT_VARS = List.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
+            "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_COMMON_DIR", "GIT_PREFIX",
+            "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT");
 
     private final String name;
     private final String url;
@@ -53,7 +61,8 @@ public final class GitRemote implements Transport {
         this.url = url;
         this.cache = cache;
         var e = new HashMap<>(ChildEnv.of(env));
-        e.keySet().removeAll(GIT_LOCATION_VARS);
+        e.keySet().removeAll(GIT_CONTEXT_VARS);
+        e.keySet().removeIf(k -> k.startsWith("GIT_CONFIG_KEY_") || k.startsWith("GIT_CONFIG_VALUE_"));
         e.put("LC_ALL", "C"); // git's messages are matched below
         this.env = e;
     }
@@ -109,8 +118,9 @@ public final class GitRemote implements Transport {
             }
         }
         files.forEach((name, blob) -> entries.add("100644 blob " + blob + "\t" + name));
-        String tree = git(String.join("\0", entries).concat("\0").getBytes(StandardCharsets.UTF_8), "mktree", "-z")
-                .check("mktree");
+        var listing = new StringBuilder();
+        entries.forEach(entry -> listing.append(entry).append('\0'));
+        String tree = git(listing.toString().getBytes(StandardCharsets.UTF_8), "mktree", "-z").check("mktree");
         var commitArgs = new ArrayList<>(List.of("commit-tree", tree, "-m", message));
         if (parent != null) {
             commitArgs.addAll(List.of("-p", parent));
@@ -118,10 +128,16 @@ public final class GitRemote implements Transport {
         String commit = git(null, commitArgs.toArray(String[]::new)).check("commit-tree");
         Result push = git(null, "push", "--porcelain", url, commit + ":refs/heads/" + BRANCH);
         if (push.status() != 0) {
-            if (push.text().lines().anyMatch(l -> l.startsWith("!") && l.contains("[rejected]"))) {
+            List<String> refused = push.text().lines().filter(l -> l.startsWith("!")).toList();
+            if (refused.stream().anyMatch(l -> l.contains("[rejected]"))) {
                 throw Sync.remoteChanged(name, "while pushing");
             }
-            throw failed("cannot push to", push);
+            // e.g. "! …  [remote rejected] (pre-receive hook declined)", and the hook's own "remote:" lines
+            String why = Stream.concat(refused.stream().map(l -> l.substring(l.lastIndexOf('\t') + 1)),
+                    push.err().lines().filter(l -> l.startsWith("remote:")).map(String::strip)).collect(
+                            java.util.stream.Collectors.joining("; "));
+            throw why.isEmpty() ? failed("cannot push to", push) : KimenException.of(Reason.REMOTE_UNREACHABLE,
+                    name + " refused the push: " + why, "the remote's own rules (hooks, branch protection) said no");
         }
         git(null, "update-ref", TRACKING, commit).check("update-ref");
     }
@@ -175,6 +191,9 @@ public final class GitRemote implements Transport {
         }
         PrivateFiles.createPrivateDirs(cache.getParent());
         git(null, "init", "--bare", "--quiet").check("init");
+        // The user's global hooks are for their checkouts. Set in the cache's own config, not with
+        // `git -c`, which would reach a local remote's receive-pack and switch off its hooks too.
+        git(null, "config", "core.hooksPath", "/dev/null").check("config");
         if (git(null, "var", "GIT_COMMITTER_IDENT").status() != 0) {
             git(null, "config", "user.name", "kimen").check("config");
             git(null, "config", "user.email", "kimen@localhost").check("config");
@@ -189,7 +208,7 @@ public final class GitRemote implements Transport {
         /** The output, trimmed; a failure is an internal error (these commands only touch the cache). */
         String check(String what) {
             if (status != 0) {
-                throw new IllegalStateException("git " + what + " failed: " + lastLine(err));
+                throw KimenException.of(Reason.INTERNAL, "git " + what + " failed in kimen's cache: " + lastLine(err));
             }
             return text().strip();
         }

@@ -32,6 +32,10 @@ public record RemoteUrl(String kind, String location, String text) {
             throw KimenException.of(Reason.USAGE, "a remote URL must not hold a password or token",
                     "let git's credential helper or ssh keys supply it");
         }
+        if (u.startsWith("git+https://") && u.substring("git+https://".length()).split("/", 2)[0].contains("@")) {
+            throw KimenException.of(Reason.USAGE, "a git+https URL must not carry a user or token before the host",
+                    "let git's credential helper supply it");
+        }
         if (u.startsWith("git+ssh://") || u.startsWith("git+https://") || u.startsWith("git+file://")) {
             return new RemoteUrl("git", u.substring("git+".length()), u);
         }

@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -72,7 +73,7 @@ public final class Sync {
         this.store = store;
         this.remote = remote;
         this.identities = identities;
-        String vaultId = sha256(store.path().toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        String vaultId = vaultId(store.path());
         this.stateDir = dirs.kimenDataDir().resolve("sync").resolve(vaultId);
         this.transport = remote.url().kind().equals("fs") ? new FsRemote(remote.name(), Path.of(remote.url().location()))
                 : new GitRemote(remote.name(), remote.url().location(),
@@ -124,6 +125,7 @@ public final class Sync {
             Pending pending = pending();
             List<String> recipients = pending.applyTo(now.recipients());
             if (ThreeWayMerge.same(local.entries(), base.contents().entries()) && recipients.equals(now.recipients())) {
+                deleteIfExists(pendingFile()); // whatever was pending is on the remote already
                 return Report.of(List.of(), List.of(), List.of(), false, null, recipients.size());
             }
             var pushed = ThreeWayMerge.changes(base.contents().entries(), local.entries());
@@ -150,8 +152,7 @@ public final class Sync {
      */
     public Report pull(boolean reconcile) {
         Transport.Snapshot now = readTeamVault();
-        try (Baseline base = Files.exists(baselineFile()) ? baseline() : new Baseline(new Vault(), "");
-             Vault theirs = Bundles.open(now.vaultAge(), identities, new HashMap<>())) {
+        try (Baseline base = baselineOrEmpty(); Vault theirs = Bundles.open(now.vaultAge(), identities, new HashMap<>())) {
             Path[] backup = {null};
             ThreeWayMerge.Outcome outcome = store.update(local -> {
                 var merge = ThreeWayMerge.merge(base.contents().entries(), local.entries(), theirs.entries());
@@ -181,14 +182,16 @@ public final class Sync {
 
     /**
      * Settles one conflict. {@code local}: the baseline takes the remote's value for the name, so
-     * the local value wins on the next push. {@code remote}: the local vault takes the remote's value
-     * (or loses the name, when the remote removed it), after a backup.
+     * the local value wins on the next sync. {@code remote}: the local vault takes the remote's value
+     * (or loses the name, when the remote removed it), after a backup. The report's conflicts are
+     * the ones left.
      */
     public Report resolve(String name, boolean takeLocal) {
         Transport.Snapshot now = transport.read();
-        try (Baseline base = baseline(); Vault ours = store.open(); Vault theirs = openTeamVault(now)) {
-            var conflicts = ThreeWayMerge.merge(base.contents().entries(), ours.entries(), theirs.entries()).conflicts();
-            if (!conflicts.contains(name)) {
+        try (Baseline base = baselineOrEmpty(); Vault ours = store.open(); Vault theirs = openTeamVault(now)) {
+            var conflicts = new ArrayList<>(
+                    ThreeWayMerge.merge(base.contents().entries(), ours.entries(), theirs.entries()).conflicts());
+            if (!conflicts.remove(name)) {
                 throw KimenException.of(Reason.USAGE, name + " is not in conflict with " + remote.name(),
                         "list conflicts with: kimen sync conflicts --remote " + remote.name());
             }
@@ -204,14 +207,17 @@ public final class Sync {
                     return saved;
                 });
             }
-            return Report.of(List.of(), List.of(), List.of(name), !takeLocal, backup, now.recipients().size());
+            return Report.of(List.of(), List.of(), conflicts, !takeLocal, backup, now.recipients().size());
         }
     }
 
-    /** What changed on each side since the baseline, and what would conflict; changes nothing. */
+    /**
+     * What changed on each side since the baseline, and what would conflict; changes nothing.
+     * Before the first sync everything counts as added on the side that has it.
+     */
     public Report status() {
         Transport.Snapshot now = transport.read();
-        try (Baseline base = baseline(); Vault local = store.open(); Vault theirs = openTeamVault(now)) {
+        try (Baseline base = baselineOrEmpty(); Vault local = store.open(); Vault theirs = openTeamVault(now)) {
             var merge = ThreeWayMerge.merge(base.contents().entries(), local.entries(), theirs.entries());
             return Report.of(merge.local(), merge.remote(), merge.conflicts(), false, null, now.recipients().size());
         }
@@ -329,13 +335,48 @@ public final class Sync {
             throw KimenException.wrap(Reason.INVALID_VAULT_FILE, "cannot read the backup " + from + ": " + e.getMessage(), e);
         }
         Path saved = store.update(local -> {
-            try (Vault old = store.openCopy(raw)) {
+            try (Vault old = openBackup(from, raw)) {
                 Path before = backup();
                 local.replaceAll(old.entries());
                 return before;
             }
         });
         return new Path[] {from, saved};
+    }
+
+    private Vault openBackup(Path file, byte[] raw) {
+        try {
+            return store.openCopy(raw);
+        } catch (KimenException e) {
+            if (e.reason() != Reason.WRONG_PASSPHRASE) {
+                throw e;
+            }
+            throw KimenException.of(Reason.WRONG_PASSPHRASE, "the backup " + file + " does not open with the vault's"
+                            + " passphrase: it was written before a vault rekey",
+                    "read it with its old passphrase: kimen secret list --vault " + file);
+        }
+    }
+
+    /** Forgets everything kept locally for a remote that is removed: baseline, pending members, git cache. */
+    public static void forget(UserDirs dirs, Path vault, String remote) {
+        String vaultId = vaultId(vault);
+        Path state = dirs.kimenDataDir().resolve("sync").resolve(vaultId);
+        deleteIfExists(state.resolve(remote + ".baseline.age"));
+        deleteIfExists(state.resolve(remote + ".recipients-pending"));
+        Path cache = dirs.kimenCacheDir().resolve("sync").resolve(vaultId).resolve(remote + ".git");
+        if (Files.isDirectory(cache)) {
+            try (Stream<Path> files = Files.walk(cache)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static String vaultId(Path vault) {
+        return sha256(vault.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     /** The team as the remote has it, plus the member changes waiting for the next push. */
@@ -406,13 +447,21 @@ public final class Sync {
         if (!Files.exists(pendingFile())) {
             return new Pending(List.of(), List.of());
         }
+        List<String> lines;
         try {
-            List<String> lines = Files.readAllLines(pendingFile());
-            return new Pending(lines.stream().filter(l -> l.startsWith("+")).map(l -> l.substring(1)).toList(),
-                    lines.stream().filter(l -> l.startsWith("-")).map(l -> l.substring(1)).toList());
+            lines = Files.readAllLines(pendingFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        for (String line : lines) {
+            if (!line.matches("[+-]age1[0-9a-z]+")) {
+                throw KimenException.of(Reason.INVALID_CONFIG, pendingFile() + ": not a pending member change: " + line,
+                        "remove the file to drop every pending change: kimen sync recipients list shows what the"
+                                + " remote has");
+            }
+        }
+        return new Pending(lines.stream().filter(l -> l.startsWith("+")).map(l -> l.substring(1)).toList(),
+                lines.stream().filter(l -> l.startsWith("-")).map(l -> l.substring(1)).toList());
     }
 
     private void savePending(Pending p) {
@@ -460,29 +509,49 @@ public final class Sync {
         }
     }
 
+    /** The baseline, or {@code no_local_baseline} when there is none for this remote's URL. */
     private Baseline baseline() {
+        return storedBaseline().orElseThrow(() -> KimenException.of(Reason.NO_LOCAL_BASELINE,
+                "this vault has never synced with " + remote.name() + " at " + remote.url().text(),
+                "set the remote up with: kimen sync init --remote " + remote.name()
+                        + " (or join it with: kimen sync pull --reconcile --remote " + remote.name() + ")"));
+    }
+
+    /** The baseline, or an empty one: a first join, where every name present on both sides is compared. */
+    private Baseline baselineOrEmpty() {
+        return storedBaseline().orElseGet(() -> new Baseline(new Vault(), ""));
+    }
+
+    /**
+     * The stored baseline, if there is one for this remote as it is now: one made with another URL
+     * (after {@code remote set}) describes another remote, and merging against it would delete.
+     */
+    private Optional<Baseline> storedBaseline() {
         if (!Files.exists(baselineFile())) {
-            throw KimenException.of(Reason.NO_LOCAL_BASELINE, "this vault has never synced with " + remote.name(),
-                    "set the remote up with: kimen sync init --remote " + remote.name()
-                            + " (or join it with: kimen sync pull --reconcile --remote " + remote.name() + ")");
+            return Optional.empty();
         }
         var extra = new HashMap<String, String>();
+        Vault contents;
         try {
-            Vault contents = Bundles.open(baselineFile(), identities, extra);
-            return new Baseline(contents, extra.getOrDefault("remote_sha256", ""));
+            contents = Bundles.open(baselineFile(), identities, extra);
         } catch (KimenException e) {
             if (e.reason() != Reason.INVALID_BUNDLE) {
                 throw e;
             }
             throw KimenException.of(Reason.NO_LOCAL_BASELINE, "the baseline for " + remote.name()
-                            + " cannot be read with this identity: " + e.getMessage(),
+                            + " cannot be read with this identity (or is damaged): " + e.getMessage(),
                     "use the identity you synced with, or start over with: kimen sync reset-baseline --remote "
                             + remote.name());
         }
+        if (!extra.getOrDefault("remote_url", remote.url().text()).equals(remote.url().text())) {
+            contents.close();
+            return Optional.empty();
+        }
+        return Optional.of(new Baseline(contents, extra.getOrDefault("remote_sha256", "")));
     }
 
     private void writeBaseline(Vault contents, String remoteSha256) {
-        byte[] sealed = Bundles.seal(contents, Map.of("remote_sha256", remoteSha256),
+        byte[] sealed = Bundles.seal(contents, Map.of("remote_sha256", remoteSha256, "remote_url", remote.url().text()),
                 List.of(identities.getFirst().recipient()), false);
         PrivateFiles.write(baselineFile(), sealed);
     }
@@ -511,18 +580,28 @@ public final class Sync {
     }
 
     static KimenException lockPresent(String remote) {
+        return lockPresent(remote, "");
+    }
+
+    /** @param holder what the lock says about who took it, or "" */
+    static KimenException lockPresent(String remote, String holder) {
         return KimenException.of(Reason.REMOTE_LOCK_PRESENT, "the remote " + remote
-                        + " is locked: a push is running, or one crashed",
+                        + " is locked" + (holder.isEmpty() ? "" : " (" + holder + ")") + ": a push is running, or one crashed",
                 "when no one is pushing, remove a stale lock with: kimen sync unlock --remote " + remote);
     }
 
     static KimenException remoteChanged(String remote, String when) {
         return KimenException.of(Reason.REMOTE_CHANGED, "the remote " + remote + " changed " + when,
-                "pull first: kimen sync pull --reconcile --remote " + remote);
+                "take the remote's changes first: kimen sync --remote " + remote + " (pull --reconcile, then push)");
     }
 
     private static String names(List<String> names) {
-        return names.size() + " name" + (names.size() == 1 ? "" : "s");
+        return count(names.size(), "name");
+    }
+
+    /** "3 names" / "1 name". */
+    public static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** Who publishes, for the lock file or commit message: user@host, nothing secret. */

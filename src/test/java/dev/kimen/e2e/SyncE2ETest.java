@@ -131,7 +131,12 @@ class SyncE2ETest {
             assertFalse(r.toString().contains("from-alice") || r.toString().contains("from-bob"), "names, never values");
         }
 
-        bob.run("sync", "resolve", "team.c", "--take", "local", "--remote", "team").ok();
+        assertEquals("from-alice", get(alice, "team.c"), "both values are kept until resolved");
+        alice.run("sync", "pull").ok();
+        assertEquals("from-alice", get(alice, "team.c"), "the remote still holds alice's value");
+        JsonObject resolved = bob.run("sync", "resolve", "team.c", "--take", "local", "--remote", "team", "--json").json();
+        assertEquals("team.c", resolved.getString("resolved"));
+        assertEquals(List.of(), resolved.getArray("conflicts").stream().toList(), "none left");
         JsonObject synced = bob.run("sync", "--json").report(0, null);
         assertEquals(List.of("pull", "push"), synced.getArray("steps").stream()
                 .map(s -> ((JsonObject) s).getString("step")).toList());
@@ -201,10 +206,23 @@ class SyncE2ETest {
 
         JsonObject adding = alice.run("sync", "recipients", "add", recipient(carol), "--json").json();
         assertEquals(List.of(recipient(carol)), adding.getArray("adding").stream().toList());
+        bob.run("sync", "pull").ok();
+        bob.run("sync", "recipients", "add", recipient(carol)).ok(); // both queue the same member
         assertEquals(3, alice.run("sync", "push", "--json").json().getInt("recipients"));
+        bob.run("sync").ok(); // carol is on the remote already: bob's pending change is done
         carol.run("sync", "pull").ok();
         assertEquals("value-c-1", get(carol, "team.c"));
         assertEquals(Canary.VALUE, get(carol, Canary.NAME));
+
+        alice.run("sync", "recipients", "rm", recipient(carol)).ok();
+        assertEquals(2, alice.run("sync", "push", "--json").json().getInt("recipients"));
+        bob.run("secret", "set", "team.e", "--value", "value-e-1").ok();
+        JsonObject bobs = bob.run("sync", "--json").report(0, null);
+        assertEquals(2, bobs.getArray("steps").getObject(1).getInt("recipients"),
+                "no stale pending change brings a removed member back");
+        carol.run("sync", "pull", "--json").failsWith(32, "not_a_recipient");
+        alice.run("sync", "recipients", "add", recipient(carol)).ok();
+        alice.run("sync").ok();
 
         var removed = alice.run("sync", "recipients", "rm", recipient(bob));
         removed.ok();
@@ -214,7 +232,10 @@ class SyncE2ETest {
         assertEquals(List.of(recipient(bob)), pushed.getArray("removed_recipients").stream().toList());
         assertEquals(2, pushed.getInt("recipients"));
         bob.run("sync", "pull", "--json").failsWith(32, "not_a_recipient");
+        JsonObject outside = bob.run("sync", "preflight", "--strict", "--json").report(32, "not_a_recipient");
+        assertEquals("fail", check(outside, "recipient").getString("status"));
         carol.run("sync", "pull").ok();
+        assertEquals("value-e-1", get(carol, "team.e"));
 
         var stores = new ArrayList<String>();
         stores.add(remote.everything());
@@ -230,7 +251,7 @@ class SyncE2ETest {
     }
 
     @ParameterizedTest
-    @EnumSource(Kind.class)
+    @EnumSource(value = Kind.class, names = "GIT") // Sync's logic, not the transport's: once is enough
     void anIdentityChangeNeedsABaselineReset(Kind kind) throws IOException {
         team(kind);
         bob.run("sync", "pull").ok();
@@ -244,8 +265,43 @@ class SyncE2ETest {
         alice.run("sync", "recipients", "add", newRecipient).ok();
         alice.run("sync", "push").ok();
         assertEquals(true, bob.run("sync", "reset-baseline", "--json").json().getBoolean("removed"));
+        bob.run("secret", "set", "team.a", "--value", "bob-meanwhile").ok();
+        bob.run("sync", "pull", "--json").failsWith(31, "sync_conflict"); // a first join compares every name
+        assertEquals(List.of("team.a"), bob.run("sync", "conflicts", "--json").json().getArray("conflicts").stream().toList());
+        JsonObject took = bob.run("sync", "resolve", "team.a", "--take", "remote", "--json").json();
+        assertTrue(Files.exists(Path.of(took.getString("backup"))), "taking the remote's value backs up first");
+        assertEquals("value-a-1", get(bob, "team.a"));
         bob.run("sync", "pull").ok();
         bob.run("sync", "preflight", "--strict", "--json").report(0, null);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRemoteAtANewUrlIsJoinedAfreshAndABackupFromBeforeARekeySaysSo() throws IOException {
+        team(Kind.FS);
+        bob.run("sync", "pull").ok();
+        // Another remote, whose vault lacks team.c and has another team.a.
+        Path other = Files.createDirectory(tmp.resolve("other"));
+        alice.run("secret", "set", "team.a", "--value", "other-a").ok();
+        alice.run("secret", "rm", "team.c").ok();
+        alice.run("remote", "add", "other", other.toString()).ok();
+        alice.run("sync", "init", "--remote", "other", "--identity", key(alice).toString(), "--recipient", recipient(bob))
+                .ok();
+        bob.run("remote", "set", "team", other.toString()).ok();
+        bob.run("sync", "pull", "--json").failsWith(31, "sync_conflict"); // not a deletion of team.c
+        assertEquals("value-c-1", get(bob, "team.c"));
+
+        bob.run("sync", "resolve", "team.a", "--take", "remote").ok();
+        Kimen rekeyed = bob.with("KIMEN_NEW_PASSPHRASE", BOB_PASS + " 2");
+        rekeyed.run("vault", "rekey", "--no-backup").ok();
+        JsonObject old = bob.with("KIMEN_PASSPHRASE", BOB_PASS + " 2").run("sync", "restore", "--json")
+                .failsWith(23, "wrong_passphrase");
+        assertTrue(old.getString("error").contains("before a vault rekey"), old.toString());
+
+        bob.run("remote", "rm", "team").ok();
+        try (Stream<Path> left = Files.walk(bob.home())) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("team.")
+                    && p.toString().contains("/kimen/sync/")).toList(), "remote rm forgets its baseline");
+        }
     }
 
     private static JsonObject check(JsonObject preflight, String name) {

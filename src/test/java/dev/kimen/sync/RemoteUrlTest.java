@@ -34,7 +34,8 @@ class RemoteUrlTest {
 
     @Test
     void otherSchemesEmptyUrlsAndPasswordsAreRefused() {
-        for (String bad : List.of("", "  ", "https://example.com/s.git", "s3://bucket/x", "fs:")) {
+        for (String bad : List.of("", "  ", "https://example.com/s.git", "s3://bucket/x", "fs:",
+                "git+https://ghp_token123@github.com/acme/s.git")) {
             assertEquals(Reason.USAGE, assertThrows(KimenException.class, () -> RemoteUrl.parse(bad, CWD)).reason(), bad);
         }
         var e = assertThrows(KimenException.class,

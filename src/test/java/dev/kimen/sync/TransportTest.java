@@ -124,6 +124,51 @@ class TransportTest {
         assertEquals("", git(tmp, "--git-dir=" + elsewhere, "for-each-ref").strip(), "the caller's GIT_DIR untouched");
     }
 
+    @org.junit.jupiter.api.Test
+    void gitUnlocksABranchThatHoldsOnlyALock() throws Exception {
+        Transport t = transport("git");
+        plantLockInEmpty();
+        Transport.Snapshot locked = t.read();
+        assertTrue(locked.locked());
+        assertNull(locked.vaultAge());
+        assertTrue(t.unlock("alice@host"));
+        assertFalse(t.read().locked());
+        t.publish(t.read(), bytes("first"), TEAM, "alice@host");
+        assertArrayEquals(bytes("first"), t.read().vaultAge());
+    }
+
+    @org.junit.jupiter.api.Test
+    void gitSaysWhyTheRemoteRefusedAndIgnoresTheUsersGlobalHooks() throws Exception {
+        // A global hooks dir whose pre-push hook fails: meant for the user's checkouts, not kimen's cache.
+        Path hooks = Files.createDirectories(tmp.resolve("global-hooks"));
+        hook(hooks.resolve("pre-push"), "echo global hook ran >&2; exit 1");
+        Files.writeString(tmp.resolve(".gitconfig"), "[core]\n\thooksPath = " + hooks + "\n");
+        Transport t = transport("git");
+        t.publish(t.read(), bytes("first"), TEAM, "alice@host");
+
+        // The receiving side, a local repository here, reads the same global config: its hooks live there too.
+        hook(hooks.resolve("pre-receive"), "echo 'vault pushes are frozen today'; exit 1");
+        var e = assertThrows(KimenException.class, () -> t.publish(t.read(), bytes("second"), TEAM, "alice@host"));
+        assertEquals(Reason.REMOTE_UNREACHABLE, e.reason());
+        assertTrue(e.getMessage().contains("vault pushes are frozen today") && e.getMessage().contains("hook declined"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    private static void hook(Path file, String body) throws IOException {
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        file.toFile().setExecutable(true);
+    }
+
+    private void plantLockInEmpty() throws Exception {
+        Path clone = tmp.resolve("locker");
+        git(tmp, "init", "--quiet", "--initial-branch", GitRemote.BRANCH, clone.toString());
+        Files.writeString(clone.resolve(Transport.LOCK), "frozen\n");
+        git(clone, "add", Transport.LOCK);
+        git(clone, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "--quiet", "-m", "freeze");
+        git(clone, "push", "--quiet", bare.toString(), GitRemote.BRANCH);
+    }
+
     private void plantLock(String kind) throws Exception {
         if (kind.equals("fs")) {
             Files.writeString(tmp.resolve("shared/lock"), "crashed\n");
