@@ -31,6 +31,7 @@ public enum Reason {
     EXEC_SOURCE_FAILED(27, "a helper command failed"),
     PASSPHRASE_CMD_FAILED(27, "a helper command failed"),
     SESSION_FAILED(27, "a helper command failed"),
+    KEYRING_UNAVAILABLE(27, "a helper command failed"),
     SYNC_CONFLICT(31, "sync conflict"),
     RECONCILE_REQUIRED(31, "sync conflict"),
     REMOTE_LOCK_PRESENT(32, "sync precondition"),

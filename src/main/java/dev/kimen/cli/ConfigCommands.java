@@ -5,7 +5,9 @@ import dev.kimen.Reason;
 import dev.kimen.config.Config;
 import dev.kimen.json.Json;
 import dev.kimen.process.HelperCommand;
+import dev.kimen.unlock.UnlockMethod;
 import java.util.function.Predicate;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -125,14 +127,24 @@ public final class ConfigCommands extends GroupCommand {
         }
     }
 
-    @Command(name = "set", description = "Unlock with a command that prints the passphrase (run without a shell).",
+    @Command(name = "set", description = "Unlock with a command that prints the passphrase (run without a shell), or"
+            + " with an OS keyring item holding it.",
             footerHeading = "%nExamples:%n",
             footer = {"  kimen config unlock set --command 'pass show kimen'",
-                    "  kimen config unlock set --command 'secret-tool lookup app kimen'"})
+                    "  kimen secret set vault-passphrase --store keyring && kimen config unlock set --keyring vault-passphrase"})
     static final class UnlockSet extends BaseCommand {
-        @Option(names = "--command", required = true, paramLabel = "<cmd>",
-                description = "Command line, split on whitespace; its stdout (minus one trailing newline) is the passphrase.")
-        String command;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Method method;
+
+        static final class Method {
+            @Option(names = "--command", paramLabel = "<cmd>",
+                    description = "Command line, split on whitespace; its stdout (minus one trailing newline) is the passphrase.")
+            String command;
+
+            @Option(names = "--keyring", paramLabel = "<item>",
+                    description = "A kimen item of the OS keyring (secret set <item> --store keyring) holding the passphrase.")
+            String keyring;
+        }
 
         UnlockSet(Context ctx) {
             super(ctx);
@@ -140,14 +152,24 @@ public final class ConfigCommands extends GroupCommand {
 
         @Override
         public Integer call() {
+            Config config = ctx.config();
+            if (method.keyring != null) {
+                if (method.keyring.isBlank()) {
+                    throw KimenException.of(Reason.USAGE, "--keyring needs an item name");
+                }
+                config.setUnlockKeyring(method.keyring.strip());
+                config.save();
+                return ok("config_unlock_set", Json.object("method", "keyring", "item", method.keyring.strip()),
+                        "unlock method: keyring item " + method.keyring.strip());
+            }
+            String command = method.command.strip();
             if (HelperCommand.split(command).isEmpty()) {
                 throw KimenException.of(Reason.USAGE, "unlock command is empty");
             }
-            Config config = ctx.config();
-            config.setUnlockCommand(command.strip());
+            config.setUnlockCommand(command);
             config.save();
-            return ok("config_unlock_set", Json.object("method", "command", "command", command.strip()),
-                    "unlock method: command '" + command.strip() + "'");
+            return ok("config_unlock_set", Json.object("method", "command", "command", command),
+                    "unlock method: command '" + command + "'");
         }
     }
 
@@ -160,9 +182,13 @@ public final class ConfigCommands extends GroupCommand {
 
         @Override
         public Integer call() {
-            String command = ctx.config().unlockCommand().orElse(null);
-            return ok("config_unlock_show", Json.object("method", command == null ? null : "command",
-                    "command", command), command == null ? null : "command '" + command + "'");
+            return switch (ctx.config().unlockMethod().orElse(null)) {
+                case null -> ok("config_unlock_show", Json.object("method", null), null);
+                case UnlockMethod.Command c -> ok("config_unlock_show", Json.object("method", "command",
+                        "command", c.commandLine()), "command '" + c.commandLine() + "'");
+                case UnlockMethod.KeyringItem k -> ok("config_unlock_show", Json.object("method", "keyring",
+                        "item", k.name()), "keyring item " + k.name());
+            };
         }
     }
 

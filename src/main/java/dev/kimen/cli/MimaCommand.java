@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The root of {@code bin/mima}: mima's command surface over kimen's core. Groups live in
- * {@code ~/.mima.yaml}; secrets in kimen's vault (the same one {@code kimen secret} uses).
+ * {@code ~/.mima.yaml}; secrets in the OS keyring when one is reachable, else in kimen's vault.
  */
 @Command(name = "mima", versionProvider = Version.class,
         description = {"Group secrets into named sets of environment variables; give one group to one command.", ""},
@@ -40,7 +40,8 @@ public final class MimaCommand extends BaseCommand {
         return 0;
     }
 
-    @Command(name = "secret", description = "Add, list, read and remove secrets (in kimen's vault).",
+    @Command(name = "secret", description = "Add, list, read and remove secrets: in the OS keyring when one is"
+            + " reachable, else in kimen's vault (--store vault|keyring chooses).",
             subcommands = {Add.class, SecretCommands.ListCmd.class, SecretCommands.Get.class, SecretCommands.Rm.class},
             footerHeading = "%nExamples:%n", footer = {"  mima secret add anthropic-key", "  mima secret list"})
     static final class Secret extends GroupCommand {
@@ -49,8 +50,9 @@ public final class MimaCommand extends BaseCommand {
         }
     }
 
-    @Command(name = "add", description = "Add a secret: prompts without echo, or reads a pipe. A value given as an"
-            + " argument lands in shell history and the process list: avoid it.",
+    @Command(name = "add", description = "Add a secret to the OS keyring (when one is reachable; else to kimen's vault;"
+            + " --store chooses): prompts without echo, or reads a pipe. A value given as an argument lands in shell"
+            + " history and the process list: avoid it.",
             footerHeading = "%nExamples:%n", footer = {"  mima secret add openai-key",
                     "  printf %%s \"$KEY\" | mima secret add openai-key"})
     static final class Add extends SecretCommands.VaultCommand {
@@ -59,6 +61,8 @@ public final class MimaCommand extends BaseCommand {
 
         @Parameters(index = "1", arity = "0..1", paramLabel = "<value>", description = "The value (avoid: see above).")
         String value;
+
+        @picocli.CommandLine.Mixin StoreOption store;
 
         Add(Context ctx) {
             super(ctx);
@@ -69,14 +73,28 @@ public final class MimaCommand extends BaseCommand {
             SecretName.check(name);
             boolean piped = value == null && !ctx.terminal().isTerminal(0);
             vault.stdinOnlyOnce(piped, "a piped value");
+            if (store.keyring(ctx, null)) {
+                withKeyring(k -> {
+                    if (k.get(name).map(v -> {
+                        v.close();
+                        return true;
+                    }).orElse(false)) {
+                        throw exists(name);
+                    }
+                    try (SecretBytes secret = read(piped)) {
+                        k.set(name, secret);
+                    }
+                    return null;
+                });
+                return ok("secret_add", Json.object("name", name, "store", "keyring"), "added " + name + " to the OS keyring");
+            }
             withStore(store -> {
                 store.readFile(); // a missing or malformed vault fails before the value is asked for
                 SecretBytes secret = read(piped);
                 try {
                     return store.update(v -> {
                         if (v.contains(name)) {
-                            throw KimenException.of(Reason.SECRET_EXISTS, "a secret named " + name + " already exists",
-                                    "remove it first: mima secret rm " + name);
+                            throw exists(name);
                         }
                         v.put(name, secret);
                         return null;
@@ -86,7 +104,12 @@ public final class MimaCommand extends BaseCommand {
                     throw e;
                 }
             });
-            return ok("secret_add", Json.object("name", name), "added " + name);
+            return ok("secret_add", Json.object("name", name, "store", "vault"), "added " + name + " to the vault");
+        }
+
+        private static KimenException exists(String name) {
+            return KimenException.of(Reason.SECRET_EXISTS, "a secret named " + name + " already exists",
+                    "remove it first: mima secret rm " + name);
         }
 
         private SecretBytes read(boolean piped) {

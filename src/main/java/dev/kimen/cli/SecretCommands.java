@@ -5,6 +5,8 @@ import dev.kimen.Reason;
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.json.Json;
 import dev.kimen.text.Utf8;
+import dev.kimen.keyring.Keyring;
+import dev.kimen.keyring.Keyrings;
 import dev.kimen.vault.SecretName;
 import dev.kimen.vault.Vault;
 import dev.kimen.vault.store.VaultStore;
@@ -43,6 +45,18 @@ public final class SecretCommands extends GroupCommand {
             super(ctx);
         }
 
+        /** Runs {@code action} with the OS keyring. */
+        <R> R withKeyring(Function<Keyring, R> action) {
+            try (Keyring k = Keyrings.open(ctx.env())) {
+                return action.apply(k);
+            }
+        }
+
+        static KimenException notInKeyring(String name) {
+            return KimenException.of(Reason.SECRET_NOT_FOUND, "no keyring item named " + name,
+                    "list them with: kimen secret list --store keyring");
+        }
+
         /** Runs {@code action} with the selected store; the passphrase is asked only once the vault is read. */
         <R> R withStore(Function<VaultStore, R> action) {
             try (var store = vault.store(ctx)) {
@@ -55,13 +69,16 @@ public final class SecretCommands extends GroupCommand {
             footerHeading = "%nExamples:%n",
             footer = {"  kimen secret set prod.database_url                 # prompts, no echo",
                     "  printf %%s \"$TOKEN\" | kimen secret set api.token --stdin",
-                    "  kimen secret set ci.flag --value yes                 # visible in shell history"})
+                    "  kimen secret set ci.flag --value yes                 # visible in shell history",
+                    "  kimen secret set openai-key --store keyring          # the OS keyring, not the vault"})
     static final class Set extends VaultCommand {
         @Parameters(paramLabel = "<name>", description = "Secret name: no whitespace or control characters.")
         String name;
 
         @ArgGroup(exclusive = true)
         Source source;
+
+        @Mixin StoreOption store;
 
         static final class Source {
             @Option(names = "--stdin", required = true,
@@ -82,6 +99,20 @@ public final class SecretCommands extends GroupCommand {
             SecretName.check(name);
             boolean fromStdin = source != null && source.stdin;
             vault.stdinOnlyOnce(fromStdin, "--stdin");
+            if (store.keyring(ctx, null)) {
+                boolean replaced = withKeyring(k -> {
+                    boolean existed = k.get(name).map(v -> {
+                        v.close();
+                        return true;
+                    }).orElse(false);
+                    try (SecretBytes value = readValue(fromStdin)) {
+                        k.set(name, value);
+                    }
+                    return existed;
+                });
+                return ok("set", Json.object("name", name, "replaced", replaced, "store", "keyring"),
+                        (replaced ? "updated " : "stored ") + name + " in the OS keyring");
+            }
             boolean replaced = withStore(store -> {
                 store.readFile(); // a missing or malformed vault fails before the value is asked for
                 SecretBytes value = readValue(fromStdin);
@@ -127,13 +158,15 @@ public final class SecretCommands extends GroupCommand {
     @Command(name = "list", description = "List secret names (never values), one per line.",
             footerHeading = "%nExamples:%n", footer = {"  kimen secret list", "  kimen secret list --json"})
     static final class ListCmd extends VaultCommand {
+        @Mixin StoreOption store;
+
         ListCmd(Context ctx) {
             super(ctx);
         }
 
         @Override
         public Integer call() {
-            java.util.List<String> names = withStore(store -> {
+            java.util.List<String> names = store.keyring(ctx, null) ? withKeyring(Keyring::names) : withStore(store -> {
                 try (Vault v = store.open()) {
                     return v.names();
                 }
@@ -156,6 +189,8 @@ public final class SecretCommands extends GroupCommand {
         @Option(names = "--unsafe-stdout", description = "Allow printing the value to a terminal.")
         boolean unsafeStdout;
 
+        @Mixin StoreOption store;
+
         @Option(names = "--export", description = "Print export NAME='value' for eval, NAME being the secret's name in"
                 + " capitals with every other character as _ (openai-key: OPENAI_KEY).")
         boolean export;
@@ -170,11 +205,17 @@ public final class SecretCommands extends GroupCommand {
                 throw KimenException.of(Reason.REFUSED_TTY, "refusing to print a secret to a terminal",
                         "pipe or redirect the output, or pass --unsafe-stdout");
             }
-            byte[] value = withStore(store -> {
-                try (Vault v = store.open()) {
-                    return v.get(name).reveal();
-                }
-            });
+            byte[] value = store.keyring(ctx, name)
+                    ? withKeyring(k -> k.get(name).map(v -> {
+                        try (v) {
+                            return v.reveal();
+                        }
+                    }).orElseThrow(() -> notInKeyring(name)))
+                    : withStore(store -> {
+                        try (Vault v = store.open()) {
+                            return v.get(name).reveal();
+                        }
+                    });
             try {
                 if (json()) {
                     return ok("get", valueFields(name, value), null);
@@ -222,12 +263,20 @@ public final class SecretCommands extends GroupCommand {
         @Parameters(paramLabel = "<name>", description = "Secret name.")
         String name;
 
+        @Mixin StoreOption store;
+
         Rm(Context ctx) {
             super(ctx);
         }
 
         @Override
         public Integer call() {
+            if (store.keyring(ctx, name)) {
+                if (!withKeyring(k -> k.remove(name))) {
+                    throw notInKeyring(name);
+                }
+                return ok("rm", Json.object("name", name, "store", "keyring"), "removed " + name + " from the OS keyring");
+            }
             withStore(store -> store.update(v -> {
                 v.remove(name);
                 return null;

@@ -1,11 +1,17 @@
 package dev.kimen.cli;
 
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
 import dev.kimen.crypto.SecretBytes;
+import dev.kimen.keyring.Keyring;
+import dev.kimen.keyring.Keyrings;
 import dev.kimen.projection.source.SecretLookup;
 import dev.kimen.unlock.Unlocker;
 import dev.kimen.vault.Vault;
 import dev.kimen.vault.store.VaultStore;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The vault as projection sees it: opened (and the passphrase asked for) only when a projection
@@ -13,9 +19,13 @@ import java.nio.file.Path;
  */
 final class VaultLookup implements SecretLookup, AutoCloseable {
     private final VaultStore store;
+    private final Map<String, String> env;
     private Vault vault;
+    private Keyring keyring;
+    private boolean keyringTried;
 
     VaultLookup(Context ctx, VaultOptions options) {
+        this.env = ctx.env();
         Path path = options.location(ctx).path();
         var unlocker = new Unlocker(options.unlock(ctx, path));
         this.store = new VaultStore(path, unlocker);
@@ -30,8 +40,36 @@ final class VaultLookup implements SecretLookup, AutoCloseable {
         return vault.get(name);
     }
 
+    /** The OS keyring, opened on first use; {@code keyring_unavailable} when there is none. */
+    @Override
+    public Optional<SecretBytes> keyring(String name) {
+        if (keyring == null) {
+            keyringTried = true;
+            keyring = Keyrings.open(env);
+        }
+        return keyring.get(name);
+    }
+
+    @Override
+    public Optional<SecretBytes> keyringIfReachable(String name) {
+        if (keyring == null && keyringTried) {
+            return Optional.empty(); // tried once: no keyring for this command
+        }
+        try {
+            return keyring(name);
+        } catch (KimenException e) {
+            if (e.reason() != Reason.KEYRING_UNAVAILABLE) {
+                throw e;
+            }
+            return Optional.empty();
+        }
+    }
+
     @Override
     public void close() {
+        if (keyring != null) {
+            keyring.close();
+        }
         if (vault != null) {
             vault.close();
         }

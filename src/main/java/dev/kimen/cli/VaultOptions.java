@@ -36,7 +36,7 @@ public final class VaultOptions {
     public UnlockInputs unlock(Context ctx, Path vaultPath) {
         SessionKeys session = (vault, params, salt) -> ctx.session().keyFor(vault, params, salt);
         return new UnlockInputs(ctx.env(), passphraseCmd, passphraseStdin, ctx.in(), Optional.of(session),
-                ctx.config().unlockCommand(), ctx.terminal(), vaultPath);
+                ctx.config().unlockMethod(), ctx.terminal(), vaultPath);
     }
 
     /** The selected vault; its key comes from the whole chain, the session included, when first needed. */

@@ -7,6 +7,7 @@ import com.grack.nanojson.JsonWriter;
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
 import dev.kimen.fs.PrivateFiles;
+import dev.kimen.unlock.UnlockMethod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -78,9 +79,20 @@ public final class Config {
         return clear("vault", "path");
     }
 
-    /** The configured unlock command, split on whitespace when it runs. */
-    public Optional<String> unlockCommand() {
-        return string("unlock", "method").filter("command"::equals).flatMap(m -> string("unlock", "command"));
+    /** The configured unlock method: a command (split on whitespace when it runs) or a keyring item. */
+    public Optional<UnlockMethod> unlockMethod() {
+        return string("unlock", "method").flatMap(m -> switch (m) {
+            case "command" -> string("unlock", "command").map(UnlockMethod.Command::new);
+            case "keyring" -> string("unlock", "item").map(UnlockMethod.KeyringItem::new);
+            default -> Optional.empty();
+        });
+    }
+
+    public void setUnlockKeyring(String item) {
+        JsonObject unlock = section("unlock");
+        unlock.clear();
+        unlock.put("method", "keyring");
+        unlock.put("item", item);
     }
 
     public void setUnlockCommand(String command) {

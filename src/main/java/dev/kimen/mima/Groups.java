@@ -6,13 +6,16 @@ import dev.kimen.projection.Problem;
 import dev.kimen.projection.Projection;
 import dev.kimen.projection.profile.KmapParser;
 import dev.kimen.projection.profile.MapContents;
+import dev.kimen.projection.source.ValueSource;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * mima's groups as kimen sees them: a group is a profile of {@code env} lines, {@code ENV=source},
- * where a bare name is a vault secret as everywhere else.
+ * mima's groups as kimen sees them: a group is a profile of {@code env} lines, {@code ENV=source}.
+ * A bare name (mima's own form) is the OS keyring's item when a keyring is reachable and holds it,
+ * else the vault's secret; {@code secret:}, {@code keyring:}, {@code const:} and {@code exec:} mean
+ * what they mean everywhere.
  */
 public final class Groups {
     /** Group names become shell functions in the hook's wrapper mode, so they must be valid ones in every shell. */
@@ -45,7 +48,8 @@ public final class Groups {
         links(file, group).forEach((env, source) -> {
             Projection p = KmapParser.env(env, source, file.file() + ": group " + group, problems);
             if (p != null) {
-                projections.add(p);
+                projections.add(p.source() instanceof ValueSource.Secret bare && bare.name().equals(source)
+                        ? new Projection(p.kind(), p.target(), new ValueSource.Stored(source), null, p.origin()) : p);
             }
         });
         return new MapContents(projections, problems);

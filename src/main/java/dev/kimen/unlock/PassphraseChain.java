@@ -62,7 +62,16 @@ public final class PassphraseChain {
     }
 
     private static Optional<SecretBytes> configured(UnlockInputs in) {
-        return in.configuredCommand().map(cmd -> fromCommand(cmd, "configured unlock command"));
+        return in.configured().map(method -> switch (method) {
+            case UnlockMethod.Command c -> fromCommand(c.commandLine(), "configured unlock command");
+            case UnlockMethod.KeyringItem k -> {
+                try (var keyring = dev.kimen.keyring.Keyrings.open(in.env())) {
+                    yield keyring.get(k.name()).orElseThrow(() -> KimenException.of(Reason.MISSING_PASSPHRASE,
+                            "the configured unlock method names the keyring item " + k.name() + ", which is not there",
+                            "store the passphrase there: kimen secret set " + k.name() + " --store keyring"));
+                }
+            }
+        });
     }
 
     /** Asks twice on the terminal; empty when there is no terminal. */

@@ -12,15 +12,15 @@ import java.util.Optional;
  * @param passphraseCmd {@code --passphrase-cmd}, or null
  * @param passphraseStdin {@code --passphrase-stdin}
  * @param session the session daemon's keys; empty for commands that must see the passphrase itself
- * @param configuredCommand the unlock command from {@code config unlock set}
+ * @param configured the unlock method from {@code config unlock set}
  * @param vault the vault being unlocked, named in the prompt
  */
 public record UnlockInputs(Map<String, String> env, String passphraseCmd, boolean passphraseStdin,
-                           InputStream stdin, Optional<SessionKeys> session, Optional<String> configuredCommand,
+                           InputStream stdin, Optional<SessionKeys> session, Optional<UnlockMethod> configured,
                            Terminal terminal, Path vault) {
     /** The same inputs without the session step. */
     public UnlockInputs withoutSession() {
-        return new UnlockInputs(env, passphraseCmd, passphraseStdin, stdin, Optional.empty(), configuredCommand,
+        return new UnlockInputs(env, passphraseCmd, passphraseStdin, stdin, Optional.empty(), configured,
                 terminal, vault);
     }
 }

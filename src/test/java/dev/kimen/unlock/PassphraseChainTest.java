@@ -44,7 +44,7 @@ class PassphraseChainTest {
     static UnlockInputs inputs(Map<String, String> env, String cmd, String stdin, String configured, Terminal t) {
         return new UnlockInputs(env, cmd, stdin != null,
                 new ByteArrayInputStream(stdin == null ? new byte[0] : stdin.getBytes(StandardCharsets.UTF_8)),
-                Optional.empty(), Optional.ofNullable(configured), t, Path.of("/v.kv"));
+                Optional.empty(), Optional.ofNullable(configured).map(UnlockMethod.Command::new), t, Path.of("/v.kv"));
     }
 
     @Test

@@ -68,7 +68,7 @@ class UnlockerTest {
                                String configured, Terminal terminal) {
         return new UnlockInputs(env, cmd, stdin != null,
                 new ByteArrayInputStream(stdin == null ? new byte[0] : stdin.getBytes(StandardCharsets.UTF_8)),
-                Optional.ofNullable(session), Optional.ofNullable(configured), terminal, VAULT);
+                Optional.ofNullable(session), Optional.ofNullable(configured).map(UnlockMethod.Command::new), terminal, VAULT);
     }
 
     static byte[] salt(int fill) {
@@ -176,7 +176,7 @@ class UnlockerTest {
         String configured = catCommand(tmp, "cfg", "from-config");
         UnlockInputs in = inputs(Map.of(), null, null, session, configured, NO_PROMPT).withoutSession();
         assertTrue(in.session().isEmpty());
-        assertEquals(Optional.of(configured), in.configuredCommand());
+        assertEquals(Optional.of(new UnlockMethod.Command(configured)), in.configured());
         assertEquals(VAULT, in.vault());
         try (var unlocker = new Unlocker(in); VaultKey key = unlocker.keyFor(VAULT, PARAMS, salt(1))) {
             assertArrayEquals(derived("from-config", salt(1)), key.key().reveal());

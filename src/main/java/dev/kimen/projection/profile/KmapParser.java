@@ -115,13 +115,9 @@ public final class KmapParser {
 
     private static ValueSource source(String text, String origin, List<Problem> problems) {
         ValueSource s = ValueSource.parse(text);
-        if (text.startsWith("keyring:")) {
-            problems.add(Problem.error(origin, "keyring: sources need OS keyring support, which this kimen does not have;"
-                    + " store the value in the vault and name it here"));
-            return null;
-        }
         String empty = switch (s) {
             case ValueSource.Secret secret when secret.name().isEmpty() -> "secret: needs a name";
+            case ValueSource.Keyring keyring when keyring.name().isEmpty() -> "keyring: needs a name";
             case ValueSource.Exec exec when exec.argv().isEmpty() -> "exec: needs a command";
             default -> null;
         };

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Where a projected value comes from: {@code secret:<name>} or a bare {@code <name>} (a vault key),
  * {@code const:<literal>}, or {@code exec:<command...>} (run without a shell, stdout is the value).
- * New kinds (the OS keyring) join as further records of this sealed type.
+ * {@code keyring:<name>} (an OS keyring item), and, in mima groups only, a bare name that is looked
+ * up in the keyring first ({@link Stored}).
  */
 public sealed interface ValueSource {
     /** How the source is written in a map, for plans and messages. Never a value from the vault. */
@@ -34,7 +35,29 @@ public sealed interface ValueSource {
         }
     }
 
+    /** An OS keyring item, stored by {@code secret set --store keyring} or {@code mima secret add}. */
+    record Keyring(String name) implements ValueSource {
+        @Override
+        public String describe() {
+            return "keyring:" + name;
+        }
+    }
+
+    /**
+     * A bare name in a mima group: the OS keyring's item when a keyring is reachable and holds it
+     * (where {@code mima secret add} puts secrets), else the vault's secret.
+     */
+    record Stored(String name) implements ValueSource {
+        @Override
+        public String describe() {
+            return name;
+        }
+    }
+
     static ValueSource parse(String text) {
+        if (text.startsWith("keyring:")) {
+            return new Keyring(text.substring("keyring:".length()));
+        }
         if (text.startsWith("secret:")) {
             return new Secret(text.substring("secret:".length()));
         }

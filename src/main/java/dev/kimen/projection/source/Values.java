@@ -1,5 +1,6 @@
 package dev.kimen.projection.source;
 
+import dev.kimen.KimenException;
 import dev.kimen.Reason;
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.process.HelperCommand;
@@ -18,6 +19,10 @@ public final class Values {
             }
             case ValueSource.Const c -> SecretBytes.adopt(c.literal().getBytes(StandardCharsets.UTF_8));
             case ValueSource.Exec e -> SecretBytes.withoutFinalNewline(HelperCommand.run(e.argv(), "exec source", Reason.EXEC_SOURCE_FAILED));
+            case ValueSource.Keyring k -> vault.keyring(k.name()).orElseThrow(() -> KimenException.of(
+                    Reason.SECRET_NOT_FOUND, "no keyring item named " + k.name(),
+                    "store one with: kimen secret set " + k.name() + " --store keyring"));
+            case ValueSource.Stored s -> vault.keyringIfReachable(s.name()).orElseGet(() -> vault.get(s.name()).copy());
         };
     }
 }

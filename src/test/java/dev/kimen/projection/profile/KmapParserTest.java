@@ -68,10 +68,11 @@ class KmapParserTest {
     }
 
     @Test
-    void keyringSourcesAreRefusedNotMistakenForVaultNames() {
-        MapContents m = KmapParser.parse("\uFEFFenv A=keyring:github\n", "m.kmap");
-        assertEquals(List.of(), m.projections());
-        assertTrue(m.problems().getFirst().render().startsWith("m.kmap:1: keyring:"), m.problems().toString());
+    void keyringSourcesAreKeyringItemsNotVaultNames() {
+        MapContents m = KmapParser.parse("\uFEFFenv A=keyring:github\nenv B=keyring:\n", "m.kmap");
+        assertEquals(List.of(new dev.kimen.projection.source.ValueSource.Keyring("github")),
+                m.projections().stream().map(Projection::source).toList());
+        assertTrue(m.problems().getFirst().render().startsWith("m.kmap:2: keyring: needs a name"), m.problems().toString());
     }
 
     @Test

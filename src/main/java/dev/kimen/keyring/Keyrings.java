@@ -1,0 +1,38 @@
+package dev.kimen.keyring;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import java.util.Locale;
+import java.util.Map;
+
+/** Finds the OS keyring: the Secret Service on Linux, the Keychain on macOS. */
+public final class Keyrings {
+    private Keyrings() {}
+
+    /** Opens the keyring; {@code keyring_unavailable} (with a hint) when there is none, or it is locked. */
+    public static Keyring open(Map<String, String> env) {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        if (os.contains("mac")) {
+            return new MacKeychain(env);
+        }
+        if (os.contains("linux")) {
+            return SecretServiceKeyring.connect(env);
+        }
+        throw unavailable("kimen knows no keyring on " + System.getProperty("os.name"));
+    }
+
+    /** Whether a keyring can be opened now (for defaults that fall back to the vault). */
+    public static boolean reachable(Map<String, String> env) {
+        try (Keyring ignored = open(env)) {
+            return true;
+        } catch (KimenException e) {
+            return false;
+        }
+    }
+
+    static KimenException unavailable(String why) {
+        return KimenException.of(Reason.KEYRING_UNAVAILABLE, "no OS keyring: " + why,
+                "use the vault instead (--store vault), or start a keyring: on a headless Linux box,"
+                        + " dbus-run-session -- $SHELL, then gnome-keyring-daemon --unlock");
+    }
+}
