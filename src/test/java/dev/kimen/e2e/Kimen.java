@@ -52,6 +52,11 @@ final class Kimen {
         this.launcher = launcher;
     }
 
+    /** bin/kimen or bin/mima. */
+    Path launcher() {
+        return launcher;
+    }
+
     /** The same user, running bin/mima instead of bin/kimen. */
     Kimen mima() {
         return new Kimen(env, scratch, log, workingDir, MIMA);

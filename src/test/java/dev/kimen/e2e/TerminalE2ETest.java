@@ -83,6 +83,19 @@ class TerminalE2ETest {
     }
 
     @Test
+    void mimaSecretAddPromptsWithoutEcho() {
+        Vaults.create(kimen.defaultVault(), PASS, Map.of());
+        String typed = "mima-typed-value-never-echoed-2e7d";
+        Tmux.Pane add = tmux.start(unlocked.mima(), "secret", "add", "typed.key"); // no keyring here: the vault
+        tmux.awaitPrompt(add, "Value for typed.key:");
+        tmux.type(add, typed);
+        assertEquals(0, tmux.awaitExit(add), add::stderr);
+        String screen = tmux.screen(add);
+        assertFalse(screen.contains(typed), () -> "the typed value was echoed:\n" + screen);
+        assertArrayEquals(utf8(typed), unlocked.run("secret", "get", "typed.key").ok().stdout());
+    }
+
+    @Test
     void initAsksForTheNewPassphraseTwice() {
         Path vault = kimen.defaultVault();
 

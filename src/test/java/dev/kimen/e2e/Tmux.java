@@ -62,7 +62,7 @@ final class Tmux implements AutoCloseable {
                 dir.resolve("run" + n + ".err"));
         var command = new StringBuilder("env -i");
         new TreeMap<>(kimen.env()).forEach((k, v) -> command.append(' ').append(quote(k + "=" + v)));
-        command.append(' ').append(quote(Kimen.LAUNCHER.toString()));
+        command.append(' ').append(quote(kimen.launcher().toString()));
         for (String a : args) {
             command.append(' ').append(quote(a));
         }
