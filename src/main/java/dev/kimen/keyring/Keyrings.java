@@ -21,15 +21,6 @@ public final class Keyrings {
         throw unavailable("kimen knows no keyring on " + System.getProperty("os.name"));
     }
 
-    /** Whether a keyring can be opened now (for defaults that fall back to the vault). */
-    public static boolean reachable(Map<String, String> env) {
-        try (Keyring ignored = open(env)) {
-            return true;
-        } catch (KimenException e) {
-            return false;
-        }
-    }
-
     static KimenException unavailable(String why) {
         return KimenException.of(Reason.KEYRING_UNAVAILABLE, "no OS keyring: " + why,
                 "use the vault instead (--store vault), or start a keyring: on a headless Linux box,"

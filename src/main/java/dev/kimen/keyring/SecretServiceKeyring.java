@@ -3,7 +3,6 @@ package dev.kimen.keyring;
 import dev.kimen.KimenException;
 import dev.kimen.crypto.SecretBytes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.freedesktop.dbus.DBusPath;
@@ -173,8 +172,17 @@ final class SecretServiceKeyring implements Keyring {
 
     /** Runs {@code call} with a deadline, turning D-Bus failures into {@code keyring_unavailable}. */
     private static <T> T within(String what, Callable<T> call) {
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            return executor.submit(call).get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+        // A plain thread, not an executor: closing an executor would wait for a call that hangs.
+        var result = new CompletableFuture<T>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        try {
+            return result.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             throw Keyrings.unavailable("the Secret Service did not answer within " + DEADLINE_SECONDS + " s (" + what + ")");
         } catch (ExecutionException e) {
