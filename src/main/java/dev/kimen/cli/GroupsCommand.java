@@ -6,6 +6,9 @@ import dev.kimen.json.Json;
 import dev.kimen.mima.Groups;
 import dev.kimen.mima.MimaFile;
 import dev.kimen.projection.Problem;
+import dev.kimen.projection.Projection;
+import dev.kimen.projection.source.ValueSource;
+import dev.kimen.vault.SecretName;
 import dev.kimen.projection.profile.KmapParser;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,8 +66,12 @@ public final class GroupsCommand extends GroupCommand {
         public Integer call() {
             Groups.checkName(group);
             var problems = new ArrayList<Problem>();
-            if (KmapParser.env(env, secret, "group " + group, problems) == null) {
+            Projection link = KmapParser.env(env, secret, "group " + group, problems);
+            if (link == null) {
                 throw KimenException.of(Reason.USAGE, problems.getFirst().message());
+            }
+            if (link.source() instanceof ValueSource.Secret s && !secret.startsWith("secret:")) {
+                SecretName.check(s.name()); // a bare name: one that could be stored
             }
             update(ctx, m -> m.link(group, env, secret));
             return ok("group_link", Json.object("group", group, "env", env, "secret", secret, "file",

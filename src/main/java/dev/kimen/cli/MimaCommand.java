@@ -73,23 +73,24 @@ public final class MimaCommand extends BaseCommand {
             SecretName.check(name);
             boolean piped = value == null && !ctx.terminal().isTerminal(0);
             vault.stdinOnlyOnce(piped, "a piped value");
-            if (store.keyring(ctx, null)) {
-                withKeyring(k -> {
-                    if (k.get(name).map(v -> {
-                        v.close();
-                        return true;
-                    }).orElse(false)) {
+            java.util.Optional<dev.kimen.keyring.Keyring> keyring = store.keyring(ctx, null);
+            if (keyring.isPresent()) {
+                try (var k = keyring.get()) {
+                    if (k.contains(name)) {
                         throw exists(name);
                     }
                     try (SecretBytes secret = read(piped)) {
                         k.set(name, secret);
                     }
-                    return null;
-                });
+                }
                 return ok("secret_add", Json.object("name", name, "store", "keyring"), "added " + name + " to the OS keyring");
             }
             withStore(store -> {
-                store.readFile(); // a missing or malformed vault fails before the value is asked for
+                try (var current = store.open()) { // a missing vault, or the name taken, fails before the value is asked for
+                    if (current.contains(name)) {
+                        throw exists(name);
+                    }
+                }
                 SecretBytes secret = read(piped);
                 try {
                     return store.update(v -> {
@@ -112,7 +113,17 @@ public final class MimaCommand extends BaseCommand {
                     "remove it first: mima secret rm " + name);
         }
 
+        /** The value, never empty (an empty pipe or /dev/null is a mistake, not a secret). */
         private SecretBytes read(boolean piped) {
+            SecretBytes secret = readRaw(piped);
+            if (secret.isEmpty()) {
+                throw KimenException.of(Reason.USAGE, "the value for " + name + " is empty; nothing was stored",
+                        "type it at the prompt, or pipe it in: printf %s \"$VALUE\" | mima secret add " + name);
+            }
+            return secret;
+        }
+
+        private SecretBytes readRaw(boolean piped) {
             if (value != null) {
                 ctx.warn("a value on the command line lands in shell history and the process list;"
                         + " run mima secret add " + name + " and type it at the prompt instead");

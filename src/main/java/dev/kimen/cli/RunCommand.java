@@ -5,6 +5,8 @@ import dev.kimen.Reason;
 import dev.kimen.mima.Groups;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 
 /** {@code kimen run}: project, start the command, pass its exit status through, clean up. */
@@ -25,11 +27,20 @@ public final class RunCommand extends BaseCommand {
         super(ctx);
     }
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
-        int dashes = groupForm(run.command);
+        List<String> original = spec.commandLine().getParseResult().originalArgs();
+        int first = original.size() - run.command.size(); // option parsing stopped there: the rest is positional
+        boolean dashesTyped = first > 0 && original.get(first - 1).equals("--");
+        int dashes = dashesTyped ? -1 : groupForm(run.command);
         if (dashes < 0) {
-            return run.run(ctx, projection.plan(ctx), vault);
+            try {
+                return run.run(ctx, projection.plan(ctx), vault);
+            } catch (KimenException e) {
+                throw e.reason() == Reason.COMMAND_NOT_FOUND ? withGroupHint(e) : e;
+            }
         }
         String group = run.command.getFirst();
         run.scrub |= dashes > 1; // only --scrub may stand between the group and --
@@ -40,10 +51,24 @@ public final class RunCommand extends BaseCommand {
         return run.run(ctx, projection.plan(Groups.map(GroupsCommand.read(ctx), group)), vault);
     }
 
+    /** "no such command: dev", when dev is a group: the user meant {@code run dev -- cmd}. */
+    private KimenException withGroupHint(KimenException e) {
+        String word = run.command.getFirst();
+        try {
+            if (GroupsCommand.read(ctx).groups().containsKey(word)) {
+                return KimenException.of(e.reason(), e.getMessage(), word + " is a group: kimen run " + word + " -- <command>");
+            }
+        } catch (KimenException unreadable) {
+            // no hint then: the command's own error stands
+        }
+        return e;
+    }
+
     /**
      * mima's {@code run <group> [--scrub] -- cmd}: the index of that {@code --}, or -1 for a plain
-     * command. Option parsing stopped at the first word, so picocli left the {@code --} in place;
-     * {@code run -- cmd -- x} still runs cmd with the arguments "-- x".
+     * command. Option parsing stopped at the first word, so picocli left the {@code --} in place
+     * (a {@code --} typed before the first word is picocli's, and makes it a plain command:
+     * {@code run -- cmd -- x} runs cmd with the arguments "-- x").
      */
     static int groupForm(List<String> words) {
         for (int i = 1; i < words.size(); i++) {

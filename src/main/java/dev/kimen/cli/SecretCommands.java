@@ -6,7 +6,6 @@ import dev.kimen.crypto.SecretBytes;
 import dev.kimen.json.Json;
 import dev.kimen.text.Utf8;
 import dev.kimen.keyring.Keyring;
-import dev.kimen.keyring.Keyrings;
 import dev.kimen.vault.SecretName;
 import dev.kimen.vault.Vault;
 import dev.kimen.vault.store.VaultStore;
@@ -16,6 +15,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -43,13 +43,6 @@ public final class SecretCommands extends GroupCommand {
 
         VaultCommand(Context ctx) {
             super(ctx);
-        }
-
-        /** Runs {@code action} with the OS keyring. */
-        <R> R withKeyring(Function<Keyring, R> action) {
-            try (Keyring k = Keyrings.open(ctx.env())) {
-                return action.apply(k);
-            }
         }
 
         static KimenException notInKeyring(String name) {
@@ -99,17 +92,13 @@ public final class SecretCommands extends GroupCommand {
             SecretName.check(name);
             boolean fromStdin = source != null && source.stdin;
             vault.stdinOnlyOnce(fromStdin, "--stdin");
-            if (store.keyring(ctx, null)) {
-                boolean replaced = withKeyring(k -> {
-                    boolean existed = k.get(name).map(v -> {
-                        v.close();
-                        return true;
-                    }).orElse(false);
-                    try (SecretBytes value = readValue(fromStdin)) {
-                        k.set(name, value);
-                    }
-                    return existed;
-                });
+            Optional<Keyring> keyring = store.keyring(ctx, null);
+            if (keyring.isPresent()) {
+                boolean replaced;
+                try (Keyring k = keyring.get(); SecretBytes value = readValue(fromStdin)) {
+                    replaced = k.contains(name);
+                    k.set(name, value);
+                }
                 return ok("set", Json.object("name", name, "replaced", replaced, "store", "keyring"),
                         (replaced ? "updated " : "stored ") + name + " in the OS keyring");
             }
@@ -166,11 +155,19 @@ public final class SecretCommands extends GroupCommand {
 
         @Override
         public Integer call() {
-            java.util.List<String> names = store.keyring(ctx, null) ? withKeyring(Keyring::names) : withStore(store -> {
-                try (Vault v = store.open()) {
-                    return v.names();
+            Optional<Keyring> keyring = store.keyring(ctx, null);
+            java.util.List<String> names;
+            if (keyring.isPresent()) {
+                try (Keyring k = keyring.get()) {
+                    names = k.names();
                 }
-            });
+            } else {
+                names = withStore(store -> {
+                    try (Vault v = store.open()) {
+                        return v.names();
+                    }
+                });
+            }
             return ok("list", Json.object("names", names, "count", names.size()),
                     names.isEmpty() ? null : String.join("\n", names));
         }
@@ -191,6 +188,8 @@ public final class SecretCommands extends GroupCommand {
 
         @Mixin StoreOption store;
 
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--export", description = "Print export NAME='value' for eval, NAME being the secret's name in"
                 + " capitals with every other character as _ (openai-key: OPENAI_KEY).")
         boolean export;
@@ -205,17 +204,19 @@ public final class SecretCommands extends GroupCommand {
                 throw KimenException.of(Reason.REFUSED_TTY, "refusing to print a secret to a terminal",
                         "pipe or redirect the output, or pass --unsafe-stdout");
             }
-            byte[] value = store.keyring(ctx, name)
-                    ? withKeyring(k -> k.get(name).map(v -> {
-                        try (v) {
-                            return v.reveal();
-                        }
-                    }).orElseThrow(() -> notInKeyring(name)))
-                    : withStore(store -> {
-                        try (Vault v = store.open()) {
-                            return v.get(name).reveal();
-                        }
-                    });
+            Optional<Keyring> keyring = store.keyring(ctx, name);
+            byte[] value;
+            if (keyring.isPresent()) {
+                try (Keyring k = keyring.get(); SecretBytes v = k.get(name).orElseThrow(() -> notInKeyring(name))) {
+                    value = v.reveal();
+                }
+            } else {
+                value = withStore(store -> {
+                    try (Vault v = store.open()) {
+                        return v.get(name).reveal();
+                    }
+                });
+            }
             try {
                 if (json()) {
                     return ok("get", valueFields(name, value), null);
@@ -224,10 +225,16 @@ public final class SecretCommands extends GroupCommand {
                     ctx.warn("after eval the value lives in your shell's environment, and every command it starts"
                             + " inherits it");
                     var line = new dev.kimen.crypto.ClearableBuffer(value.length + 32);
-                    EnvCommand.export(line, exportName(name), value);
-                    line.writeTo(ctx.out());
-                    line.clear();
+                    try {
+                        EnvCommand.export(line, exportName(name), value);
+                        line.writeTo(ctx.out());
+                    } finally {
+                        line.clear();
+                    }
                 } else {
+                    if (spec.root().name().equals("mima")) {
+                        ctx.warn("printed the secret " + name + "; mima run <group> -- cmd hands it to one command instead");
+                    }
                     ctx.out().write(value);
                 }
                 ctx.out().flush();
@@ -271,9 +278,12 @@ public final class SecretCommands extends GroupCommand {
 
         @Override
         public Integer call() {
-            if (store.keyring(ctx, name)) {
-                if (!withKeyring(k -> k.remove(name))) {
-                    throw notInKeyring(name);
+            Optional<Keyring> keyring = store.keyring(ctx, name);
+            if (keyring.isPresent()) {
+                try (Keyring k = keyring.get()) {
+                    if (!k.remove(name)) {
+                        throw notInKeyring(name);
+                    }
                 }
                 return ok("rm", Json.object("name", name, "store", "keyring"), "removed " + name + " from the OS keyring");
             }

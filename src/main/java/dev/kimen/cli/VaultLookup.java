@@ -1,7 +1,5 @@
 package dev.kimen.cli;
 
-import dev.kimen.KimenException;
-import dev.kimen.Reason;
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.keyring.Keyring;
 import dev.kimen.keyring.Keyrings;
@@ -50,19 +48,20 @@ final class VaultLookup implements SecretLookup, AutoCloseable {
         return keyring.get(name);
     }
 
+    /** Empty only when no keyring answers; a locked one is an error, not a reason to use the vault's value. */
     @Override
     public Optional<SecretBytes> keyringIfReachable(String name) {
-        if (keyring == null && keyringTried) {
-            return Optional.empty(); // tried once: no keyring for this command
-        }
-        try {
-            return keyring(name);
-        } catch (KimenException e) {
-            if (e.reason() != Reason.KEYRING_UNAVAILABLE) {
-                throw e;
+        if (keyring == null) {
+            if (keyringTried) {
+                return Optional.empty(); // tried once: no keyring for this command
             }
-            return Optional.empty();
+            keyringTried = true;
+            keyring = Keyrings.openIfReachable(env).orElse(null);
+            if (keyring == null) {
+                return Optional.empty();
+            }
         }
+        return keyring.get(name);
     }
 
     @Override

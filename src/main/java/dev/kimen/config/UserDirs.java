@@ -6,7 +6,7 @@ import java.util.Map;
 /** Per-user locations, following the XDG base directory rules (relative values are ignored). */
 public record UserDirs(Path home, Path configHome, Path cacheHome, Path dataHome) {
     public static UserDirs from(Map<String, String> env) {
-        Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
+        Path home = xdg(env, "HOME", Path.of(System.getProperty("user.home"))); // a blank or relative HOME is no home
         return new UserDirs(home, xdg(env, "XDG_CONFIG_HOME", home.resolve(".config")),
                 xdg(env, "XDG_CACHE_HOME", home.resolve(".cache")), xdg(env, "XDG_DATA_HOME", home.resolve(".local/share")));
     }

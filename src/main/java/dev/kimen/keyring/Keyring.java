@@ -12,6 +12,9 @@ public interface Keyring extends AutoCloseable {
     /** The value stored under {@code name}; the caller closes it. */
     Optional<SecretBytes> get(String name);
 
+    /** Whether {@code name} is stored (its value is not read). */
+    boolean contains(String name);
+
     /** Stores {@code value} under {@code name}, replacing any earlier one; the caller keeps {@code value}. */
     void set(String name, SecretBytes value);
 
@@ -20,9 +23,6 @@ public interface Keyring extends AutoCloseable {
 
     /** Every name kimen stored, sorted. */
     List<String> names();
-
-    /** What this keyring is, for messages ("Secret Service", "macOS Keychain"). */
-    String describe();
 
     @Override
     void close();

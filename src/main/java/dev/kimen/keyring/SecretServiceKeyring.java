@@ -56,6 +56,10 @@ final class SecretServiceKeyring implements Keyring {
         if (address == null || address.isBlank()) {
             throw Keyrings.unavailable("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)");
         }
+        java.util.regex.Matcher path = java.util.regex.Pattern.compile("unix:path=([^,;]+)").matcher(address);
+        if (path.lookingAt() && !java.nio.file.Files.exists(java.nio.file.Path.of(path.group(1)))) {
+            throw Keyrings.unavailable("the D-Bus session bus is gone (" + path.group(1) + " does not exist)");
+        }
         return within("connect to the Secret Service", () -> {
             DBusConnection c = DBusConnectionBuilder.forAddress(address).withShared(false).build();
             try {
@@ -78,6 +82,11 @@ final class SecretServiceKeyring implements Keyring {
             Secret secret = remote(item, Item.class).GetSecret(session);
             return Optional.of(SecretBytes.adopt(secret.value));
         });
+    }
+
+    @Override
+    public boolean contains(String name) {
+        return within("look up " + name, () -> find(name) != null);
     }
 
     @Override
@@ -133,11 +142,6 @@ final class SecretServiceKeyring implements Keyring {
             }
             return names.stream().sorted().toList();
         });
-    }
-
-    @Override
-    public String describe() {
-        return "the Secret Service";
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.kimen.projection.profile.MapContents;
 import dev.kimen.projection.source.ValueSource;
 import java.util.ArrayList;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * mima's groups as kimen sees them: a group is a profile of {@code env} lines, {@code ENV=source}.
@@ -18,15 +17,11 @@ import java.util.regex.Pattern;
  * what they mean everywhere.
  */
 public final class Groups {
-    /** Group names become shell functions in the hook's wrapper mode, so they must be valid ones in every shell. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
-
     private Groups() {}
 
     public static String checkName(String group) {
-        if (!NAME.matcher(group).matches()) {
-            throw KimenException.of(Reason.USAGE, "a group name is 1-64 letters, digits, '_' or '-', not starting"
-                    + " with a digit or '-' (it becomes a shell function)", "e.g. agent-claude");
+        if (!MimaFile.GROUP_NAME.matcher(group).matches()) {
+            throw KimenException.of(Reason.USAGE, "a group name is " + MimaFile.GROUP_RULE, "e.g. agent-claude");
         }
         return group;
     }

@@ -28,7 +28,9 @@ import org.snakeyaml.engine.v2.api.StreamDataWriter;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -42,6 +44,11 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * {@code group link}. Scalars stay strings ({@code on} is a secret name, not a boolean).
  */
 public final class MimaFile {
+    /** Group names become shell functions in the hook's wrapper mode, so they must be valid ones in every shell. */
+    public static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
+    public static final String GROUP_RULE = "1-64 letters, digits, '_' or '-', not starting with a digit or '-'"
+            + " (it becomes a shell function)";
+
     private final Path file;
     private final MappingNode root;
 
@@ -62,13 +69,18 @@ public final class MimaFile {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return new MimaFile(file, emptyMap());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw KimenException.wrap(Reason.INVALID_CONFIG, file + " is not UTF-8 text", e);
         } catch (IOException e) {
             throw KimenException.wrap(Reason.INVALID_CONFIG, "cannot read " + file + ": " + e.getMessage(), e);
         }
         Optional<Node> doc;
         try {
-            doc = new Compose(LoadSettings.builder().setParseComments(true).setLabel(file.toString()).build())
-                    .composeString(text);
+            doc = new Compose(LoadSettings.builder().setParseComments(true).setLabel(file.toString())
+                    .setSchema(new CoreSchema()).build()).composeString(text);
+        } catch (MarkedYamlEngineException e) {
+            String line = e.getProblemMark().map(m -> ":" + (m.getLine() + 1)).orElse("");
+            throw KimenException.wrap(Reason.INVALID_CONFIG, file + line + ": not valid YAML: " + e.getProblem(), e);
         } catch (YamlEngineException e) {
             throw KimenException.wrap(Reason.INVALID_CONFIG, file + ": not valid YAML: "
                     + e.getMessage().lines().findFirst().orElse(""), e);
@@ -89,11 +101,31 @@ public final class MimaFile {
         try (FileLock ignored = FileLock.on(lockFile)) {
             Path target = Files.isSymbolicLink(file) ? file.toRealPath() : file;
             MimaFile mima = read(target);
+            mima.refuseAliases(mima.root);
             change.accept(mima);
             PrivateFiles.write(target, mima.text().getBytes(StandardCharsets.UTF_8));
             return mima;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw KimenException.wrap(Reason.INVALID_CONFIG, "cannot follow the link " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A group that is an alias of another shares its node: changing one would change both. kimen
+     * does not rewrite such a file; it still reads it.
+     */
+    private void refuseAliases(Node node) {
+        if (node.getAnchor().isPresent()) {
+            throw invalid(node, "uses YAML anchors and aliases (&" + node.getAnchor().get().getValue()
+                    + "); kimen reads such a file but does not rewrite it: edit it by hand");
+        }
+        if (node instanceof MappingNode m) {
+            m.getValue().forEach(t -> {
+                refuseAliases(t.getKeyNode());
+                refuseAliases(t.getValueNode());
+            });
+        } else if (node instanceof org.snakeyaml.engine.v2.nodes.SequenceNode seq) {
+            seq.getValue().forEach(this::refuseAliases);
         }
     }
 
@@ -110,6 +142,9 @@ public final class MimaFile {
         }
         for (NodeTuple g : groups.getValue()) {
             String name = scalar(g.getKeyNode(), "a group name");
+            if (!GROUP_NAME.matcher(name).matches()) {
+                throw invalid(g.getKeyNode(), "'" + name + "' is not a group name: " + GROUP_RULE);
+            }
             var links = new LinkedHashMap<String, String>();
             if (!isNull(g.getValueNode())) {
                 for (NodeTuple link : mapping(g.getValueNode(), file, "group " + name).getValue()) {

@@ -109,6 +109,10 @@ class GroupsE2ETest {
                 planted.run("run", "--scrub", "agent", "--", "sh", "-c", probe).ok().out(), "a configured safelist");
 
         kimen.run("run", "--json", "nope", "--", "true").failsWith(22, "group_not_found");
+        assertEquals("-- x", kimen.run("run", "--", "sh", "-c", "printf %s \"$*\"", "sh", "--", "x").ok().out(),
+                "a -- typed before the command is picocli's: the word after it is a command, not a group");
+        JsonObject notACommand = kimen.run("run", "--json", "agent", "true").failsWith(127, "command_not_found");
+        assertTrue(notACommand.getString("hint").contains("kimen run agent -- <command>"), notACommand.toString());
         kimen.run("run", "--json", "--profile", "x", "agent", "--", "true").failsWith(2, "usage");
     }
 
@@ -137,6 +141,7 @@ class GroupsE2ETest {
         kimen.run("group", "rm", "empty").ok();
         kimen.run("group", "link", "dev", "BAD-NAME", "x", "--json").failsWith(2, "usage");
         kimen.run("group", "link", "1dev", "OK", "x", "--json").failsWith(2, "usage");
+        kimen.run("group", "link", "dev", "OK", "two words", "--json").failsWith(2, "usage");
         assertEquals("groups:\n  dev: # the dev box\n    TOKEN: agent.key\n    EXTRA: q.unicode\n",
                 Files.readString(file).replace("# written by hand\n", ""));
 

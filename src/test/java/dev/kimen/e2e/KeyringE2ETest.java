@@ -63,6 +63,10 @@ class KeyringE2ETest {
         assertEquals(VALUE + "|from-the-vault", mima.with("KIMEN_PASSPHRASE", PASS).run("run", "agent", "--scrub", "--",
                 "sh", "-c", "printf '%s|%s' \"$OPENAI_API_KEY\" \"$FROM_VAULT\"").ok().out());
 
+        var printed = mima.run("secret", "get", "openai-key");
+        assertEquals(VALUE, printed.ok().out());
+        assertTrue(printed.stderr().contains("warning"), "mima warns when it prints a secret: " + printed.describe());
+
         mima.run("secret", "rm", "openai-key").ok();
         assertNull(bus.lookup("openai-key"));
         mima.run("secret", "rm", "openai-key", "--store", "keyring", "--json").failsWith(22, "secret_not_found");
@@ -77,6 +81,9 @@ class KeyringE2ETest {
         assertEquals(VALUE, kimen.run("secret", "get", "api.token", "--store", "keyring").ok().out());
         assertEquals(List.of("api.token"), kimen.run("secret", "list", "--store", "keyring").ok().lines());
         kimen.run("run", "--json", "--env", "T=keyring:nope", "--", "true").failsWith(22, "secret_not_found");
+        java.nio.file.Files.writeString(kimen.home().resolve("gh.kmap"), "env GH_TOKEN=keyring:api.token\n");
+        assertEquals(VALUE, kimen.run("run", "--map", "gh.kmap", "--", "sh", "-c", "printf %s \"$GH_TOKEN\"").ok().out(),
+                "keyring: in a map file");
 
         kimen.runWithStdin(PASS, "secret", "set", "vault-passphrase", "--store", "keyring", "--stdin").ok();
         kimen.run("config", "unlock", "set", "--keyring", "vault-passphrase").ok();
@@ -96,9 +103,21 @@ class KeyringE2ETest {
         assertEquals("vault", fallback.getString("store"), "no keyring reachable: mima falls back to the vault");
         assertNull(bus.lookup("other"));
 
+        noBus.with("DBUS_SESSION_BUS_ADDRESS", "unix:path=" + tmp.resolve("gone.sock"))
+                .run("secret", "get", "api.token", "--store", "keyring", "--json").failsWith(27, "keyring_unavailable");
+
+        // The same name in the vault too: a locked keyring must stop mima, never hand over the vault's value.
+        Vaults.create(tmp.resolve("both.kv"), PASS, Map.of("api.token", "the-vault-copy".getBytes()));
+        Kimen mima = kimen.with("KIMEN_VAULT", tmp.resolve("both.kv").toString()).with("KIMEN_PASSPHRASE", PASS).mima();
+        mima.run("group", "link", "ci", "TOKEN", "api.token").ok();
         bus.lockAll();
         kimen.run("secret", "get", "api.token", "--store", "keyring", "--json").failsWith(27, "keyring_unavailable");
         kimen.runWithStdin("x", "secret", "set", "new.item", "--store", "keyring", "--stdin", "--json")
                 .failsWith(27, "keyring_unavailable");
+        mima.run("secret", "get", "api.token", "--json").failsWith(27, "keyring_unavailable");
+        mima.run("secret", "rm", "api.token", "--json").failsWith(27, "keyring_unavailable");
+        mima.run("run", "--json", "ci", "--", "true").failsWith(27, "keyring_unavailable");
+        assertEquals("the-vault-copy", kimen.with("KIMEN_PASSPHRASE", PASS)
+                .run("secret", "get", "api.token", "--vault", tmp.resolve("both.kv").toString()).ok().out());
     }
 }

@@ -90,7 +90,9 @@ class MimaFileTest {
                 "groups:\n  agent: just-a-string\n", ":2: group agent must be a mapping",
                 "groups:\n  agent:\n    A: [x]\n", ":3: the secret of agent.A must be a plain string",
                 "groups:\n  agent:\n    A: x\n    A: y\n", ":4: A appears twice in group agent",
-                "groups: {a: b\n", "not valid YAML").entrySet()) {
+                "groups: {a: b\n", "not valid YAML",
+                "groups:\n  ok: {}\n  \"two words\": {A: b}\n", ":3: 'two words' is not a group name",
+                "groups:\n  a: {A: b}\n  b: [\n", ":4: not valid YAML: expected the node content").entrySet()) {
             Files.writeString(file(), broken.getKey());
             var e = assertThrows(KimenException.class, () -> MimaFile.read(file()));
             assertEquals(Reason.INVALID_CONFIG, e.reason());
@@ -103,11 +105,21 @@ class MimaFileTest {
     }
 
     @Test
+    void aFileWithAliasesIsReadButNeverRewritten() throws Exception {
+        String text = "groups:\n  dev: &d {DATABASE_URL: dev-db}\n  prod: *d\n";
+        Files.writeString(file(), text);
+        assertEquals(Map.of("DATABASE_URL", "dev-db"), MimaFile.read(file()).groups().get("prod"));
+        var e = assertThrows(KimenException.class, () -> update(m -> m.link("prod", "STRIPE", "stripe-live")));
+        assertTrue(e.getMessage().contains("anchors and aliases"), e.getMessage());
+        assertEquals(text, Files.readString(file()), "dev is not changed through prod");
+    }
+
+    @Test
     void emptyAndMissingFilesHaveNoGroups() throws Exception {
         assertEquals(Map.of(), MimaFile.read(file()).groups());
         Files.writeString(file(), "# nothing yet\n");
         assertEquals(Map.of(), MimaFile.read(file()).groups());
-        Files.writeString(file(), "groups:\n  empty:\n");
-        assertEquals(Map.of("empty", Map.of()), MimaFile.read(file()).groups());
+        Files.writeString(file(), "groups:\n  empty:\n  tilde: ~\n");
+        assertEquals(Map.of("empty", Map.of(), "tilde", Map.of()), MimaFile.read(file()).groups());
     }
 }
