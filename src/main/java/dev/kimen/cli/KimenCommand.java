@@ -6,14 +6,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The root command. */
+/** The root command. Its subcommands are registered by {@link Cli} (see {@link Cli#KIMEN}). */
 @Command(name = "kimen", versionProvider = Version.class,
         description = {"Local-first secrets: an encrypted vault, projected into one command's environment.", ""},
-        subcommands = {VersionCommand.class, VaultCommands.class, SecretCommands.class, RunCommand.class,
-                RenderCommand.class, EnvfileCommand.class, PlanCommand.class, MapCommands.class,
-                DoctorCommand.class, ProjectCommands.class, ConfigCommands.class, SessionCommands.class,
-                BundleCommands.class, RemoteCommands.class, SyncCommands.class, InitCommand.class,
-                GroupsCommand.class, EnvCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen vault init",
                 "  kimen secret set prod.database_url",

@@ -18,7 +18,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "mima", versionProvider = Version.class,
         description = {"Group secrets into named sets of environment variables; give one group to one command.", ""},
-        subcommands = {MimaCommand.Secret.class, GroupsCommand.class, RunCommand.class, EnvCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  mima secret add openai-key                 # prompts, no echo",
                 "  mima group link agent OPENAI_API_KEY openai-key",
