@@ -56,7 +56,10 @@ public final class Cli {
         return commandLine(ctx, KimenCommand.class, null);
     }
 
-    /** The subcommand a command line names: its first word that is neither an option nor an option's value. */
+    /**
+     * The subcommand a command line names: its first word that is neither an option nor an option's
+     * value; {@link #VERSION_ONLY} for a bare {@code --version}, which needs none registered.
+     */
     static String subcommandWord(String[] args) {
         for (int i = 0; i < args.length; i++) {
             if (ROOT_OPTIONS_WITH_VALUE.contains(args[i])) {
@@ -65,8 +68,11 @@ public final class Cli {
                 return args[i];
             }
         }
-        return null;
+        return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V")) ? VERSION_ONLY : null;
     }
+
+    /** Not a command name (it starts with a dash): registers no subcommand at all. */
+    static final String VERSION_ONLY = "-V";
 
     /** @param word the subcommand named on the command line: only it is registered, when it is one */
     static CommandLine commandLine(Context ctx, Class<?> root, String word) {
@@ -74,7 +80,7 @@ public final class Cli {
         Map<String, Class<?>> commands = root == MimaCommand.class ? MIMA : KIMEN;
         if (commands.containsKey(word)) {
             cli.addSubcommand(word, commands.get(word));
-        } else {
+        } else if (!VERSION_ONLY.equals(word)) {
             commands.forEach(cli::addSubcommand);
         }
         cli.setOut(new PrintWriter(ctx.out(), true));

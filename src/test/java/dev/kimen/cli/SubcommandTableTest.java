@@ -23,5 +23,7 @@ class SubcommandTableTest {
         assertEquals("secret", Cli.subcommandWord(new String[] {"--vault=v.kv", "secret", "list"}));
         assertEquals("secret", Cli.subcommandWord(new String[] {"--passphrase-cmd", "pass show x", "secret", "list"}));
         assertNull(Cli.subcommandWord(new String[] {"--help"}));
+        assertNull(Cli.subcommandWord(new String[] {"--version", "--help"}));
+        assertEquals(Cli.VERSION_ONLY, Cli.subcommandWord(new String[] {"--version"}));
     }
 }
