@@ -10,6 +10,7 @@ import dev.kimen.projection.Plan;
 import dev.kimen.projection.Projection;
 import dev.kimen.projection.profile.MapContents;
 import dev.kimen.projection.source.Values;
+import dev.kimen.text.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,7 +56,7 @@ public final class EnvCommand extends BaseCommand {
                 try (SecretBytes value = Values.resolve(p.source(), secrets)) {
                     byte[] bytes = value.reveal();
                     try {
-                        if (indexOf(bytes, (byte) 0) >= 0) {
+                        if (Bytes.indexOf(bytes, (byte) 0, 0) >= 0) {
                             throw KimenException.of(Reason.INVALID_VALUE, p.origin() + ": the value for " + p.target()
                                     + " contains a NUL byte, which a shell variable cannot hold");
                         }
@@ -97,14 +98,5 @@ public final class EnvCommand extends BaseCommand {
             }
         }
         out.writeBytes(new byte[] {'\'', '\n'});
-    }
-
-    private static int indexOf(byte[] data, byte b) {
-        for (int i = 0; i < data.length; i++) {
-            if (data[i] == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -86,9 +86,6 @@ abstract class SyncCommand extends BaseCommand {
         return c.kind().name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    static String count(int n, String noun) {
-        return Sync.count(n, noun);
-    }
 
     /**
      * Prints a report that may be a failure ({@code failure} not null): under {@code --json} one
@@ -113,7 +110,7 @@ abstract class SyncCommand extends BaseCommand {
     /** Warns that removed members may still hold what they could read, naming what to rotate. */
     void warnRemoved(List<String> removed, List<String> rotate) {
         if (!removed.isEmpty()) {
-            ctx.warn(count(removed.size(), "removed member") + " may keep copies of every value they could read"
+            ctx.warn(Sync.count(removed.size(), "removed member") + " may keep copies of every value they could read"
                     + (rotate.isEmpty() ? "" : "; rotate the credentials behind: " + String.join(", ", rotate)));
         }
     }

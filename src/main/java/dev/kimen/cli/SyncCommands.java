@@ -92,7 +92,7 @@ public final class SyncCommands extends SyncCommand {
             if (identityFile != null) {
                 rememberIdentity();
             }
-            return ok("sync_init", json(r), "remote " + remote + " set up for " + count(r.recipients(), "recipient"));
+            return ok("sync_init", json(r), "remote " + remote + " set up for " + Sync.count(r.recipients(), "recipient"));
         }
 
         private void rememberIdentity() {
@@ -143,8 +143,8 @@ public final class SyncCommands extends SyncCommand {
         @Override
         public Integer call() {
             Sync.Report r = withSync(Sync::status);
-            var human = new StringBuilder(remote + ": " + count(r.local().size(), "local change") + ", "
-                    + count(r.remote().size(), "remote change") + ", " + count(r.conflicts().size(), "conflict"));
+            var human = new StringBuilder(remote + ": " + Sync.count(r.local().size(), "local change") + ", "
+                    + Sync.count(r.remote().size(), "remote change") + ", " + Sync.count(r.conflicts().size(), "conflict"));
             r.conflicts().forEach(n -> human.append("\n  conflict: ").append(n));
             return ok("sync_status", json(r), human.toString());
         }
@@ -207,7 +207,7 @@ public final class SyncCommands extends SyncCommand {
         }
 
         static String summary(Sync.Report r, String remote) {
-            return r.published() ? "pushed to " + remote + " (" + count(r.recipients(), "recipient") + ")"
+            return r.published() ? "pushed to " + remote + " (" + Sync.count(r.recipients(), "recipient") + ")"
                     : "nothing to push: " + remote + " already has this vault";
         }
     }
@@ -231,7 +231,7 @@ public final class SyncCommands extends SyncCommand {
         }
 
         static String summary(Sync.Report r, String remote) {
-            return r.localChanged() ? "pulled " + count(r.remote().size(), "change") + " from " + remote
+            return r.localChanged() ? "pulled " + Sync.count(r.remote().size(), "change") + " from " + remote
                     + " (backup: " + r.backup() + ")" : "already up to date with " + remote;
         }
     }
@@ -260,7 +260,7 @@ public final class SyncCommands extends SyncCommand {
             fields.put("resolved", name);
             return ok("sync_resolve", fields, name + ": took the " + take + " value"
                     + (r.conflicts().isEmpty() ? "; next: kimen sync --remote " + remote + " (pull --reconcile, then push)"
-                            : "; " + count(r.conflicts().size(), "conflict") + " left: " + String.join(", ", r.conflicts())));
+                            : "; " + Sync.count(r.conflicts().size(), "conflict") + " left: " + String.join(", ", r.conflicts())));
         }
     }
 

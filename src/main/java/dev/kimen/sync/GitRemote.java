@@ -4,6 +4,7 @@ import dev.kimen.KimenException;
 import dev.kimen.Reason;
 import dev.kimen.fs.PrivateFiles;
 import dev.kimen.process.ChildEnv;
+import dev.kimen.text.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -161,7 +162,10 @@ public final class GitRemote implements Transport {
         byte[] data = r.out();
         int at = 0;
         for (int i = 0; i < names.length; i++) {
-            int eol = indexOf(data, (byte) '\n', at);
+            int eol = Bytes.indexOf(data, (byte) '\n', at);
+            if (eol < 0) {
+                throw KimenException.of(Reason.INTERNAL, "git cat-file answered less than asked");
+            }
             String header = new String(data, at, eol - at, StandardCharsets.UTF_8);
             at = eol + 1;
             if (header.endsWith(" missing")) {
@@ -173,15 +177,6 @@ public final class GitRemote implements Transport {
             }
         }
         return out;
-    }
-
-    private static int indexOf(byte[] data, byte b, int from) {
-        for (int i = from; i < data.length; i++) {
-            if (data[i] == b) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("git cat-file answered less than asked");
     }
 
     /** Creates the bare cache repository, with a fallback committer when the user has configured none. */

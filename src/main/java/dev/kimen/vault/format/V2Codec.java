@@ -4,8 +4,9 @@ import dev.kimen.KimenException;
 import dev.kimen.Reason;
 import dev.kimen.crypto.Aead;
 import dev.kimen.crypto.SecretBytes;
-import dev.kimen.vault.Vault;
+import dev.kimen.text.Bytes;
 import dev.kimen.text.Utf8;
+import dev.kimen.vault.Vault;
 import dev.kimen.vault.VaultKey;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
@@ -67,11 +68,11 @@ public final class V2Codec {
         int start = 0;
         while (start < plain.length) {
             lineNo++;
-            int end = indexOf(plain, (byte) '\n', start);
+            int end = Bytes.indexOf(plain, (byte) '\n', start);
             if (end < 0) {
                 end = plain.length; // tolerate a missing final LF from other writers
             }
-            int tab = indexOf(plain, (byte) '\t', start);
+            int tab = Bytes.indexOf(plain, (byte) '\t', start);
             if (tab < 0 || tab > end) {
                 vault.close();
                 throw VaultFile.invalid("entry " + lineNo + " has no TAB separator");
@@ -89,14 +90,5 @@ public final class V2Codec {
             start = end + 1;
         }
         return vault;
-    }
-
-    private static int indexOf(byte[] a, byte b, int from) {
-        for (int i = from; i < a.length; i++) {
-            if (a[i] == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 }
