@@ -38,5 +38,8 @@ fi
 # -DisplayVMOutput: without the native forwarder the JVM answers SIGQUIT with a thread dump, which
 # it would print into the stdout that `kimen run` shares with its command.
 # kimen.native.dir: where the SIGQUIT forwarder (src/main/native) was built, if a C compiler was there.
-exec "$jdk/bin/java" -Dkimen.program="$program" -XX:+UseSerialGC -Xshare:auto -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput \
+# kimen.launcher: this script as it was called (symlinks kept), for code that calls kimen back (the shell hook).
+launcher="$0"
+case "$launcher" in /*) ;; *) launcher="$PWD/$launcher" ;; esac
+exec "$jdk/bin/java" -Dkimen.program="$program" -Dkimen.launcher="$launcher" -XX:+UseSerialGC -Xshare:auto -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput \
   --enable-native-access=ALL-UNNAMED -Dkimen.native.dir="$root/target/native" -jar "$jar" "$@"

@@ -14,6 +14,7 @@ public enum Reason {
     PROFILE_NOT_FOUND(22, "not found"),
     REMOTE_NOT_FOUND(22, "not found"),
     GROUP_NOT_FOUND(22, "not found"),
+    CONFIG_NOT_FOUND(22, "not found"),
     WRONG_PASSPHRASE(23, "cannot unlock"),
     MISSING_PASSPHRASE(23, "cannot unlock"),
     SECRET_EXISTS(24, "already exists"),

@@ -56,6 +56,22 @@ public final class Context {
         return cwd;
     }
 
+    /**
+     * The working directory as the shell names it ({@code $PWD}, symlinks kept) when that is the
+     * same directory, else {@link #cwd()}: walking up from it finds what the shell hook finds.
+     */
+    public Path logicalCwd() {
+        String pwd = env.get("PWD");
+        try {
+            if (pwd != null && pwd.startsWith("/") && java.nio.file.Files.isSameFile(Path.of(pwd), cwd)) {
+                return Path.of(pwd).normalize();
+            }
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            // $PWD is stale or odd: the real directory it is
+        }
+        return cwd;
+    }
+
     public UserDirs dirs() {
         return UserDirs.from(env);
     }

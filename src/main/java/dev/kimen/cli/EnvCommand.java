@@ -5,7 +5,6 @@ import dev.kimen.Reason;
 import dev.kimen.crypto.ClearableBuffer;
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.json.Json;
-import dev.kimen.mima.Groups;
 import dev.kimen.projection.Plan;
 import dev.kimen.projection.Projection;
 import dev.kimen.projection.profile.MapContents;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,30 +47,15 @@ public final class EnvCommand extends BaseCommand {
             throw KimenException.of(Reason.REFUSED_TTY, "refusing to print a group's secrets to a terminal",
                     "use it as: eval \"$(kimen env " + group + ")\", or pass --unsafe-stdout");
         }
-        MapContents links = Groups.map(GroupsCommand.read(ctx), group);
-        Plan plan = ProjectionOptions.runnable(ctx, Plan.of(links.projections(), List.of(), links.problems()));
         var lines = new ClearableBuffer(256);
         var values = new ArrayList<Map<String, Object>>();
-        try (var secrets = new VaultLookup(ctx, vault)) {
-            for (Projection p : plan.effective()) {
-                try (SecretBytes value = Values.resolve(p.source(), secrets)) {
-                    byte[] bytes = value.reveal();
-                    try {
-                        if (Bytes.indexOf(bytes, (byte) 0, 0) >= 0) {
-                            throw KimenException.of(Reason.INVALID_VALUE, p.origin() + ": the value for " + p.target()
-                                    + " contains a NUL byte, which a shell variable cannot hold");
-                        }
-                        if (json()) {
-                            values.add(SecretCommands.Get.valueFields(p.target(), bytes));
-                        } else {
-                            export(lines, p.target(), bytes);
-                        }
-                    } finally {
-                        Arrays.fill(bytes, (byte) 0);
-                    }
-                }
+        eachValue(ctx, vault, GroupsCommand.resolve(ctx, group, null), (name, bytes) -> {
+            if (json()) {
+                values.add(SecretCommands.Get.valueFields(name, bytes));
+            } else {
+                export(lines, name, bytes);
             }
-        }
+        });
         ctx.warn("these values now live in your shell's environment, and every command it starts inherits them;"
                 + " kimen run " + group + " -- <command> keeps them to one command");
         if (json()) {
@@ -85,6 +70,31 @@ public final class EnvCommand extends BaseCommand {
             lines.clear();
         }
         return 0;
+    }
+
+    /**
+     * Resolves each variable of a group and hands it to {@code use} (the bytes are zeroed after):
+     * for output meant for a shell, so a value with a NUL byte, which no shell variable can hold,
+     * is an error.
+     */
+    static void eachValue(Context ctx, VaultOptions vault, MapContents links, BiConsumer<String, byte[]> use) {
+        Plan plan = ProjectionOptions.runnable(ctx, Plan.of(links.projections(), List.of(), links.problems()));
+        try (var secrets = new VaultLookup(ctx, vault)) {
+            for (Projection p : plan.effective()) {
+                try (SecretBytes value = Values.resolve(p.source(), secrets)) {
+                    byte[] bytes = value.reveal();
+                    try {
+                        if (Bytes.indexOf(bytes, (byte) 0, 0) >= 0) {
+                            throw KimenException.of(Reason.INVALID_VALUE, p.origin() + ": the value for " + p.target()
+                                    + " contains a NUL byte, which a shell variable cannot hold");
+                        }
+                        use.accept(p.target(), bytes);
+                    } finally {
+                        Arrays.fill(bytes, (byte) 0);
+                    }
+                }
+            }
+        }
     }
 
     /** {@code export NAME='value'}: inside single quotes only {@code '} needs care, written as {@code '\''}. */

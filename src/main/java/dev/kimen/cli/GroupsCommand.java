@@ -5,6 +5,10 @@ import dev.kimen.Reason;
 import dev.kimen.json.Json;
 import dev.kimen.mima.Groups;
 import dev.kimen.mima.MimaFile;
+import dev.kimen.mima.ProjectConfig;
+import dev.kimen.projection.profile.MapContents;
+import dev.kimen.shell.ProjectFile;
+import dev.kimen.shell.Trust;
 import dev.kimen.projection.Problem;
 import dev.kimen.projection.Projection;
 import dev.kimen.projection.source.ValueSource;
@@ -38,6 +42,36 @@ public final class GroupsCommand extends GroupCommand {
 
     static MimaFile read(Context ctx) {
         return MimaFile.read(file(ctx));
+    }
+
+    /**
+     * {@code group} for {@code run} and {@code env}: from the project's {@code .mima.yaml} when it
+     * defines one by that name (the nearest above the working directory, or {@code mimaFile}),
+     * which must be allowed; else from {@code ~/.mima.yaml}.
+     */
+    static MapContents resolve(Context ctx, String group, Path mimaFile) {
+        Path user = file(ctx).toAbsolutePath().normalize();
+        Path project = mimaFile != null ? ctx.resolve(mimaFile.toString())
+                : ProjectFile.nearest(ctx.logicalCwd(), ctx.dirs().home()).orElse(null);
+        if (project == null || project.equals(user)) {
+            return Groups.map(read(ctx), group);
+        }
+        ProjectFile p = ProjectFile.read(project);
+        ProjectConfig.Group def = p.requireConfig().groups().get(group);
+        if (def == null && mimaFile == null) {
+            return Groups.map(read(ctx), group);
+        }
+        if (def == null) {
+            throw KimenException.of(Reason.GROUP_NOT_FOUND, "no group named " + group + " in " + project);
+        }
+        if (Trust.of(ctx.dirs()).state(p) != Trust.State.ALLOWED) {
+            throw KimenException.of(Reason.UNTRUSTED_CONFIG, project + " is not allowed (or changed since it was),"
+                    + " so its group " + group + " does not run", "review it, then run: kimen allow " + project);
+        }
+        return switch (def) {
+            case ProjectConfig.Group.Links l -> Groups.map(project, group, l.links());
+            case ProjectConfig.Group.UserGroup u -> Groups.map(read(ctx), u.name());
+        };
     }
 
     static void update(Context ctx, Consumer<MimaFile> change) {

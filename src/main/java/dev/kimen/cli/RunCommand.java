@@ -2,12 +2,12 @@ package dev.kimen.cli;
 
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
-import dev.kimen.mima.Groups;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code kimen run}: project, start the command, pass its exit status through, clean up. */
 @Command(name = "run", description = {"Run a command with projected secrets: environment variables, files and stdin.",
@@ -23,6 +23,11 @@ public final class RunCommand extends BaseCommand {
     @Mixin ProjectionOptions projection;
     @Mixin RunOptions run;
 
+    @Option(names = "--mima-file", paramLabel = "<file>", description = "Take the group from this .mima.yaml"
+            + " (a project's must be allowed: kimen allow). Default: the nearest project .mima.yaml that defines"
+            + " the group, else ~/.mima.yaml. The shell hook's functions name theirs.")
+    java.nio.file.Path mimaFile;
+
     public RunCommand(Context ctx) {
         super(ctx);
     }
@@ -35,6 +40,10 @@ public final class RunCommand extends BaseCommand {
         int first = original.size() - run.command.size(); // option parsing stopped there: the rest is positional
         boolean dashesTyped = first > 0 && original.get(first - 1).equals("--");
         int dashes = dashesTyped ? -1 : groupForm(run.command);
+        if (dashes < 0 && mimaFile != null) {
+            throw KimenException.of(Reason.USAGE, "--mima-file names where a group comes from, and no group was given",
+                    "kimen run --mima-file <file> <group> -- <command>");
+        }
         if (dashes < 0) {
             try {
                 return run.run(ctx, projection.plan(ctx), vault);
@@ -48,7 +57,7 @@ public final class RunCommand extends BaseCommand {
         if (run.command.isEmpty()) {
             throw KimenException.of(Reason.USAGE, "no command after --", "kimen run " + group + " -- <command>");
         }
-        return run.run(ctx, projection.plan(Groups.map(GroupsCommand.read(ctx), group)), vault);
+        return run.run(ctx, projection.plan(GroupsCommand.resolve(ctx, group, mimaFile)), vault);
     }
 
     /** "no such command: dev", when dev is a group: the user meant {@code run dev -- cmd}. */

@@ -7,6 +7,7 @@ import dev.kimen.projection.Projection;
 import dev.kimen.projection.profile.KmapParser;
 import dev.kimen.projection.profile.MapContents;
 import dev.kimen.projection.source.ValueSource;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Map;
 
@@ -38,10 +39,15 @@ public final class Groups {
 
     /** {@code group} as a map of {@code env} projections, each problem naming the file and group. */
     public static MapContents map(MimaFile file, String group) {
+        return map(file.file(), group, links(file, group));
+    }
+
+    /** The {@code links} of {@code group} in {@code file} as a map of {@code env} projections. */
+    public static MapContents map(Path file, String group, Map<String, String> links) {
         var projections = new ArrayList<Projection>();
         var problems = new ArrayList<Problem>();
-        links(file, group).forEach((env, source) -> {
-            Projection p = KmapParser.env(env, source, file.file() + ": group " + group, problems);
+        links.forEach((env, source) -> {
+            Projection p = KmapParser.env(env, source, file + ": group " + group, problems);
             if (p != null) {
                 projections.add(p.source() instanceof ValueSource.Secret bare && bare.name().equals(source)
                         ? new Projection(p.kind(), p.target(), new ValueSource.Stored(source), null, p.origin()) : p);

@@ -74,6 +74,13 @@ public final class MimaFile {
         } catch (IOException e) {
             throw KimenException.wrap(Reason.INVALID_CONFIG, "cannot read " + file + ": " + e.getMessage(), e);
         }
+        var mima = new MimaFile(file, compose(file, text));
+        mima.groups(); // checks the shape now, so every command reports a broken file the same way
+        return mima;
+    }
+
+    /** The top-level mapping of {@code text} (YAML, core schema, comments kept); empty for an empty document. */
+    static MappingNode compose(Path file, String text) {
         Optional<Node> doc;
         try {
             doc = new Compose(LoadSettings.builder().setParseComments(true).setLabel(file.toString())
@@ -85,12 +92,7 @@ public final class MimaFile {
             throw KimenException.wrap(Reason.INVALID_CONFIG, file + ": not valid YAML: "
                     + e.getMessage().lines().findFirst().orElse(""), e);
         }
-        if (doc.isEmpty() || isNull(doc.get())) {
-            return new MimaFile(file, emptyMap());
-        }
-        var mima = new MimaFile(file, mapping(doc.get(), file, "the top level"));
-        mima.groups(); // checks the shape now, so every command reports a broken file the same way
-        return mima;
+        return doc.isEmpty() || isNull(doc.get()) ? emptyMap() : mapping(doc.get(), file, "the top level");
     }
 
     /**
@@ -145,20 +147,25 @@ public final class MimaFile {
             if (!GROUP_NAME.matcher(name).matches()) {
                 throw invalid(g.getKeyNode(), "'" + name + "' is not a group name: " + GROUP_RULE);
             }
-            var links = new LinkedHashMap<String, String>();
-            if (!isNull(g.getValueNode())) {
-                for (NodeTuple link : mapping(g.getValueNode(), file, "group " + name).getValue()) {
-                    String env = scalar(link.getKeyNode(), "an environment variable name in group " + name);
-                    if (links.put(env, scalar(link.getValueNode(), "the secret of " + name + "." + env)) != null) {
-                        throw invalid(link.getKeyNode(), env + " appears twice in group " + name);
-                    }
-                }
-            }
-            if (out.put(name, Collections.unmodifiableMap(links)) != null) {
+            if (out.put(name, links(file, name, g.getValueNode())) != null) {
                 throw invalid(g.getKeyNode(), "group " + name + " appears twice");
             }
         }
         return out;
+    }
+
+    /** A group's {@code ENV: secret} lines, in file order; none for an empty value. */
+    static Map<String, String> links(Path file, String group, Node value) {
+        var links = new LinkedHashMap<String, String>();
+        if (!isNull(value)) {
+            for (NodeTuple link : mapping(value, file, "group " + group).getValue()) {
+                String env = scalar(file, link.getKeyNode(), "an environment variable name in group " + group);
+                if (links.put(env, scalar(file, link.getValueNode(), "the secret of " + group + "." + env)) != null) {
+                    throw invalid(file, link.getKeyNode(), env + " appears twice in group " + group);
+                }
+            }
+        }
+        return Collections.unmodifiableMap(links);
     }
 
     /** Sets {@code env} in {@code group} (created when new) to {@code secret}. */
@@ -262,11 +269,11 @@ public final class MimaFile {
         return new MappingNode(Tag.MAP, new ArrayList<>(), FlowStyle.BLOCK);
     }
 
-    private static boolean isNull(Node node) {
+    static boolean isNull(Node node) {
         return node instanceof ScalarNode s && (node.getTag().equals(Tag.NULL) || s.getValue().isEmpty() && s.isPlain());
     }
 
-    private static MappingNode mapping(Node node, Path file, String what) {
+    static MappingNode mapping(Node node, Path file, String what) {
         if (node instanceof MappingNode m) {
             if (!(m.getValue() instanceof ArrayList)) {
                 m.setValue(new ArrayList<>(m.getValue()));
@@ -277,17 +284,21 @@ public final class MimaFile {
     }
 
     private String scalar(Node node, String what) {
+        return scalar(file, node, what);
+    }
+
+    static String scalar(Path file, Node node, String what) {
         if (node instanceof ScalarNode s && !isNull(node)) {
             return s.getValue();
         }
-        throw invalid(node, what + " must be a plain string");
+        throw invalid(file, node, what + " must be a plain string");
     }
 
     private KimenException invalid(Node node, String message) {
         return invalid(file, node, message);
     }
 
-    private static KimenException invalid(Path file, Node node, String message) {
+    static KimenException invalid(Path file, Node node, String message) {
         String line = node.getStartMark().map(m -> ":" + (m.getLine() + 1)).orElse("");
         return KimenException.of(Reason.INVALID_CONFIG, file + line + ": " + message,
                 "mima's format is: groups: {<group>: {<ENV_VAR>: <secret-name>}}");

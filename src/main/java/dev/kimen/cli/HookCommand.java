@@ -1,0 +1,77 @@
+package dev.kimen.cli;
+
+import dev.kimen.config.UserDirs;
+import dev.kimen.shell.Flake;
+import dev.kimen.shell.HookLoader;
+import dev.kimen.shell.LoadScript;
+import dev.kimen.shell.Shell;
+import dev.kimen.shell.Stamps;
+import dev.kimen.shell.Trust;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kimen hook bash|zsh|fish}: the shell hook, and (hidden) what it evaluates on a change. */
+@Command(name = "hook", description = {"Print the shell hook: per-project groups and env from .mima.yaml, loaded as you cd.",
+        "Before each prompt the hook finds the nearest .mima.yaml at or above the working directory. A project"
+                + " loads only once you allowed it (kimen allow); an edit blocks it until you allow it again.",
+        "Each group becomes a shell function: `dev <command>` runs the command with dev's secrets, which never"
+                + " enter the shell. The env: section (public values, dotenv files, path_add dirs, a flake's"
+                + " variables with use_flake: true) is exported while you are in the project and put back when"
+                + " you leave. auto_export: true exports the groups' secrets too (compat mode; every command then"
+                + " inherits them).",
+        "While nothing changed, a prompt costs a few shell builtins: no process starts."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  kimen hook bash   # in ~/.bashrc: eval \"$(kimen hook bash)\"",
+                "  kimen hook zsh    # in ~/.zshrc: eval \"$(kimen hook zsh)\"",
+                "  kimen hook fish   # in ~/.config/fish/config.fish: kimen hook fish | source"})
+public final class HookCommand extends BaseCommand {
+    @Mixin VaultOptions vault;
+
+    @Parameters(paramLabel = "<shell>", description = "bash, zsh or fish.")
+    String shellName;
+
+    @Option(names = "--load", hidden = true, description = "The .mima.yaml the hook found (the hook's own call).")
+    Path load;
+
+    @Option(names = "--previous", hidden = true, description = "What the last load in this shell gave.")
+    String previous = "";
+
+    public HookCommand(Context ctx) {
+        super(ctx);
+    }
+
+    @Override
+    public Integer call() {
+        Shell shell = Shell.named(shellName);
+        String program = System.getProperty("kimen.program", "kimen");
+        if (load == null) {
+            // the launcher's path, so the hook works with kimen off PATH; else the name
+            ctx.out().print(shell.hook(program, System.getProperty("kimen.launcher", program)));
+            ctx.out().flush();
+            return 0;
+        }
+        UserDirs dirs = ctx.dirs();
+        var loader = new HookLoader(program, Trust.of(dirs), new Stamps(dirs.kimenCacheDir().resolve("hook")),
+                new Flake(dirs.kimenCacheDir().resolve("flake")), line -> ctx.err().println(program + ": " + line));
+        try (var script = new LoadScript(shell)) {
+            loader.load(ctx.resolve(load.toString()), previous, script, (project, group, out) -> {
+                var names = new ArrayList<String>();
+                EnvCommand.eachValue(ctx, vault, GroupsCommand.resolve(ctx, group, project.file()), (name, value) -> {
+                    out.set(name, value);
+                    names.add(name);
+                });
+                return names;
+            });
+            script.writeTo(ctx.out());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return 0;
+    }
+}

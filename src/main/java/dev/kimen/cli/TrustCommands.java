@@ -1,0 +1,117 @@
+package dev.kimen.cli;
+
+import dev.kimen.KimenException;
+import dev.kimen.json.Json;
+import dev.kimen.mima.ProjectConfig;
+import dev.kimen.shell.ProjectFile;
+import dev.kimen.shell.Trust;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kimen allow} and {@code kimen deny}: what the shell hook may load. */
+final class TrustCommands {
+    private TrustCommands() {}
+
+    @Command(name = "allow", description = {"Let the shell hook load a project's .mima.yaml as it is now.",
+            "kimen records a hash of the file's real path and content, and of the dotenv files it names, in your"
+                    + " data dir (never in the project). Editing any of them blocks the project until you allow it"
+                    + " again. Read the file before you allow it: its groups run with your secrets."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  kimen allow                   # the nearest .mima.yaml at or above this directory",
+                    "  kimen allow ~/src/app", "  kimen allow --check && echo allowed   # exit 0 when allowed, 1 when not"})
+    static final class Allow extends BaseCommand {
+        @Parameters(arity = "0..1", paramLabel = "[path]", description = "A .mima.yaml or its directory.")
+        String path;
+
+        @Option(names = "--check", description = "Change nothing: exit 0 when the file is allowed as it is now, 1 when"
+                + " not (one line on stderr says why).")
+        boolean check;
+
+        Allow(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Path file = ProjectFile.locate(path, ctx.logicalCwd(), ctx.dirs());
+            Trust trust = Trust.of(ctx.dirs());
+            if (check) {
+                return check(file, trust);
+            }
+            ProjectFile project = ProjectFile.read(file);
+            trust.allow(project);
+            ProjectConfig c = project.config();
+            var parts = new ArrayList<String>();
+            if (!c.groups().isEmpty()) {
+                parts.add("groups " + String.join(", ", c.groups().keySet()) + (c.autoExport()
+                        ? " (auto_export: their secrets are exported into the shell)" : " (as shell functions)"));
+            }
+            if (!c.env().isEmpty()) {
+                parts.add("env " + String.join(", ", c.env().keySet()));
+            }
+            if (!c.dotenv().isEmpty()) {
+                parts.add("dotenv " + String.join(", ", c.dotenv()));
+            }
+            if (!c.pathAdd().isEmpty()) {
+                parts.add("path_add " + String.join(", ", c.pathAdd()));
+            }
+            if (c.useFlake()) {
+                parts.add("use_flake");
+            }
+            return ok("allow", Json.object("file", file.toString(), "groups", List.copyOf(c.groups().keySet()),
+                    "env", List.copyOf(c.env().keySet()), "dotenv", c.dotenv(), "path_add", c.pathAdd(),
+                    "use_flake", c.useFlake(), "auto_export", c.autoExport()),
+                    "allowed " + file + (parts.isEmpty() ? " (it declares nothing yet)" : ": " + String.join("; ", parts)));
+        }
+
+        private int check(Path file, Trust trust) {
+            String why;
+            try {
+                why = switch (trust.state(ProjectFile.read(file))) {
+                    case ALLOWED -> null;
+                    case NOT_ALLOWED -> "is not allowed";
+                    case CHANGED -> "changed since it was allowed";
+                };
+            } catch (KimenException e) {
+                why = "cannot be allowed: " + e.getMessage();
+            }
+            if (json()) {
+                ctx.out().println(Json.write(Json.object("ok", true, "action", "allow_check", "exit_code", why == null ? 0 : 1,
+                        "file", file.toString(), "allowed", why == null)));
+            } else if (why != null) {
+                ctx.err().println(System.getProperty("kimen.program", "kimen") + ": " + file + " " + why);
+            }
+            return why == null ? 0 : 1;
+        }
+    }
+
+    @Command(name = "deny", description = "Stop the shell hook loading a project's .mima.yaml (until you allow it again).",
+            footerHeading = "%nExamples:%n", footer = {"  kimen deny", "  kimen deny ~/src/app/.mima.yaml"})
+    static final class Deny extends BaseCommand {
+        @Parameters(arity = "0..1", paramLabel = "[path]", description = "A .mima.yaml or its directory.")
+        String path;
+
+        Deny(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Path file = ProjectFile.locate(path, ctx.logicalCwd(), ctx.dirs());
+            Path real;
+            try {
+                real = file.toRealPath();
+            } catch (IOException e) {
+                real = file; // gone already: its entry is still found by the path it had
+            }
+            boolean was = Trust.of(ctx.dirs()).deny(real);
+            return ok("deny", Json.object("file", file.toString(), "was_allowed", was),
+                    was ? "denied " + file + ": the hook no longer loads it" : file + " was not allowed");
+        }
+    }
+}

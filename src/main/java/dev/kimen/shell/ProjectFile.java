@@ -1,0 +1,130 @@
+package dev.kimen.shell;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.config.UserDirs;
+import dev.kimen.crypto.Sha256;
+import dev.kimen.mima.MimaFile;
+import dev.kimen.mima.ProjectConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A project's {@code .mima.yaml} as read once: where it is, its bytes, what it says, and the
+ * digest trust is keyed on. The digest covers the file's real path, its content and the content
+ * of every {@code dotenv} file it names, so editing any of them blocks the project until it is
+ * allowed again.
+ *
+ * @param file the path the project was found at (the shell's, not resolved)
+ * @param real the file itself, symlinks resolved: trust is recorded for it
+ * @param config null when the file is not a valid project config ({@link #problem} says why)
+ * @param watches the files whose change means reading again: the config and the dotenv files
+ * @param dotenv the dotenv files that exist, with the content that was hashed, in order
+ */
+public record ProjectFile(Path file, Path real, ProjectConfig config, KimenException problem, String digest,
+        List<Watch> watches, Map<Path, byte[]> dotenv) {
+
+    /** The nearest project config at or above {@code dir}; {@code ~/.mima.yaml} is the user's own file, never a project's. */
+    public static Optional<Path> nearest(Path dir, Path home) {
+        Path userFile = MimaFile.userFile(home).toAbsolutePath().normalize();
+        for (Path d = dir.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
+            Path f = d.resolve(ProjectConfig.FILE_NAME);
+            if (Files.isRegularFile(f) && !f.equals(userFile)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code path} as the user named it: a project config, a directory holding one, or (null) the
+     * nearest one above {@code cwd}; CONFIG_NOT_FOUND when there is none.
+     */
+    public static Path locate(String path, Path cwd, UserDirs dirs) {
+        if (path == null) {
+            return nearest(cwd, dirs.home()).orElseThrow(() -> KimenException.of(Reason.CONFIG_NOT_FOUND,
+                    "no " + ProjectConfig.FILE_NAME + " in " + cwd + " or above it",
+                    "a project's " + ProjectConfig.FILE_NAME + " declares its groups and env; see the README's \"Shell hook\""));
+        }
+        Path p = cwd.resolve(path).toAbsolutePath().normalize();
+        return Files.isDirectory(p) ? p.resolve(ProjectConfig.FILE_NAME) : p;
+    }
+
+    /** Reads {@code file}; CONFIG_NOT_FOUND when it is not there, INVALID_CONFIG when it cannot be read. */
+    public static ProjectFile read(Path file) {
+        var watches = new ArrayList<Watch>();
+        var dotenvs = new LinkedHashMap<Path, byte[]>();
+        watches.add(Watch.of(file));
+        Path real;
+        byte[] content;
+        try {
+            real = file.toRealPath();
+            content = Files.readAllBytes(real);
+        } catch (NoSuchFileException e) {
+            throw KimenException.of(Reason.CONFIG_NOT_FOUND, "no file " + file);
+        } catch (IOException e) {
+            throw KimenException.wrap(Reason.INVALID_CONFIG, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+        ProjectConfig config = null;
+        KimenException problem = null;
+        try {
+            config = ProjectConfig.parse(file, content);
+        } catch (KimenException e) {
+            problem = e;
+        }
+        MessageDigest digest = Sha256.digest();
+        field(digest, "kimen-trust-v1".getBytes(StandardCharsets.US_ASCII));
+        field(digest, real.toString().getBytes(StandardCharsets.UTF_8));
+        field(digest, content);
+        if (config != null) {
+            for (Path dotenv : config.dotenvFiles()) {
+                watches.add(Watch.of(dotenv));
+                field(digest, dotenv.toString().getBytes(StandardCharsets.UTF_8));
+                byte[] bytes = readIfPresent(dotenv);
+                field(digest, bytes == null ? new byte[] {0} : new byte[] {1});
+                if (bytes != null) {
+                    field(digest, bytes);
+                    dotenvs.put(dotenv, bytes);
+                }
+            }
+        }
+        return new ProjectFile(file, real, config, problem, HexFormat.of().formatHex(digest.digest()),
+                List.copyOf(watches), Collections.unmodifiableMap(dotenvs));
+    }
+
+    /** The config, or the reason it is not a valid one. */
+    public ProjectConfig requireConfig() {
+        if (problem != null) {
+            throw problem;
+        }
+        return config;
+    }
+
+    /** The bytes of {@code p}; null when there is no such file. */
+    static byte[] readIfPresent(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw KimenException.wrap(Reason.INVALID_CONFIG, "cannot read " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A length-prefixed field: no two different sequences of fields hash the same bytes. */
+    private static void field(MessageDigest digest, byte[] data) {
+        digest.update(java.nio.ByteBuffer.allocate(8).putLong(data.length).array());
+        digest.update(data);
+    }
+}

@@ -1,0 +1,74 @@
+# @PROGRAM@'s shell hook for zsh. In ~/.zshrc:  eval "$(@PROGRAM@ hook zsh)"
+# Before each prompt it finds the nearest .mima.yaml at or above $PWD (~/.mima.yaml is your
+# groups file, not a project's). While that file and those it names are unchanged since the last
+# prompt this costs a few builtins: no subprocess. On a change it runs @PROGRAM@ once, which
+# prints what to define, export and watch; leaving undoes all of it.
+typeset -g _kimen_cfg= _kimen_undo= _kimen_state=
+typeset -ga _kimen_watch
+_kimen_watch=()
+
+_kimen_hook() {
+  local _kimen_s=$? _kimen_d=${PWD%/} _kimen_f= _kimen_i
+  while :; do
+    if [[ -f $_kimen_d/.mima.yaml && $_kimen_d != "${HOME%/}" ]]; then
+      _kimen_f=$_kimen_d/.mima.yaml
+      break
+    fi
+    [[ -z $_kimen_d ]] && break
+    _kimen_d=${_kimen_d%/*}
+  done
+  if [[ $_kimen_f == "$_kimen_cfg" ]]; then
+    for ((_kimen_i = 1; _kimen_i < $#_kimen_watch; _kimen_i += 2)); do
+      if [[ $_kimen_watch[_kimen_i] -nt $_kimen_watch[_kimen_i+1] ||
+            $_kimen_watch[_kimen_i] -ot $_kimen_watch[_kimen_i+1] ]]; then
+        break
+      fi
+    done
+    (( _kimen_i > $#_kimen_watch )) && return $_kimen_s
+  else
+    _kimen_state=
+  fi
+  eval "$_kimen_undo"
+  _kimen_undo= _kimen_cfg=$_kimen_f _kimen_watch=()
+  if [[ -n $_kimen_f ]]; then
+    eval "$(@KIMEN@ hook zsh --load "$_kimen_f" --previous "$_kimen_state")"
+  fi
+  return $_kimen_s
+}
+
+# _kimen_set NAME VALUE: export, remembering how to put back what was there.
+_kimen_set() {
+  local _kimen_r
+  if [[ ! -v $1 ]]; then
+    _kimen_r="unset $1"
+  elif [[ ${(tP)1} == *-export* ]]; then
+    _kimen_r="typeset -gx $1=${(qq)${(P)1}}"
+  else
+    _kimen_r="typeset -g +x $1=${(qq)${(P)1}}"
+  fi
+  _kimen_undo="$_kimen_r;$_kimen_undo"
+  export "$1=$2"
+}
+
+# _kimen_path DIR…: put DIRs in front of PATH.
+_kimen_path() {
+  _kimen_set PATH "${(j.:.)@}${PATH:+:$PATH}"
+}
+
+# _kimen_fn GROUP CONFIG: GROUP becomes a function running its command with the group's secrets.
+_kimen_fn() {
+  if functions -- "$1" >/dev/null 2>&1 || alias -- "$1" >/dev/null 2>&1; then
+    print -ru2 -- "@PROGRAM@: $1 is already a function or alias in this shell, left as it is; use: @PROGRAM@ run $1 -- <command>"
+    return
+  fi
+  eval "function $1 { @KIMEN@ run --mima-file ${(qq)2} $1 -- \"\$@\"; }"
+  _kimen_undo="unfunction $1;$_kimen_undo"
+}
+
+_kimen_watch() { _kimen_watch+=("$1" "$2"); }
+_kimen_status() { _kimen_state=$1; }
+
+typeset -ga precmd_functions
+if (( ! ${precmd_functions[(I)_kimen_hook]} )); then
+  precmd_functions=(_kimen_hook $precmd_functions)
+fi
