@@ -23,11 +23,15 @@ function _kimen_hook --on-event fish_prompt
     if test "$_kimen_f" = "$_kimen_cfg"
         set -l _kimen_i 1
         set -l _kimen_n (count $_kimen_watch)
+        # each watched file against its stamp: same mtime, or absent then and now ("" stamp)
         while test $_kimen_i -lt $_kimen_n
-            set -l _kimen_j (math $_kimen_i + 1)
-            if test "$_kimen_watch[$_kimen_i]" -nt "$_kimen_watch[$_kimen_j]"
-                or test "$_kimen_watch[$_kimen_i]" -ot "$_kimen_watch[$_kimen_j]"
-                break
+            set -l _kimen_w $_kimen_watch[$_kimen_i]
+            set -l _kimen_t $_kimen_watch[(math $_kimen_i + 1)]
+            if test -e "$_kimen_w"
+                test -e "$_kimen_t"; and not test "$_kimen_w" -nt "$_kimen_t"; and not test "$_kimen_w" -ot "$_kimen_t"
+                or break
+            else
+                test -z "$_kimen_t"; or break
             end
             set _kimen_i (math $_kimen_i + 2)
         end

@@ -8,7 +8,7 @@ typeset -ga _kimen_watch
 _kimen_watch=()
 
 _kimen_hook() {
-  local _kimen_s=$? _kimen_d=${PWD%/} _kimen_f= _kimen_i
+  local _kimen_s=$? _kimen_d=${PWD%/} _kimen_f= _kimen_i _kimen_w _kimen_t
   while :; do
     if [[ -f $_kimen_d/.mima.yaml && $_kimen_d != "${HOME%/}" ]]; then
       _kimen_f=$_kimen_d/.mima.yaml
@@ -18,10 +18,13 @@ _kimen_hook() {
     _kimen_d=${_kimen_d%/*}
   done
   if [[ $_kimen_f == "$_kimen_cfg" ]]; then
+    # each watched file against its stamp: same mtime, or absent then and now ("" stamp)
     for ((_kimen_i = 1; _kimen_i < $#_kimen_watch; _kimen_i += 2)); do
-      if [[ $_kimen_watch[_kimen_i] -nt $_kimen_watch[_kimen_i+1] ||
-            $_kimen_watch[_kimen_i] -ot $_kimen_watch[_kimen_i+1] ]]; then
-        break
+      _kimen_w=$_kimen_watch[_kimen_i] _kimen_t=$_kimen_watch[_kimen_i+1]
+      if [[ -e $_kimen_w ]]; then
+        [[ -e $_kimen_t && ! $_kimen_w -nt $_kimen_t && ! $_kimen_w -ot $_kimen_t ]] || break
+      else
+        [[ -z $_kimen_t ]] || break
       fi
     done
     (( _kimen_i > $#_kimen_watch )) && return $_kimen_s
