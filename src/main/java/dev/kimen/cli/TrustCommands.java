@@ -69,24 +69,30 @@ final class TrustCommands {
                     "allowed " + file + (parts.isEmpty() ? " (it declares nothing yet)" : ": " + String.join("; ", parts)));
         }
 
+        /** {@code --check}: 0 when allowed, 1 when not; under --json a report either way (ok, state). */
         private int check(Path file, Trust trust) {
+            String state;
             String why;
             try {
-                why = switch (trust.state(ProjectFile.read(file))) {
+                Trust.State s = trust.state(ProjectFile.read(file));
+                state = s.name().toLowerCase(java.util.Locale.ROOT);
+                why = switch (s) {
                     case ALLOWED -> null;
                     case NOT_ALLOWED -> "is not allowed";
                     case CHANGED -> "changed since it was allowed";
                 };
             } catch (KimenException e) {
+                state = "invalid";
                 why = "cannot be allowed: " + e.getMessage();
             }
+            int code = why == null ? 0 : 1;
             if (json()) {
-                ctx.out().println(Json.write(Json.object("ok", true, "action", "allow_check", "exit_code", why == null ? 0 : 1,
-                        "file", file.toString(), "allowed", why == null)));
+                ctx.out().println(Json.write(Json.object("ok", code == 0, "action", "allow_check", "exit_code", code,
+                        "file", file.toString(), "state", state)));
             } else if (why != null) {
                 ctx.err().println(System.getProperty("kimen.program", "kimen") + ": " + file + " " + why);
             }
-            return why == null ? 0 : 1;
+            return code;
         }
     }
 
