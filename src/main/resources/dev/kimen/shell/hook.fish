@@ -3,10 +3,13 @@
 # groups file, not a project's). While that file and those it names are unchanged since the last
 # prompt this costs a few builtins: no subprocess. On a change it runs @PROGRAM@ once, which
 # prints what to define, export and watch; leaving undoes all of it.
-set -g _kimen_cfg ''
-set -g _kimen_undo
-set -g _kimen_state ''
-set -g _kimen_watch
+# Sourced again (a re-read config.fish), it keeps its state: what to undo on leaving is in there.
+if not set -q _kimen_undo
+    set -g _kimen_cfg ''
+    set -g _kimen_undo
+    set -g _kimen_state ''
+    set -g _kimen_watch
+end
 
 function _kimen_hook --on-event fish_prompt
     set -l _kimen_d (string replace -r '/$' '' -- $PWD)

@@ -3,9 +3,12 @@
 # groups file, not a project's). While that file and those it names are unchanged since the last
 # prompt this costs a few builtins: no subprocess. On a change it runs @PROGRAM@ once, which
 # prints what to define, export and watch; leaving undoes all of it.
-typeset -g _kimen_cfg= _kimen_undo= _kimen_state=
-typeset -ga _kimen_watch
-_kimen_watch=()
+# Sourced again (a re-read ~/.zshrc), it keeps its state: what to undo on leaving is in there.
+if (( ! ${+_kimen_undo} )); then
+  typeset -g _kimen_cfg= _kimen_undo= _kimen_state=
+  typeset -ga _kimen_watch
+  _kimen_watch=()
+fi
 
 _kimen_hook() {
   local _kimen_s=$? _kimen_d=${PWD%/} _kimen_f= _kimen_i _kimen_w _kimen_t

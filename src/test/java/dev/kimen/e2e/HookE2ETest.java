@@ -94,6 +94,7 @@ class HookE2ETest {
         assertFalse(pane.env().containsValue(SECRET), "wrapper mode: the secret is not in the shell's environment");
         assertFalse(pane.variables().contains(SECRET), "nor in any shell variable");
 
+        pane.run(hookLine(shell)); // a re-read rc file keeps what leaving must undo
         pane.run("cd " + ShellPane.quote(tmp.toString()));
         Map<String, String> left = pane.env();
         assertEquals(before.get("NODE_ENV"), left.get("NODE_ENV"), "the previous value comes back");
@@ -221,12 +222,15 @@ class HookE2ETest {
         env.put("TERM", "xterm-256color");
         env.put("PATH", pathPrefix + env.get("PATH"));
         env.put("JAVA_TOOL_OPTIONS", "-Xlog:os=info:file=" + jvms + "/jvm-%p.log");
-        String launcher = ShellPane.quote(Kimen.LAUNCHER.toString());
-        String rc = switch (shell) {
-            case "fish" -> "set -gx NODE_ENV before\n" + launcher + " hook fish | source\n";
-            default -> "export NODE_ENV=before\nPS1='$ '\neval \"$(" + launcher + " hook " + shell + ")\"\n";
-        };
+        String rc = (shell.equals("fish") ? "set -gx NODE_ENV before\n" : "export NODE_ENV=before\nPS1='$ '\n")
+                + hookLine(shell) + "\n";
         pane = new ShellPane(shell, tmp.resolve("shell-" + shell), env, kimen.home(), rc);
+    }
+
+    /** What the user's rc file says to load the hook. */
+    private static String hookLine(String shell) {
+        String launcher = ShellPane.quote(Kimen.LAUNCHER.toString());
+        return shell.equals("fish") ? launcher + " hook fish | source" : "eval \"$(" + launcher + " hook " + shell + ")\"";
     }
 
     private long jvmStarts() throws IOException {
