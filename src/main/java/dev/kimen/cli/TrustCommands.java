@@ -18,7 +18,7 @@ final class TrustCommands {
     private TrustCommands() {}
 
     @Command(name = "allow", description = {"Let the shell hook load a project's .mima.yaml as it is now.",
-            "kimen records a hash of the file's real path and content, and of the dotenv files it names, in your"
+            "kimen records a hash of the file's path and content, and of the dotenv files it names, in your"
                     + " data dir (never in the project). Editing any of them blocks the project until you allow it"
                     + " again. Read the file before you allow it: its groups run with your secrets."},
             footerHeading = "%nExamples:%n",
@@ -111,7 +111,7 @@ final class TrustCommands {
             Path file = ProjectFile.locate(path, ctx.logicalCwd(), ctx.dirs());
             Path real;
             try {
-                real = file.toRealPath();
+                real = ProjectFile.trustPath(file);
             } catch (IOException e) {
                 real = file; // gone already: its entry is still found by the path it had
             }

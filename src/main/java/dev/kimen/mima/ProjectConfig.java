@@ -2,7 +2,7 @@ package dev.kimen.mima;
 
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
-import dev.kimen.projection.profile.EnvNames;
+import dev.kimen.shell.LoadScript;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -67,11 +67,15 @@ public record ProjectConfig(Path file, Map<String, Group> groups, Map<String, St
         var pathAdd = new ArrayList<String>();
         boolean useFlake = false;
         boolean autoExport = false;
+        var seen = new java.util.HashSet<String>();
         for (NodeTuple t : MimaFile.compose(file, text).getValue()) {
             String key = MimaFile.scalar(file, t.getKeyNode(), "a key");
             Node value = t.getValueNode();
             if (!KEYS.contains(key)) {
                 throw invalid(file, t.getKeyNode(), "unknown key '" + key + "' (known: groups, env, auto_export, use_flake)");
+            }
+            if (!seen.add(key)) {
+                throw invalid(file, t.getKeyNode(), key + " appears twice");
             }
             if (MimaFile.isNull(value)) {
                 continue;
@@ -120,10 +124,14 @@ public record ProjectConfig(Path file, Map<String, Group> groups, Map<String, St
     }
 
     private static void env(Path file, Node value, Map<String, String> env, List<String> dotenv, List<String> pathAdd) {
+        var directives = new java.util.HashSet<String>();
         for (NodeTuple t : MimaFile.mapping(value, file, "env").getValue()) {
             String name = MimaFile.scalar(file, t.getKeyNode(), "a variable name in env");
             Node v = t.getValueNode();
             if (DIRECTIVES.contains(name)) {
+                if (!directives.add(name)) {
+                    throw invalid(file, t.getKeyNode(), name + " appears twice (give it a list)");
+                }
                 List<String> paths = name.equals("dotenv") ? dotenv : pathAdd;
                 for (ScalarNode p : scalars(file, name, v)) {
                     if (p.getValue().isEmpty() || p.getValue().indexOf('\0') >= 0) {
@@ -133,7 +141,7 @@ public record ProjectConfig(Path file, Map<String, Group> groups, Map<String, St
                 }
                 continue;
             }
-            if (!EnvNames.isValid(name) || name.toLowerCase(Locale.ROOT).startsWith("_kimen")) {
+            if (!LoadScript.settable(name)) {
                 throw invalid(file, t.getKeyNode(), "'" + name + "' is not an environment variable name"
                         + (name.startsWith("_") ? " kimen lets a project set (_kimen… is the hook's own)" : ""));
             }
@@ -168,7 +176,8 @@ public record ProjectConfig(Path file, Map<String, Group> groups, Map<String, St
     }
 
     private static boolean bool(Path file, String key, Node v) {
-        if (v instanceof ScalarNode s && v.getTag().equals(Tag.BOOL)) {
+        if (v instanceof ScalarNode s && v.getTag().equals(Tag.BOOL)
+                && s.getValue().toLowerCase(Locale.ROOT).matches("true|false")) {
             return Boolean.parseBoolean(s.getValue().toLowerCase(Locale.ROOT));
         }
         throw invalid(file, v, key + " must be true or false");

@@ -9,7 +9,6 @@ import dev.kimen.crypto.Sha256;
 import dev.kimen.fs.PrivateFiles;
 import dev.kimen.json.Json;
 import dev.kimen.process.HelperCommand;
-import dev.kimen.projection.profile.EnvNames;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -57,8 +56,11 @@ public final class Flake {
         byte[] cached = ProjectFile.readIfPresent(cache);
         if (cached != null) {
             try {
-                return strings(JsonParser.object().from(new String(cached, StandardCharsets.UTF_8)));
-            } catch (JsonParserException | ClassCastException e) {
+                Map<String, String> vars = strings(JsonParser.object().from(new String(cached, StandardCharsets.UTF_8)));
+                if (vars != null) {
+                    return vars;
+                }
+            } catch (JsonParserException e) {
                 // a damaged cache is made again
             }
         }
@@ -82,7 +84,7 @@ public final class Flake {
             }
             for (var e : variables.entrySet()) {
                 if (e.getValue() instanceof JsonObject v && "exported".equals(v.getString("type"))
-                        && v.get("value") instanceof String value && EnvNames.isValid(e.getKey())
+                        && v.get("value") instanceof String value && LoadScript.settable(e.getKey())
                         && !IGNORED.contains(e.getKey()) && value.indexOf('\0') < 0) {
                     vars.put(e.getKey(), value);
                 }
@@ -94,9 +96,15 @@ public final class Flake {
         return vars;
     }
 
+    /** The cache's map; null when it holds anything but strings (damaged: made again). */
     private static Map<String, String> strings(JsonObject o) {
         var out = new LinkedHashMap<String, String>();
-        o.forEach((k, v) -> out.put(k, (String) v));
+        for (var e : o.entrySet()) {
+            if (!(e.getValue() instanceof String value) || !LoadScript.settable(e.getKey())) {
+                return null;
+            }
+            out.put(e.getKey(), value);
+        }
         return out;
     }
 }

@@ -99,8 +99,7 @@ public final class HookLoader {
                 vars.forEach((name, value) -> {
                     if (name.equals("PATH")) {
                         Arrays.stream(value.split(":")).filter(d -> !d.isEmpty()).map(Path::of).forEach(flakePath::add);
-                    } else {
-                        script.set(name, value.getBytes(StandardCharsets.UTF_8));
+                    } else if (script.set(name, value.getBytes(StandardCharsets.UTF_8))) {
                         exported.add(name);
                     }
                 });
@@ -111,8 +110,11 @@ public final class HookLoader {
         project.dotenv().forEach((dotenvFile, bytes) -> {
             try {
                 Dotenv.parse(Utf8.decode(bytes), dotenvFile.toString()).forEach((name, value) -> {
-                    script.set(name, value.getBytes(StandardCharsets.UTF_8));
-                    exported.add(name);
+                    if (script.set(name, value.getBytes(StandardCharsets.UTF_8))) {
+                        exported.add(name);
+                    } else {
+                        notes.add(dotenvFile + ": " + name + " is the hook's own variable; not set");
+                    }
                 });
             } catch (CharacterCodingException e) {
                 notes.add(dotenvFile + " is not UTF-8 text; not loaded");

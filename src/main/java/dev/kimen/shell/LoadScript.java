@@ -1,11 +1,13 @@
 package dev.kimen.shell;
 
 import dev.kimen.crypto.ClearableBuffer;
+import dev.kimen.projection.profile.EnvNames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What the hook evaluates after a change: calls of the helpers its static part defines
@@ -21,12 +23,25 @@ public final class LoadScript implements AutoCloseable {
         this.shell = shell;
     }
 
-    /** Exports {@code name}; leaving puts back what was there before. */
-    public void set(String name, byte[] value) {
+    /**
+     * Exports {@code name}; leaving puts back what was there before. False, and nothing written,
+     * for a name that is not a variable name or is the hook's own ({@code _kimen…}): a dotenv file
+     * or a flake must not rewrite what leaving runs.
+     */
+    public boolean set(String name, byte[] value) {
+        if (!settable(name)) {
+            return false;
+        }
         call("_kimen_set", name);
         out.write(' ');
         shell.quote(value, out);
         out.write('\n');
+        return true;
+    }
+
+    /** Whether a project may set {@code name}: an environment variable name, not the hook's own. */
+    public static boolean settable(String name) {
+        return EnvNames.isValid(name) && !name.toLowerCase(Locale.ROOT).startsWith("_kimen");
     }
 
     /** Puts {@code dirs} in front of PATH, in this order. */

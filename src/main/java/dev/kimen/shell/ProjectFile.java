@@ -27,7 +27,7 @@ import java.util.Optional;
  * allowed again.
  *
  * @param file the path the project was found at (the shell's, not resolved)
- * @param real the file itself, symlinks resolved: trust is recorded for it
+ * @param real where trust is recorded: {@link #trustPath}
  * @param config null when the file is not a valid project config ({@link #problem} says why)
  * @param watches the files whose change means reading again: the config and the dotenv files
  * @param dotenv the dotenv files that exist, with the content that was hashed, in order
@@ -61,6 +61,16 @@ public record ProjectFile(Path file, Path real, ProjectConfig config, KimenExcep
         return Files.isDirectory(p) ? p.resolve(ProjectConfig.FILE_NAME) : p;
     }
 
+    /**
+     * The path trust is recorded for: the project's directory with symlinks resolved, and the
+     * file's name. A {@code .mima.yaml} that links to a config shared by several projects is
+     * allowed once per project, as its dotenv and path_add entries are the project's own.
+     */
+    public static Path trustPath(Path file) throws IOException {
+        Path abs = file.toAbsolutePath();
+        return abs.getParent().toRealPath().resolve(abs.getFileName());
+    }
+
     /** Reads {@code file}; CONFIG_NOT_FOUND when it is not there, INVALID_CONFIG when it cannot be read. */
     public static ProjectFile read(Path file) {
         var watches = new ArrayList<Watch>();
@@ -69,8 +79,8 @@ public record ProjectFile(Path file, Path real, ProjectConfig config, KimenExcep
         Path real;
         byte[] content;
         try {
-            real = file.toRealPath();
-            content = Files.readAllBytes(real);
+            real = trustPath(file);
+            content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw KimenException.of(Reason.CONFIG_NOT_FOUND, "no file " + file);
         } catch (IOException e) {

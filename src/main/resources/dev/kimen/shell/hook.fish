@@ -4,6 +4,7 @@
 # prompt this costs a few builtins: no subprocess. On a change it runs @PROGRAM@ once, which
 # prints what to define, export and watch; leaving undoes all of it.
 # Sourced again (a re-read config.fish), it keeps its state: what to undo on leaving is in there.
+set -g _kimen_bin @KIMEN@
 if not set -q _kimen_undo
     set -g _kimen_cfg ''
     set -g _kimen_undo
@@ -49,7 +50,7 @@ function _kimen_hook --on-event fish_prompt
     set -g _kimen_cfg $_kimen_f
     set -g _kimen_watch
     if test -n "$_kimen_f"
-        @KIMEN@ hook fish --load "$_kimen_f" --previous "$_kimen_state" | source
+        $_kimen_bin hook fish --load "$_kimen_f" --previous "$_kimen_state" | source
     end
 end
 
@@ -58,9 +59,9 @@ function _kimen_set
     set -l _kimen_name $argv[1]
     set -l _kimen_r "set -e -g $_kimen_name"
     if set -q $_kimen_name
-        set -l _kimen_scope -g
+        set -l _kimen_scope -gu
         set -q -x $_kimen_name; and set _kimen_scope -gx
-        set _kimen_r "set $_kimen_scope $_kimen_name "(string join ' ' -- (string escape -- $$_kimen_name))
+        set _kimen_r (string join ' ' -- set $_kimen_scope $_kimen_name (string escape -- $$_kimen_name))
     end
     set -g _kimen_undo $_kimen_r $_kimen_undo
     set -gx $argv[1] $argv[2..-1]
@@ -77,7 +78,7 @@ function _kimen_fn
         echo "@PROGRAM@: $argv[1] is already a function in this shell, left as it is; use: @PROGRAM@ run $argv[1] -- <command>" >&2
         return
     end
-    eval "function $argv[1]; @KIMEN@ run --mima-file "(string escape -- $argv[2])" $argv[1] -- \$argv; end"
+    eval "function $argv[1]; "(string escape -- $_kimen_bin)" run --mima-file "(string escape -- $argv[2])" $argv[1] -- \$argv; end"
     set -g _kimen_undo "functions -e $argv[1]" $_kimen_undo
 end
 

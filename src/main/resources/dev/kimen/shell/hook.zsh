@@ -3,6 +3,7 @@
 # groups file, not a project's). While that file and those it names are unchanged since the last
 # prompt this costs a few builtins: no subprocess. On a change it runs @PROGRAM@ once, which
 # prints what to define, export and watch; leaving undoes all of it.
+typeset -g _kimen_bin=@KIMEN@
 # Sourced again (a re-read ~/.zshrc), it keeps its state: what to undo on leaving is in there.
 if (( ! ${+_kimen_undo} )); then
   typeset -g _kimen_cfg= _kimen_undo= _kimen_state=
@@ -37,7 +38,7 @@ _kimen_hook() {
   eval "$_kimen_undo"
   _kimen_undo= _kimen_cfg=$_kimen_f _kimen_watch=()
   if [[ -n $_kimen_f ]]; then
-    eval "$(@KIMEN@ hook zsh --load "$_kimen_f" --previous "$_kimen_state")"
+    eval "$("$_kimen_bin" hook zsh --load "$_kimen_f" --previous "$_kimen_state")"
   fi
   return $_kimen_s
 }
@@ -67,7 +68,7 @@ _kimen_fn() {
     print -ru2 -- "@PROGRAM@: $1 is already a function or alias in this shell, left as it is; use: @PROGRAM@ run $1 -- <command>"
     return
   fi
-  eval "function $1 { @KIMEN@ run --mima-file ${(qq)2} $1 -- \"\$@\"; }"
+  eval "function $1 { ${(qq)_kimen_bin} run --mima-file ${(qq)2} $1 -- \"\$@\"; }"
   _kimen_undo="unfunction $1;$_kimen_undo"
 }
 

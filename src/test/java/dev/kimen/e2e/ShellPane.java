@@ -38,14 +38,16 @@ final class ShellPane implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Path rcFile = dir.resolve("rc." + shell);
-            Files.writeString(rcFile, rc);
+            // no history file: a shell killed with its tmux server would write one into HOME
+            Files.writeString(rcFile, (shell.equals("fish") ? "" : "unset HISTFILE\n") + rc);
             List<String> argv = switch (shell) {
                 case "bash" -> List.of("bash", "--noprofile", "--rcfile", rcFile.toString(), "-i");
+                // --private: fish keeps no history, so nothing writes into HOME as it is killed
                 case "zsh" -> {
                     Files.writeString(dir.resolve(".zshrc"), "source " + quote(rcFile.toString()) + "\n");
                     yield List.of("zsh", "-d", "-i"); // -d: no /etc/zsh rc files; ZDOTDIR gives ours
                 }
-                case "fish" -> List.of("fish", "--no-config", "-i", "-C", "source " + quote(rcFile.toString()));
+                case "fish" -> List.of("fish", "--no-config", "--private", "-i", "-C", "source " + quote(rcFile.toString()));
                 default -> throw new IllegalArgumentException(shell);
             };
             var command = new StringBuilder("exec env -i");
@@ -146,11 +148,14 @@ final class ShellPane implements AutoCloseable {
         }
     }
 
+    /** Ends the shell and waits until it has gone, so nothing of it still writes in the test's files. */
     @Override
     public void close() {
         try {
+            long pid = Long.parseLong(tmux("display-message", "-p", "-t", "sh", "#{pane_pid}").strip());
             tmux("kill-server");
-        } catch (AssertionError e) {
+            ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join());
+        } catch (AssertionError | NumberFormatException e) {
             // already gone
         }
     }

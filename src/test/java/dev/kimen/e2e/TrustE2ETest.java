@@ -90,7 +90,7 @@ class TrustE2ETest {
     @Test
     void mimaHasTheHookToo() {
         var hook = kimen.mima().run("hook", "bash").ok().out();
-        assertTrue(hook.contains("'" + Kimen.MIMA + "' run --mima-file"), hook);
+        assertTrue(hook.contains("_kimen_bin='" + Kimen.MIMA + "'"), hook);
         assertTrue(hook.contains("mima run $1 -- <command>"), hook);
         kimen.run("hook", "tcsh", "--json").failsWith(2, "usage");
     }

@@ -1,0 +1,70 @@
+package dev.kimen.shell;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kimen.mima.ProjectConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Names a project may export: its dotenv files go through the same gate as its env: block. */
+class HookLoaderNamesTest {
+    @TempDir
+    Path tmp;
+
+    Trust trust;
+    HookLoader loader;
+    List<String> said;
+    Path config;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        trust = new Trust(tmp.resolve("data/trust"));
+        said = new ArrayList<>();
+        loader = new HookLoader("kimen", trust, new Stamps(tmp.resolve("cache/hook")), new Flake(tmp.resolve("cache/flake")),
+                said::add);
+        config = Files.createDirectories(tmp.resolve("proj")).resolve(ProjectConfig.FILE_NAME);
+    }
+
+    private String load() throws IOException {
+        var out = new ByteArrayOutputStream();
+        try (var script = new LoadScript(Shell.BASH)) {
+            loader.load(config, "", script, (project, group, s) -> List.of());
+            script.writeTo(out);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anAllowedProjectsDotenvAndEnvAreSet() throws IOException {
+        Files.writeString(config, "env:\n  dotenv: .env\n  A: from-env\n");
+        Files.writeString(config.resolveSibling(".env"), "B=from-dotenv\n");
+        String notAllowed = load();
+        assertFalse(notAllowed.contains("_kimen_set"), notAllowed);
+        assertTrue(notAllowed.contains("_kimen_status 'not-allowed:"), notAllowed);
+        assertTrue(said.getFirst().contains("is not allowed"), said.toString());
+
+        trust.allow(ProjectFile.read(config));
+        String script = load();
+        assertTrue(script.contains("_kimen_set 'B' 'from-dotenv'\n_kimen_set 'A' 'from-env'\n"), script);
+        assertTrue(script.contains("_kimen_watch '" + config.resolveSibling(".env") + "' '/"), script);
+    }
+
+    @Test
+    void aDotenvFileCannotSetTheHooksOwnVariables() throws IOException {
+        Files.writeString(config, "env:\n  dotenv: .env\n");
+        Files.writeString(config.resolveSibling(".env"), "_kimen_undo='echo pwned'\n_kimen_watch=x\nB=b\n");
+        trust.allow(ProjectFile.read(config));
+        String script = load();
+        assertTrue(script.contains("_kimen_status 'loaded:"), script);
+        assertFalse(script.contains("_kimen_set '_kimen"), script);
+    }
+}
