@@ -50,13 +50,15 @@ public final class GroupsCommand extends GroupCommand {
      * which must be allowed; else from {@code ~/.mima.yaml}.
      */
     static MapContents resolve(Context ctx, String group, Path mimaFile) {
-        Path user = file(ctx).toAbsolutePath().normalize();
         Path project = mimaFile != null ? ctx.resolve(mimaFile.toString())
                 : ProjectFile.nearest(ctx.logicalCwd(), ctx.dirs().home()).orElse(null);
-        if (project == null || project.equals(user)) {
+        if (project == null || ProjectFile.isUserFile(project, ctx.dirs().home())) {
             return Groups.map(read(ctx), group);
         }
         ProjectFile p = ProjectFile.read(project);
+        if (p.problem() != null && mimaFile == null) {
+            return Groups.map(read(ctx), group); // a broken project file above must not stop your own groups
+        }
         ProjectConfig.Group def = p.requireConfig().groups().get(group);
         if (def == null && mimaFile == null) {
             return Groups.map(read(ctx), group);

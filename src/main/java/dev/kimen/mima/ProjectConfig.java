@@ -2,6 +2,7 @@ package dev.kimen.mima;
 
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
+import dev.kimen.projection.profile.EnvNames;
 import dev.kimen.shell.LoadScript;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -141,9 +142,12 @@ public record ProjectConfig(Path file, Map<String, Group> groups, Map<String, St
                 }
                 continue;
             }
+            if (!EnvNames.isValid(name)) {
+                throw invalid(file, t.getKeyNode(), "'" + name + "' is not an environment variable name");
+            }
             if (!LoadScript.settable(name)) {
-                throw invalid(file, t.getKeyNode(), "'" + name + "' is not an environment variable name"
-                        + (name.startsWith("_") ? " kimen lets a project set (_kimen… is the hook's own)" : ""));
+                throw invalid(file, t.getKeyNode(), name + " steers the shell, the loader or kimen itself, so a project"
+                        + " may not set it" + (name.equals("PATH") ? " (put dirs in front of it with path_add)" : ""));
             }
             if (!(v instanceof ScalarNode s) || MimaFile.isNull(v)) {
                 throw invalid(file, v, "env " + name + " must be a value (\"\" for an empty one)");

@@ -5,7 +5,6 @@ import com.grack.nanojson.JsonParser;
 import com.grack.nanojson.JsonParserException;
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
-import dev.kimen.crypto.Sha256;
 import dev.kimen.fs.PrivateFiles;
 import dev.kimen.json.Json;
 import dev.kimen.process.HelperCommand;
@@ -39,20 +38,12 @@ public final class Flake {
     }
 
     /**
-     * The variables of the flake in {@code dir}, in name order; {@code watches} gets flake.lock
-     * and flake.nix (observed before they are read), {@code progress} a line before nix runs.
+     * The variables of the flake in {@code dir}, in name order, from the cache when {@code key}
+     * (the hash of flake.lock and flake.nix, {@link ProjectFile#flakeKey()}) is there;
+     * {@code progress} gets a line before nix runs.
      */
-    public Map<String, String> variables(Path dir, List<Watch> watches, Consumer<String> progress) {
-        Path lock = dir.resolve("flake.lock");
-        Path nix = dir.resolve("flake.nix");
-        watches.add(Watch.of(lock));
-        watches.add(Watch.of(nix));
-        var key = new StringBuilder(dir.toString()).append('\0');
-        for (Path p : List.of(lock, nix)) {
-            byte[] bytes = ProjectFile.readIfPresent(p);
-            key.append(bytes == null ? "-" : Sha256.hex(bytes)).append('\0');
-        }
-        Path cache = cacheDir.resolve(Sha256.hex(key.toString().getBytes(StandardCharsets.UTF_8)) + ".json");
+    public Map<String, String> variables(Path dir, String key, Consumer<String> progress) {
+        Path cache = cacheDir.resolve(key + ".json");
         byte[] cached = ProjectFile.readIfPresent(cache);
         if (cached != null) {
             try {
@@ -84,7 +75,7 @@ public final class Flake {
             }
             for (var e : variables.entrySet()) {
                 if (e.getValue() instanceof JsonObject v && "exported".equals(v.getString("type"))
-                        && v.get("value") instanceof String value && LoadScript.settable(e.getKey())
+                        && v.get("value") instanceof String value && takes(e.getKey())
                         && !IGNORED.contains(e.getKey()) && value.indexOf('\0') < 0) {
                     vars.put(e.getKey(), value);
                 }
@@ -96,11 +87,16 @@ public final class Flake {
         return vars;
     }
 
+    /** What kimen takes of a flake: what a project may set, and PATH (which goes in front of yours). */
+    private static boolean takes(String name) {
+        return name.equals("PATH") || LoadScript.settable(name);
+    }
+
     /** The cache's map; null when it holds anything but strings (damaged: made again). */
     private static Map<String, String> strings(JsonObject o) {
         var out = new LinkedHashMap<String, String>();
         for (var e : o.entrySet()) {
-            if (!(e.getValue() instanceof String value) || !LoadScript.settable(e.getKey())) {
+            if (!(e.getValue() instanceof String value) || !takes(e.getKey())) {
                 return null;
             }
             out.put(e.getKey(), value);

@@ -25,12 +25,21 @@ public final class HookLoader {
         List<String> export(ProjectFile project, String group, LoadScript script);
     }
 
-    /** Words a group may not take as a function's name: the shells' own, and the tools themselves. */
-    static final Set<String> RESERVED = Set.of("if", "then", "else", "elif", "fi", "case", "esac", "for", "select",
-            "while", "until", "do", "done", "in", "function", "time", "coproc", "begin", "end", "and", "or", "not",
-            "switch", "return", "break", "continue", "exit", "export", "unset", "set", "eval", "exec", "source",
-            "cd", "builtin", "command", "alias", "unalias", "local", "typeset", "declare", "readonly", "shift",
-            "trap", "wait", "test", "true", "false", "kimen", "mima");
+    /**
+     * Words a group may not take as a function's name: the builtins and keywords of bash, zsh and
+     * fish (the hook itself calls some of them; shadowing one breaks the shell), and the tools.
+     */
+    static final Set<String> RESERVED = Set.of(("abbr alias and argparse autoload begin bg bind bindkey block break"
+            + " breakpoint builtin bye caller case cd chdir command commandline compadd comparguments compcall compctl"
+            + " compdescribe compfiles compgen complete compopt compgroups compquote compset comptags comptry compvalues"
+            + " contains continue coproc count declare dirs disable disown do done echo echotc echoti elif else emit"
+            + " emulate enable end esac eval exec exit export false fc fg fi float for foreach function functions getln"
+            + " getopts hash help history if in integer jobs kill let limit local log logout mapfile math nocorrect"
+            + " noglob not or path popd print printf private pushd pushln pwd r random read readarray readonly realpath"
+            + " rehash repeat return sched select set set_color setopt shift shopt source status string suspend switch"
+            + " test then time times trap true ttyctl type typeset ulimit umask unalias unfunction unhash unlimit unset"
+            + " unsetopt until vared wait whence where which while zcompile zformat zle zmodload zparseopts"
+            + " zregexparse zstyle kimen mima").split(" "));
 
     private final String program;
     private final Trust trust;
@@ -65,12 +74,12 @@ public final class HookLoader {
                     yield "not-allowed:" + project.real();
                 }
                 case CHANGED -> {
-                    notes.add(file + " changed since it was allowed, so it was not loaded; review it, then run: "
-                            + program + " allow");
+                    notes.add(file + " (or a file it names) changed since it was allowed, so it was not loaded;"
+                            + " review it, then run: " + program + " allow");
                     yield "changed:" + project.digest();
                 }
                 case ALLOWED -> {
-                    apply(project, script, exporter, watches, notes);
+                    apply(project, script, exporter, notes);
                     yield "loaded:" + project.digest();
                 }
             };
@@ -88,14 +97,24 @@ public final class HookLoader {
         }
     }
 
-    private void apply(ProjectFile project, LoadScript script, GroupExporter exporter, List<Watch> watches,
-            List<String> notes) {
+    /** The executable {@code name} on PATH, if there is one. */
+    private static java.util.Optional<Path> onPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return java.util.Optional.empty();
+        }
+        return Arrays.stream(path.split(":")).filter(d -> !d.isEmpty()).map(d -> Path.of(d, name))
+                .filter(java.nio.file.Files::isExecutable).findFirst();
+    }
+
+    private void apply(ProjectFile project, LoadScript script, GroupExporter exporter, List<String> notes) {
         ProjectConfig config = project.config();
+        notes.addAll(project.skipped());
         var exported = new ArrayList<String>();
         var flakePath = new ArrayList<Path>();
         if (config.useFlake()) {
             try {
-                Map<String, String> vars = flake.variables(config.dir(), watches, say);
+                Map<String, String> vars = flake.variables(config.dir(), project.flakeKey(), say);
                 vars.forEach((name, value) -> {
                     if (name.equals("PATH")) {
                         Arrays.stream(value.split(":")).filter(d -> !d.isEmpty()).map(Path::of).forEach(flakePath::add);
@@ -133,12 +152,14 @@ public final class HookLoader {
         var functions = new ArrayList<String>();
         for (String group : config.groups().keySet()) {
             if (RESERVED.contains(group)) {
-                notes.add("group " + group + " is a word of the shell, so it is not made a function; use: "
-                        + program + " run " + group + " -- <command>");
-            } else {
-                script.function(group, project.file());
-                functions.add(group);
+                notes.add("group " + group + " is a builtin or keyword of the shell, so it is not made a function;"
+                        + " use: " + program + " run " + group + " -- <command>");
+                continue;
             }
+            script.function(group, project.file());
+            functions.add(group);
+            onPath(group).ifPresent(command -> notes.add("group " + group + " hides the command " + command
+                    + " while you are in the project: `" + group + " <args>` runs <args> with the group's secrets"));
         }
         if (config.autoExport()) {
             for (String group : config.groups().keySet()) {

@@ -22,29 +22,43 @@ import java.util.Optional;
 
 /**
  * A project's {@code .mima.yaml} as read once: where it is, its bytes, what it says, and the
- * digest trust is keyed on. The digest covers the file's real path, its content and the content
- * of every {@code dotenv} file it names, so editing any of them blocks the project until it is
- * allowed again.
+ * digest trust is keyed on. The digest covers the file's path, its content and the content of
+ * every file it names ({@code dotenv} files; with {@code use_flake}, flake.lock and flake.nix),
+ * so editing any of them blocks the project until it is allowed again.
  *
  * @param file the path the project was found at (the shell's, not resolved)
  * @param real where trust is recorded: {@link #trustPath}
  * @param config null when the file is not a valid project config ({@link #problem} says why)
  * @param watches the files whose change means reading again: the config and the dotenv files
  * @param dotenv the dotenv files that exist, with the content that was hashed, in order
+ * @param skipped why a file the config names was not read (not a regular file, too large)
+ * @param flakeKey with {@code use_flake}, the hash of flake.lock and flake.nix as they were hashed
  */
 public record ProjectFile(Path file, Path real, ProjectConfig config, KimenException problem, String digest,
-        List<Watch> watches, Map<Path, byte[]> dotenv) {
+        List<Watch> watches, Map<Path, byte[]> dotenv, List<String> skipped, String flakeKey) {
 
     /** The nearest project config at or above {@code dir}; {@code ~/.mima.yaml} is the user's own file, never a project's. */
     public static Optional<Path> nearest(Path dir, Path home) {
-        Path userFile = MimaFile.userFile(home).toAbsolutePath().normalize();
         for (Path d = dir.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
             Path f = d.resolve(ProjectConfig.FILE_NAME);
-            if (Files.isRegularFile(f) && !f.equals(userFile)) {
+            if (Files.isRegularFile(f) && !isUserFile(f, home)) {
                 return Optional.of(f);
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether {@code f} is {@code ~/.mima.yaml}, however either path is spelt (a symlinked HOME). */
+    public static boolean isUserFile(Path f, Path home) {
+        Path user = MimaFile.userFile(home);
+        if (f.toAbsolutePath().normalize().equals(user.toAbsolutePath().normalize())) {
+            return true;
+        }
+        try {
+            return Files.isSameFile(f, user);
+        } catch (IOException e) {
+            return false; // one of them does not exist
+        }
     }
 
     /**
@@ -75,21 +89,26 @@ public record ProjectFile(Path file, Path real, ProjectConfig config, KimenExcep
     public static ProjectFile read(Path file) {
         var watches = new ArrayList<Watch>();
         var dotenvs = new LinkedHashMap<Path, byte[]>();
+        var skipped = new ArrayList<String>();
         watches.add(Watch.of(file));
         Path real;
         byte[] content;
         try {
             real = trustPath(file);
-            content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw KimenException.of(Reason.CONFIG_NOT_FOUND, "no file " + file);
         } catch (IOException e) {
             throw KimenException.wrap(Reason.INVALID_CONFIG, "cannot read " + file + ": " + e.getMessage(), e);
         }
+        content = readIfPresent(file);
+        if (content == null) {
+            throw KimenException.of(Reason.CONFIG_NOT_FOUND, "no file " + file);
+        }
         ProjectConfig config = null;
         KimenException problem = null;
         try {
-            config = ProjectConfig.parse(file, content);
+            // relative entries start in the real directory, the one trust is recorded for
+            config = ProjectConfig.parse(real, content);
         } catch (KimenException e) {
             problem = e;
         }
@@ -97,20 +116,49 @@ public record ProjectFile(Path file, Path real, ProjectConfig config, KimenExcep
         field(digest, "kimen-trust-v1".getBytes(StandardCharsets.US_ASCII));
         field(digest, real.toString().getBytes(StandardCharsets.UTF_8));
         field(digest, content);
+        String flakeKey = null;
         if (config != null) {
             for (Path dotenv : config.dotenvFiles()) {
-                watches.add(Watch.of(dotenv));
-                field(digest, dotenv.toString().getBytes(StandardCharsets.UTF_8));
-                byte[] bytes = readIfPresent(dotenv);
-                field(digest, bytes == null ? new byte[] {0} : new byte[] {1});
+                byte[] bytes = named(dotenv, watches, digest, skipped);
                 if (bytes != null) {
-                    field(digest, bytes);
                     dotenvs.put(dotenv, bytes);
                 }
             }
+            if (config.useFlake()) {
+                // the flake decides what is exported, so it falls under the same trust
+                MessageDigest key = Sha256.digest();
+                field(key, config.dir().toString().getBytes(StandardCharsets.UTF_8));
+                for (String name : List.of("flake.lock", "flake.nix")) {
+                    byte[] bytes = named(config.dir().resolve(name), watches, digest, skipped);
+                    field(key, bytes == null ? new byte[0] : bytes);
+                }
+                flakeKey = HexFormat.of().formatHex(key.digest());
+            }
         }
         return new ProjectFile(file, real, config, problem, HexFormat.of().formatHex(digest.digest()),
-                List.copyOf(watches), Collections.unmodifiableMap(dotenvs));
+                List.copyOf(watches), Collections.unmodifiableMap(dotenvs), List.copyOf(skipped), flakeKey);
+    }
+
+    /**
+     * A file the config names, watched and hashed: its bytes, or null when it is absent or cannot
+     * be read (then {@code skipped} says why, and the digest records which of the two).
+     */
+    private static byte[] named(Path p, List<Watch> watches, MessageDigest digest, List<String> skipped) {
+        watches.add(Watch.of(p));
+        field(digest, p.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] bytes;
+        try {
+            bytes = readIfPresent(p);
+        } catch (KimenException e) {
+            skipped.add(e.getMessage());
+            field(digest, new byte[] {2});
+            return null;
+        }
+        field(digest, bytes == null ? new byte[] {0} : new byte[] {1});
+        if (bytes != null) {
+            field(digest, bytes);
+        }
+        return bytes;
     }
 
     /** The config, or the reason it is not a valid one. */
@@ -121,9 +169,21 @@ public record ProjectFile(Path file, Path real, ProjectConfig config, KimenExcep
         return config;
     }
 
-    /** The bytes of {@code p}; null when there is no such file. */
+    /** Files the hook reads are small text; anything else (a FIFO, a device, a huge file) is not read at all. */
+    private static final long MAX_SIZE = 1 << 20;
+
+    /**
+     * The bytes of {@code p}; null when there is no such file; INVALID_CONFIG when it is not a
+     * regular file of at most 1 MiB (a cloned repository must not make the prompt read /dev/tty).
+     */
     static byte[] readIfPresent(Path p) {
         try {
+            if (!Files.exists(p)) {
+                return null;
+            }
+            if (!Files.isRegularFile(p) || Files.size(p) > MAX_SIZE) {
+                throw KimenException.of(Reason.INVALID_CONFIG, p + " is not a regular file of at most 1 MiB; not read");
+            }
             return Files.readAllBytes(p);
         } catch (NoSuchFileException e) {
             return null;

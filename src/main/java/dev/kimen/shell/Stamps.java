@@ -41,7 +41,8 @@ public final class Stamps {
         Instant now = Instant.now();
         // Sub-millisecond digits mean a fine-grained file system: its tick is a few milliseconds
         Duration tick = mtime.getNano() % 1_000_000 != 0 ? Duration.ofMillis(50) : Duration.ofSeconds(2);
-        boolean racy = now.minus(tick).isBefore(mtime);
+        // a time in the future (clock skew, an unpacked archive) is taken as it is: else every prompt would read again
+        boolean racy = now.minus(tick).isBefore(mtime) && !now.plus(tick).isBefore(mtime);
         Instant time = racy ? mtime.minusMillis(1) : mtime;
         Path stamp = dir.resolve(Sha256.hex((w.path() + "\0" + time).getBytes(StandardCharsets.UTF_8)).substring(0, 40));
         try {

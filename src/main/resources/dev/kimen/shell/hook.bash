@@ -5,15 +5,15 @@
 # prints what to define, export and watch; leaving undoes all of it.
 _kimen_bin=@KIMEN@
 # Sourced again (a re-read ~/.bashrc), it keeps its state: what to undo on leaving is in there.
-if [[ ! -v _kimen_undo ]]; then
-  _kimen_cfg= _kimen_undo= _kimen_state=
-  _kimen_watch=()
+if [[ ! -v _kimen_cfg ]]; then
+  _kimen_cfg= _kimen_state=
+  _kimen_undo=() _kimen_watch=()
 fi
 
 _kimen_hook() {
   local _kimen_s=$? _kimen_d=${PWD%/} _kimen_f= _kimen_i _kimen_w _kimen_t
   while :; do
-    if [[ -f $_kimen_d/.mima.yaml && $_kimen_d != "${HOME%/}" ]]; then
+    if [[ -f $_kimen_d/.mima.yaml && ! $_kimen_d/.mima.yaml -ef $HOME/.mima.yaml ]]; then
       _kimen_f=$_kimen_d/.mima.yaml
       break
     fi
@@ -34,10 +34,14 @@ _kimen_hook() {
   else
     _kimen_state=
   fi
-  eval "$_kimen_undo"
-  _kimen_undo= _kimen_cfg=$_kimen_f _kimen_watch=()
+  for _kimen_w in "${_kimen_undo[@]}"; do
+    eval "$_kimen_w"
+  done
+  _kimen_undo=() _kimen_cfg=$_kimen_f _kimen_watch=()
   if [[ -n $_kimen_f ]]; then
-    eval "$("$_kimen_bin" hook bash --load "$_kimen_f" --previous "$_kimen_state")"
+    eval "$("$_kimen_bin" hook bash --load "$_kimen_f" --previous "$_kimen_state" </dev/null)"
+    # nothing to watch: kimen did not run to the end; try again at the next prompt
+    ((${#_kimen_watch[@]})) || _kimen_cfg=
   fi
   return $_kimen_s
 }
@@ -45,14 +49,17 @@ _kimen_hook() {
 # _kimen_set NAME VALUE: export, remembering how to put back what was there.
 _kimen_set() {
   local _kimen_r
-  if [[ ! -v $1 ]]; then
+  if [[ ${!1@a} == *r* ]]; then
+    printf '%s\n' "@PROGRAM@: $1 is read-only in this shell; not set" >&2
+    return
+  elif [[ ! -v $1 ]]; then
     _kimen_r="unset -v $1"
   elif [[ ${!1@a} == *x* ]]; then
     _kimen_r="declare -gx $1=${!1@Q}"
   else
     _kimen_r="declare -g +x $1=${!1@Q}"
   fi
-  _kimen_undo="$_kimen_r;$_kimen_undo"
+  _kimen_undo=("$_kimen_r" "${_kimen_undo[@]}")
   export "$1=$2"
 }
 
@@ -69,14 +76,14 @@ _kimen_fn() {
     return
   fi
   eval "$1() { ${_kimen_bin@Q} run --mima-file ${2@Q} $1 -- \"\$@\"; }"
-  _kimen_undo="unset -f $1;$_kimen_undo"
+  _kimen_undo=("unset -f $1" "${_kimen_undo[@]}")
 }
 
 _kimen_watch() { _kimen_watch+=("$1" "$2"); }
 _kimen_status() { _kimen_state=$1; }
 
 if [[ ";${PROMPT_COMMAND[*]:-};" != *";_kimen_hook;"* ]]; then
-  if [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+  if [[ -v PROMPT_COMMAND && ${PROMPT_COMMAND@a} == *a* ]]; then
     PROMPT_COMMAND=(_kimen_hook "${PROMPT_COMMAND[@]}")
   else
     PROMPT_COMMAND="_kimen_hook${PROMPT_COMMAND:+;$PROMPT_COMMAND}"

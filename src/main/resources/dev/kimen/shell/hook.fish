@@ -13,16 +13,16 @@ if not set -q _kimen_undo
 end
 
 function _kimen_hook --on-event fish_prompt
-    set -l _kimen_d (string replace -r '/$' '' -- $PWD)
-    set -l _kimen_home (string replace -r '/$' '' -- $HOME)
+    # string collect: a directory name may hold a newline, which would split a plain substitution
+    set -l _kimen_d (string replace -r '/$' '' -- $PWD | string collect)
     set -l _kimen_f ''
     while true
-        if test -f "$_kimen_d/.mima.yaml"; and test "$_kimen_d" != "$_kimen_home"
+        if test -f "$_kimen_d/.mima.yaml"; and not test "$_kimen_d/.mima.yaml" -ef "$HOME/.mima.yaml"
             set _kimen_f "$_kimen_d/.mima.yaml"
             break
         end
         test -z "$_kimen_d"; and break
-        set _kimen_d (string replace -r '/[^/]*$' '' -- $_kimen_d)
+        set _kimen_d (string replace -r '/[^/]*$' '' -- $_kimen_d | string collect)
     end
     if test "$_kimen_f" = "$_kimen_cfg"
         set -l _kimen_i 1
@@ -50,7 +50,9 @@ function _kimen_hook --on-event fish_prompt
     set -g _kimen_cfg $_kimen_f
     set -g _kimen_watch
     if test -n "$_kimen_f"
-        $_kimen_bin hook fish --load "$_kimen_f" --previous "$_kimen_state" | source
+        $_kimen_bin hook fish --load "$_kimen_f" --previous "$_kimen_state" </dev/null | source
+        # nothing to watch: kimen did not run to the end; try again at the next prompt
+        test (count $_kimen_watch) -gt 0; or set -g _kimen_cfg ''
     end
 end
 

@@ -5,16 +5,18 @@
 # prints what to define, export and watch; leaving undoes all of it.
 typeset -g _kimen_bin=@KIMEN@
 # Sourced again (a re-read ~/.zshrc), it keeps its state: what to undo on leaving is in there.
-if (( ! ${+_kimen_undo} )); then
-  typeset -g _kimen_cfg= _kimen_undo= _kimen_state=
-  typeset -ga _kimen_watch
-  _kimen_watch=()
+if (( ! ${+_kimen_cfg} )); then
+  typeset -g _kimen_cfg= _kimen_state=
+  typeset -ga _kimen_undo _kimen_watch
+  _kimen_undo=() _kimen_watch=()
 fi
 
 _kimen_hook() {
-  local _kimen_s=$? _kimen_d=${PWD%/} _kimen_f= _kimen_i _kimen_w _kimen_t
+  local _kimen_s=$?
+  emulate -L zsh # whatever the user's options (ksh_arrays, …)
+  local _kimen_d=${PWD%/} _kimen_f= _kimen_i _kimen_w _kimen_t
   while :; do
-    if [[ -f $_kimen_d/.mima.yaml && $_kimen_d != "${HOME%/}" ]]; then
+    if [[ -f $_kimen_d/.mima.yaml && ! $_kimen_d/.mima.yaml -ef $HOME/.mima.yaml ]]; then
       _kimen_f=$_kimen_d/.mima.yaml
       break
     fi
@@ -35,41 +37,55 @@ _kimen_hook() {
   else
     _kimen_state=
   fi
-  eval "$_kimen_undo"
-  _kimen_undo= _kimen_cfg=$_kimen_f _kimen_watch=()
+  for _kimen_w in $_kimen_undo; do
+    eval "$_kimen_w"
+  done
+  _kimen_undo=() _kimen_cfg=$_kimen_f _kimen_watch=()
   if [[ -n $_kimen_f ]]; then
-    eval "$("$_kimen_bin" hook zsh --load "$_kimen_f" --previous "$_kimen_state")"
+    eval "$("$_kimen_bin" hook zsh --load "$_kimen_f" --previous "$_kimen_state" </dev/null)"
+    # nothing to watch: kimen did not run to the end; try again at the next prompt
+    (( $#_kimen_watch )) || _kimen_cfg=
   fi
   return $_kimen_s
 }
 
 # _kimen_set NAME VALUE: export, remembering how to put back what was there.
 _kimen_set() {
-  local _kimen_r
-  if [[ ! -v $1 ]]; then
+  emulate -L zsh
+  local _kimen_r _kimen_type=${(tP)1}
+  if [[ $_kimen_type == *(readonly|array|association)* ||
+        $_kimen_type == *special* && $_kimen_type != *(export|tied)* ]]; then
+    print -ru2 -- "@PROGRAM@: $1 is one of zsh's own parameters; not set"
+    return
+  elif [[ ! -v $1 ]]; then
     _kimen_r="unset $1"
-  elif [[ ${(tP)1} == *-export* ]]; then
+  elif [[ $_kimen_type == *-export* ]]; then
     _kimen_r="typeset -gx $1=${(qq)${(P)1}}"
   else
     _kimen_r="typeset -g +x $1=${(qq)${(P)1}}"
   fi
-  _kimen_undo="$_kimen_r;$_kimen_undo"
+  _kimen_undo=("$_kimen_r" $_kimen_undo)
   export "$1=$2"
 }
 
 # _kimen_path DIR…: put DIRs in front of PATH.
 _kimen_path() {
-  _kimen_set PATH "${(j.:.)@}${PATH:+:$PATH}"
+  emulate -L zsh
+  local _kimen_p=${(j.:.)@}${PATH:+:$PATH}
+  local _kimen_r="typeset -gx PATH=${(qq)PATH}"
+  _kimen_undo=("$_kimen_r" $_kimen_undo)
+  export PATH=$_kimen_p
 }
 
 # _kimen_fn GROUP CONFIG: GROUP becomes a function running its command with the group's secrets.
 _kimen_fn() {
+  emulate -L zsh
   if functions -- "$1" >/dev/null 2>&1 || alias -- "$1" >/dev/null 2>&1; then
     print -ru2 -- "@PROGRAM@: $1 is already a function or alias in this shell, left as it is; use: @PROGRAM@ run $1 -- <command>"
     return
   fi
   eval "function $1 { ${(qq)_kimen_bin} run --mima-file ${(qq)2} $1 -- \"\$@\"; }"
-  _kimen_undo="unfunction $1;$_kimen_undo"
+  _kimen_undo=("unfunction $1" $_kimen_undo)
 }
 
 _kimen_watch() { _kimen_watch+=("$1" "$2"); }

@@ -205,6 +205,9 @@ class HookE2ETest {
 
         Files.writeString(project.resolve("flake.lock"), "{\"version\": 7, \"updated\": true}\n");
         pane.run(":");
+        assertNull(pane.env().get("name"), "the flake decides what is exported: a new flake.lock needs an allow");
+        assertEquals(1, Files.readAllLines(calls).size());
+        pane.run(ShellPane.quote(Kimen.LAUNCHER.toString()) + " allow");
         assertEquals("hello-dev", pane.env().get("name"));
         assertEquals(2, Files.readAllLines(calls).size(), "a new flake.lock runs nix again");
     }

@@ -200,16 +200,18 @@ class ProjectConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"_kimen_undo", "_kimen", "_KIMEN_STATE", "_Kimen_x"})
-    void theHooksOwnNamesAreRefused(String name) {
+    @ValueSource(strings = {"_kimen_undo", "_kimen", "_KIMEN_STATE", "_Kimen_x", "KIMEN_PASSPHRASE", "MIMA_X",
+            "PROMPT_COMMAND", "BASH_ENV", "ENV", "PS1", "IFS", "HOME", "ZDOTDIR", "LD_PRELOAD", "PATH", "fish_function_path",
+            "precmd_functions"})
+    void namesThatSteerTheShellOrKimenAreRefused(String name) {
         String m = refused("env:\n  " + name + ": x\n", 2);
-        assertTrue(m.contains("_kimen… is the hook's own"), m);
+        assertTrue(m.contains(name + " steers the shell, the loader or kimen itself, so a project may not set it"), m);
     }
 
     @Test
-    void namesThatOnlyLookLikeTheHooksAreFine() {
-        assertEquals(Map.of("kimen_x", "1", "_kime", "2", "X_kimen", "3"),
-                parse("env: {kimen_x: 1, _kime: 2, X_kimen: 3}\n").env());
+    void namesThatOnlyLookLikeProtectedOnesAreFine() {
+        assertEquals(Map.of("kimenx", "1", "_kime", "2", "X_kimen", "3", "PS5", "4", "MY_PATH", "5"),
+                parse("env: {kimenx: 1, _kime: 2, X_kimen: 3, PS5: 4, MY_PATH: 5}\n").env());
     }
 
     @ParameterizedTest

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
-import dev.kimen.crypto.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -151,14 +150,18 @@ class FlakeTest {
 
     // variables(): the cache
 
-    /** Where Flake caches the variables of {@code dir}: mirrors its key (dir, flake.lock's and flake.nix's hashes). */
-    private Path cacheFile(Path dir) throws IOException {
-        var key = new StringBuilder(dir.toString()).append('\0');
-        for (String name : List.of("flake.lock", "flake.nix")) {
-            Path p = dir.resolve(name);
-            key.append(Files.exists(p) ? Sha256.hex(Files.readAllBytes(p)) : "-").append('\0');
+    /** The project in {@code dir} as the hook reads it: a .mima.yaml with use_flake (written when missing). */
+    private static ProjectFile project(Path dir) throws IOException {
+        Path config = dir.resolve(".mima.yaml");
+        if (!Files.exists(config)) {
+            Files.writeString(config, "use_flake: true\n");
         }
-        return cacheDir.resolve(Sha256.hex(key.toString().getBytes(StandardCharsets.UTF_8)) + ".json");
+        return ProjectFile.read(config);
+    }
+
+    /** Where Flake caches the variables of {@code dir}: under the key ProjectFile computed. */
+    private Path cacheFile(Path dir) throws IOException {
+        return cacheDir.resolve(project(dir).flakeKey() + ".json");
     }
 
     private Path plant(Path dir, String json) throws IOException {
@@ -168,7 +171,14 @@ class FlakeTest {
     }
 
     private Map<String, String> variables(Path dir, List<Watch> watches) {
-        return flake.variables(dir, watches, progress::add);
+        try {
+            ProjectFile project = project(dir);
+            watches.addAll(project.watches().stream().filter(w -> w.path().getFileName().toString().startsWith("flake."))
+                    .toList());
+            return flake.variables(dir, project.flakeKey(), progress::add);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A miss runs nix, which is not installed here: EXEC_SOURCE_FAILED after the progress line. */

@@ -59,6 +59,32 @@ class HookLoaderNamesTest {
     }
 
     @Test
+    void groupsNamedLikeABuiltinAreNotMadeFunctionsAndShadowedCommandsAreNamed() throws IOException {
+        Files.writeString(config, "groups:\n  count: {A: a}\n  unfunction: {A: a}\n  sh: {A: a}\n  dev: {A: a}\n");
+        trust.allow(ProjectFile.read(config));
+        String script = load();
+        assertTrue(script.contains("_kimen_fn 'dev' "), script);
+        assertFalse(script.contains("_kimen_fn 'count'"), script);
+        assertFalse(script.contains("_kimen_fn 'unfunction'"), script);
+        assertTrue(said.stream().anyMatch(l -> l.startsWith("group count is a builtin or keyword of the shell")), said.toString());
+        assertTrue(said.stream().anyMatch(l -> l.startsWith("group sh hides the command ")), said.toString());
+    }
+
+    @Test
+    void aDotenvThatIsNotARegularFileIsNeverOpened() throws Exception {
+        Path fifo = config.resolveSibling("fifo");
+        assertTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0);
+        Files.writeString(config, "env:\n  dotenv: [fifo, /dev/zero]\n  A: a\n");
+        var read = java.util.concurrent.CompletableFuture.supplyAsync(() -> ProjectFile.read(config));
+        ProjectFile project = read.get(10, java.util.concurrent.TimeUnit.SECONDS); // opening the FIFO would block
+        assertTrue(project.skipped().getFirst().contains("fifo is not a regular file of at most 1 MiB"), project.skipped().toString());
+        trust.allow(project);
+        String script = load();
+        assertTrue(script.contains("_kimen_set 'A' 'a'"), script);
+        assertTrue(said.stream().anyMatch(l -> l.contains("/dev/zero is not a regular file")), said.toString());
+    }
+
+    @Test
     void aDotenvFileCannotSetTheHooksOwnVariables() throws IOException {
         Files.writeString(config, "env:\n  dotenv: .env\n");
         Files.writeString(config.resolveSibling(".env"), "_kimen_undo='echo pwned'\n_kimen_watch=x\nB=b\n");

@@ -192,7 +192,7 @@ class ShellQuoteTest {
         String body = switch (shell) {
             case BASH, ZSH -> """
                     _t_load() { local _kimen_s=0 _kimen_d= _kimen_f= _kimen_i; source %1$s; }
-                    _t_undo() { local _kimen_s=0 _kimen_d= _kimen_f= _kimen_i; eval "$_kimen_undo"; }
+                    _t_undo() { local _kimen_s=0 _kimen_d= _kimen_f= _kimen_i _kimen_w; for _kimen_w in "${_kimen_undo[@]}"; do eval "$_kimen_w"; done; }
                     _t_dump() {
                       /usr/bin/env -0 > "$1/env"
                       if [[ -v SHELLX ]]; then printf %%s "$SHELLX" > "$1/SHELLX"; fi
@@ -333,7 +333,7 @@ class ShellQuoteTest {
             s.writeTo(o);
         }
         Ran ran = run(Shell.BASH, utf8("source " + hook + "\ndev() { echo mine; }\nsource " + load
-                + "\neval \"$_kimen_undo\"\ndev\n"));
+                + "\nfor c in \"${_kimen_undo[@]}\"; do eval \"$c\"; done\ndev\n"));
         assertEquals(0, ran.status(), ran.output());
         assertTrue(ran.output().contains("kimen: dev is already a function or alias in this shell"), ran.output());
         assertTrue(ran.output().endsWith("mine\n"), "still the user's, also after the undo: " + ran.output());
