@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Shell-hook benchmark: what one prompt costs when nothing changed, for kimen's hook
 # (`kimen hook bash|zsh`, function _kimen_hook) next to direnv's (`direnv hook bash|zsh`,
-# function _direnv_hook), in a project a few directories above $PWD.
+# function _direnv_hook), with the project two directories above $PWD.
 #
 # For each shell and tool, hyperfine times two scripts:
-#   base - eval the hook, cd into the project, call the hook once (this loads the project:
-#          it runs kimen / direnv);
+#   base - eval the hook, cd to a directory in the project, call the hook once (this loads
+#          the project: it runs kimen / direnv);
 #   loop - the same, then call the hook N more times, as N prompts would.
 # Per-prompt cost = (median(loop) - median(base)) / N. The loop script also reads the shell's
 # $EPOCHREALTIME around its loop, which gives the same cost measured inside the shell, free of the
@@ -49,7 +49,7 @@ for tool in hyperfine direnv; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
-  echo "hook.sh: ${missing[*]} not installed; the benchmark needs hyperfine and direnv." >&2
+  echo "hook.sh: not installed: ${missing[*]} (the benchmark needs hyperfine and direnv)" >&2
   echo "hook.sh: install them with: sudo apt-get install hyperfine direnv   (Debian/Ubuntu)" >&2
   exit 2
 fi
@@ -85,11 +85,11 @@ clean=(env -i PATH="$PATH" HOME="$tmp/home" LC_ALL=C
        XDG_CONFIG_HOME="$tmp/home/.config" XDG_DATA_HOME="$tmp/home/.local/share"
        XDG_CACHE_HOME="$tmp/home/.cache" XDG_STATE_HOME="$tmp/home/.local/state")
 for var in JAVA_HOME KIMEN_JVM_DIR TMPDIR; do
-  [ -n "${!var:-}" ] && clean+=("$var=${!var}")
+  if [ -n "${!var:-}" ]; then clean+=("$var=${!var}"); fi
 done
 
-# One project, five levels above the working directory, with a file for each tool: both hooks
-# walk up the same path.
+# One project, two directories above the working directory (five deep in $tmp), with a file for
+# each tool in it: both hooks walk up the same path.
 proj="$tmp/work/a/b/c/proj"
 dir="$proj/sub/dir"
 mkdir -p "$tmp/home" "$tmp/jvm" "$tmp/jvm-control" "$dir"
@@ -179,9 +179,10 @@ for sh in "${shells[@]}"; do
     # base median/stddev, loop median/stddev, then the in-shell loop times of the timed runs
     # (the first $warmup lines are the warm-ups).
     read -r b_med b_sd l_med l_sd <<<"$(stats "$tmp/$sh-$tool.json" | tr '\n' ' ')"
+    # median, min and max in µs of the in-shell loop times (whole loop) over the timed runs
     inshell="$(tail -n +"$((warmup + 1))" "$tmp/$sh-$tool.times" \
       | awk '{print ($2 - $1) * 1e6}' | sort -g \
-      | awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}')"
+      | awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[1], v[NR]}')"
     rows+=("$sh $tool $b_med $b_sd $l_med $l_sd $inshell")
   done
 done
@@ -190,17 +191,26 @@ done
   || die "target/kimen.jar changed while timing (sources edited?): some runs included a build; rerun"
 
 load_after="$(loadavg)"
+# A hint only (the 1-minute average lags): the in-shell column suffers least from a busy machine.
+if awk -v l="$load_before" -v c="$(nproc)" 'BEGIN {exit !(l + 0 > c / 2)}'; then
+  echo "hook.sh: warning: 1-minute load was $load_before on $(nproc) CPUs before the run:" \
+    "other work competed for the CPUs; rerun on an idle machine" >&2
+fi
 echo
 echo "Per prompt with nothing changed, $prompts prompts, hyperfine --warmup $warmup --runs $runs."
 echo "hyperfine: (median(loop) - median(base)) / N, ± ~ 1.25 * sqrt(sd_base² + sd_loop²) / sqrt(runs) / N."
-echo "in-shell: median over the timed runs of the loop's \$EPOCHREALTIME difference / N."
+echo "in-shell: median (min-max) over the timed runs of the loop's \$EPOCHREALTIME difference / N."
 echo
+# Columns: shell tool base-median base-sd loop-median loop-sd (s) inshell-median min max (µs).
 printf '%s\n' "${rows[@]}" | awk -v n="$prompts" -v runs="$runs" '
   {
     sh[NR] = $1; tool[NR] = $2
     hf[NR] = ($5 - $3) / n * 1e6
     se[NR] = 1.2533 * sqrt($4 * $4 + $6 * $6) / sqrt(runs) / n * 1e6
-    in_[NR] = $7 / n
+    in_[NR] = $7 / n; lo[NR] = $8 / n; hi[NR] = $9 / n
+    # the two measure the same loop: apart by more than twice the noise, the base and loop runs
+    # saw different machines (load drifted between them) and the hyperfine figure is not usable
+    ok[NR] = (hf[NR] - in_[NR]) ^ 2 <= 4 * se[NR] ^ 2
     key = $1 " " $2; hfk[key] = hf[NR]; ink[key] = in_[NR]
   }
   END {
@@ -208,13 +218,22 @@ printf '%s\n' "${rows[@]}" | awk -v n="$prompts" -v runs="$runs" '
     print "|---|---|---:|---:|---:|---:|"
     for (i = 1; i <= NR; i++) {
       ratio_hf = ratio_in = ""
-      if (tool[i] == "kimen" && hfk[sh[i] " direnv"] != 0) {
-        # below twice its own noise, the difference of medians says nothing
-        ratio_hf = hf[i] < 2 * se[i] ? "(within noise)" : sprintf("%.3f", hf[i] / hfk[sh[i] " direnv"])
-        r = in_[i] / ink[sh[i] " direnv"]
+      if (tool[i] == "kimen") {
+        d = sh[i] " direnv"
+        if (!ok[i]) ratio_hf = "(drifted)"
+        else if (hf[i] < 2 * se[i]) ratio_hf = "(within noise)"
+        else ratio_hf = sprintf("%.3f", hf[i] / hfk[d])
+        r = in_[i] / ink[d]
         ratio_in = sprintf("%.4f (1/%.0f)", r, 1 / r)
       }
-      printf "| %s | %s | %.0f ± %.0f | %.1f | %s | %s |\n", sh[i], tool[i], hf[i], se[i], in_[i], ratio_hf, ratio_in
+      printf "| %s | %s | %.0f ± %.0f%s | %.1f (%.1f–%.1f) | %s | %s |\n", sh[i], tool[i], hf[i], se[i],
+        ok[i] ? "" : " (drifted)", in_[i], lo[i], hi[i], ratio_hf, ratio_in
+      bad += !ok[i]
+    }
+    if (bad) {
+      print ""
+      print "(drifted): hyperfine'"'"'s difference and the in-shell time of the same loop are more than twice"
+      print "the noise apart: the machine changed between the base and the loop runs. Rerun on an idle machine."
     }
   }'
 echo
