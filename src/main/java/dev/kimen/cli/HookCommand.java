@@ -63,8 +63,12 @@ public final class HookCommand extends BaseCommand {
             loader.load(ctx.resolve(load.toString()), previous, script, (project, group, out) -> {
                 var names = new ArrayList<String>();
                 EnvCommand.eachValue(ctx, vault, GroupsCommand.resolve(ctx, group, project.file()), (name, value) -> {
-                    out.set(name, value);
-                    names.add(name);
+                    if (out.set(name, value)) {
+                        names.add(name);
+                    } else {
+                        ctx.err().println(program + ": group " + group + ": " + name + " steers the shell, the loader"
+                                + " or kimen itself; not exported");
+                    }
                 });
                 return names;
             });

@@ -132,7 +132,7 @@ public final class HookLoader {
                     if (script.set(name, value.getBytes(StandardCharsets.UTF_8))) {
                         exported.add(name);
                     } else {
-                        notes.add(dotenvFile + ": " + name + " is the hook's own variable; not set");
+                        notes.add(dotenvFile + ": " + name + " steers the shell, the loader or kimen itself; not set");
                     }
                 });
             } catch (CharacterCodingException e) {
