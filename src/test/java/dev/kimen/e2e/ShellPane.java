@@ -163,24 +163,7 @@ final class ShellPane implements AutoCloseable {
     private String tmux(String... args) {
         var command = new ArrayList<>(List.of("tmux", "-S", socket.toString()));
         command.addAll(List.of(args));
-        try {
-            var pb = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().clear();
-            pb.environment().putAll(Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString()));
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new AssertionError(command + " failed: " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Tmux.run(command, Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString()));
     }
 
     /** Whether {@code shell} is installed (bin/test installs all three). */

@@ -139,7 +139,8 @@ final class Tmux implements AutoCloseable {
         return run(command, Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString()));
     }
 
-    private static String run(List<String> command, Map<String, String> env) {
+    /** Runs {@code command} (stdin empty) with exactly {@code env}; its output, or an AssertionError when it fails. */
+    static String run(List<String> command, Map<String, String> env) {
         try {
             var pb = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
                     new java.io.File("/dev/null")));

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,7 +25,7 @@ class HookFastPathTest {
     @ParameterizedTest
     @CsvSource({"bash,''", "bash,set -u", "zsh,''", "zsh,setopt ksh_arrays", "fish,''"})
     void anUnchangedProjectCallsKimenOnceWhateverTheOptions(String shell, String options) throws Exception {
-        assumeTrue(installed(shell), shell + " is not installed");
+        assumeTrue(StampsTest.installed(shell), shell + " is not installed");
         Path project = Files.createDirectories(tmp.resolve("proj\nwith a newline/sub"));
         Files.writeString(project.getParent().resolve(".mima.yaml"), "env: {}\n");
         Path calls = tmp.resolve("calls");
@@ -60,9 +59,5 @@ class HookFastPathTest {
         assertEquals(true, ended, "the hook hung:\n" + out);
         assertEquals(0, p.exitValue(), out);
         assertEquals(1, Files.readAllLines(calls).size(), "kimen runs once, then the stamps say unchanged:\n" + out);
-    }
-
-    static boolean installed(String shell) {
-        return Stream.of(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, shell)));
     }
 }
