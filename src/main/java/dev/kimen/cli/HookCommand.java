@@ -1,6 +1,7 @@
 package dev.kimen.cli;
 
 import dev.kimen.config.UserDirs;
+import dev.kimen.json.Json;
 import dev.kimen.shell.Flake;
 import dev.kimen.shell.HookLoader;
 import dev.kimen.shell.LoadScript;
@@ -52,7 +53,12 @@ public final class HookCommand extends BaseCommand {
         String program = System.getProperty("kimen.program", "kimen");
         if (load == null) {
             // the launcher's path, so the hook works with kimen off PATH; else the name
-            ctx.out().print(shell.hook(program, System.getProperty("kimen.launcher", program)));
+            String script = shell.hook(program, System.getProperty("kimen.launcher", program));
+            if (json()) {
+                return ok("hook", Json.object("shell", shell.name().toLowerCase(java.util.Locale.ROOT), "script", script),
+                        null);
+            }
+            ctx.out().print(script);
             ctx.out().flush();
             return 0;
         }

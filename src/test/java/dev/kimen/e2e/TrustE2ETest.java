@@ -93,6 +93,8 @@ class TrustE2ETest {
         assertTrue(hook.contains("_kimen_bin='" + Kimen.MIMA + "'"), hook);
         assertTrue(hook.contains("mima run $1 -- <command>"), hook);
         kimen.run("hook", "tcsh", "--json").failsWith(2, "usage");
+        assertEquals("zsh", kimen.run("hook", "zsh", "--json").json().getString("shell"));
+        assertTrue(kimen.run("hook", "fish", "--json").json().getString("script").contains("function _kimen_hook"));
     }
 
 }
