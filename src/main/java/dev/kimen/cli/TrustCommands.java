@@ -45,6 +45,7 @@ final class TrustCommands {
             }
             ProjectFile project = ProjectFile.read(file);
             trust.allow(project);
+            project.skipped().forEach(ctx::warn); // a named file kimen will not read
             ProjectConfig c = project.config();
             var parts = new ArrayList<String>();
             if (!c.groups().isEmpty()) {
