@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,8 +31,6 @@ import picocli.CommandLine.Parameters;
                 "  kimen hook zsh    # in ~/.zshrc: eval \"$(kimen hook zsh)\"",
                 "  kimen hook fish   # in ~/.config/fish/config.fish: kimen hook fish | source"})
 public final class HookCommand extends BaseCommand {
-    @Mixin VaultOptions vault;
-
     @Parameters(paramLabel = "<shell>", description = "bash, zsh or fish.")
     String shellName;
 
@@ -68,7 +65,8 @@ public final class HookCommand extends BaseCommand {
         try (var script = new LoadScript(shell)) {
             loader.load(ctx.resolve(load.toString()), previous, script, (project, group, out) -> {
                 var names = new ArrayList<String>();
-                EnvCommand.eachValue(ctx, vault, GroupsCommand.resolve(ctx, group, project.file()), (name, value) -> {
+                // the hook's own call names no vault options: the usual vault and unlock chain
+                EnvCommand.eachValue(ctx, new VaultOptions(), GroupsCommand.resolve(ctx, group, project.file()), (name, value) -> {
                     if (out.set(name, value)) {
                         names.add(name);
                     } else {

@@ -18,14 +18,15 @@ final class TrustCommands {
     private TrustCommands() {}
 
     @Command(name = "allow", description = {"Let the shell hook load a project's .mima.yaml as it is now.",
-            "kimen records a hash of the file's path and content, and of the dotenv files it names, in your"
-                    + " data dir (never in the project). Editing any of them blocks the project until you allow it"
+            "kimen records a hash of the file's path and content, and of the files it names (dotenv files;"
+                    + " flake.nix and flake.lock with use_flake), in your data dir (never in the project). Editing any of them blocks the project until you allow it"
                     + " again. Read the file before you allow it: its groups run with your secrets."},
             footerHeading = "%nExamples:%n",
             footer = {"  kimen allow                   # the nearest .mima.yaml at or above this directory",
                     "  kimen allow ~/src/app", "  kimen allow --check && echo allowed   # exit 0 when allowed, 1 when not"})
     static final class Allow extends BaseCommand {
-        @Parameters(arity = "0..1", paramLabel = "[path]", description = "A .mima.yaml or its directory.")
+        @Parameters(arity = "0..1", paramLabel = "<path>", description = "A .mima.yaml or its directory (default: the"
+                + " nearest at or above the working directory).")
         String path;
 
         @Option(names = "--check", description = "Change nothing: exit 0 when the file is allowed as it is now, 1 when"
@@ -100,7 +101,8 @@ final class TrustCommands {
     @Command(name = "deny", description = "Stop the shell hook loading a project's .mima.yaml (until you allow it again).",
             footerHeading = "%nExamples:%n", footer = {"  kimen deny", "  kimen deny ~/src/app/.mima.yaml"})
     static final class Deny extends BaseCommand {
-        @Parameters(arity = "0..1", paramLabel = "[path]", description = "A .mima.yaml or its directory.")
+        @Parameters(arity = "0..1", paramLabel = "<path>", description = "A .mima.yaml or its directory (default: the"
+                + " nearest at or above the working directory).")
         String path;
 
         Deny(Context ctx) {
