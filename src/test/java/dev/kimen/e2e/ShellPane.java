@@ -128,6 +128,20 @@ final class ShellPane implements AutoCloseable {
         return n;
     }
 
+    /** Types {@code text} without Enter, then the named keys (tmux key names: Tab, C-c, …). */
+    void keys(String text, String... keys) {
+        tmux("send-keys", "-t", "sh", "-l", text);
+        for (String k : keys) {
+            tmux("send-keys", "-t", "sh", k);
+        }
+    }
+
+    /** Waits until the screen shows {@code text}; the screen. */
+    String awaitScreen(String text) {
+        await("the screen to show '" + text + "'", () -> screen().contains(text));
+        return screen();
+    }
+
     private void type(String text) {
         tmux("send-keys", "-t", "sh", "-l", text);
         tmux("send-keys", "-t", "sh", "Enter");
