@@ -16,6 +16,11 @@ import picocli.CommandLine;
 public final class Cli {
     private Cli() {}
 
+    /** kimen or mima: the name the launcher ran this jar as ({@code -Dkimen.program}). */
+    static String program() {
+        return System.getProperty("kimen.program", "kimen");
+    }
+
     public static int run(Context ctx, String... args) {
         return run(ctx, KimenCommand.class, args);
     }

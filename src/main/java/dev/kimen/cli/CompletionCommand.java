@@ -1,8 +1,6 @@
 package dev.kimen.cli;
 
-import dev.kimen.KimenException;
-import dev.kimen.Reason;
-import java.util.Locale;
+import dev.kimen.shell.Shell;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,15 +25,11 @@ public final class CompletionCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        String program = System.getProperty("kimen.program", "kimen");
+        Shell which = Shell.named(shell);
+        String program = Cli.program();
         // every subcommand, not just the one this command line named
         CommandLine all = Cli.commandLine(ctx, program.equals("mima") ? MimaCommand.class : KimenCommand.class, null);
-        String script = switch (shell.toLowerCase(Locale.ROOT)) {
-            case "bash", "zsh" -> AutoComplete.bash(program, all);
-            case "fish" -> fish(program, all.getCommandSpec());
-            default -> throw KimenException.of(Reason.USAGE, "kimen has no completion for the shell '" + shell + "'",
-                    "one of: bash, zsh, fish");
-        };
+        String script = which == Shell.FISH ? fish(program, all.getCommandSpec()) : AutoComplete.bash(program, all);
         ctx.out().print(script);
         ctx.out().flush();
         return 0;

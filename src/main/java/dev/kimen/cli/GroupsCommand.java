@@ -70,8 +70,13 @@ public final class GroupsCommand extends GroupCommand {
             throw KimenException.of(Reason.UNTRUSTED_CONFIG, project + " is not allowed (or changed since it was),"
                     + " so its group " + group + " does not run", "review it, then run: kimen allow " + project);
         }
+        return map(ctx, p, group, def);
+    }
+
+    /** {@code def}, the group {@code group} of {@code project}, as a map: its own links, or the user's group it names. */
+    static MapContents map(Context ctx, ProjectFile project, String group, ProjectConfig.Group def) {
         return switch (def) {
-            case ProjectConfig.Group.Links l -> Groups.map(project, group, l.links());
+            case ProjectConfig.Group.Links l -> Groups.map(project.file(), group, l.links());
             case ProjectConfig.Group.UserGroup u -> Groups.map(read(ctx), u.name());
         };
     }

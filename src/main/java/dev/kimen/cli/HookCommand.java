@@ -47,7 +47,7 @@ public final class HookCommand extends BaseCommand {
     @Override
     public Integer call() {
         Shell shell = Shell.named(shellName);
-        String program = System.getProperty("kimen.program", "kimen");
+        String program = Cli.program();
         if (load == null) {
             // the launcher's path, so the hook works with kimen off PATH; else the name
             String script = shell.hook(program, System.getProperty("kimen.launcher", program));
@@ -66,7 +66,9 @@ public final class HookCommand extends BaseCommand {
             loader.load(ctx.resolve(load.toString()), previous, script, (project, group, out) -> {
                 var names = new ArrayList<String>();
                 // the hook's own call names no vault options: the usual vault and unlock chain
-                EnvCommand.eachValue(ctx, new VaultOptions(), GroupsCommand.resolve(ctx, group, project.file()), (name, value) -> {
+                // the loader read this project once and found it allowed: no second read of it per group
+                var links = GroupsCommand.map(ctx, project, group, project.config().groups().get(group));
+                EnvCommand.eachValue(ctx, new VaultOptions(), links, (name, value) -> {
                     if (out.set(name, value)) {
                         names.add(name);
                     } else {

@@ -92,7 +92,7 @@ final class TrustCommands {
                 ctx.out().println(Json.write(Json.object("ok", code == 0, "action", "allow_check", "exit_code", code,
                         "file", file.toString(), "state", state)));
             } else if (why != null) {
-                ctx.err().println(System.getProperty("kimen.program", "kimen") + ": " + file + " " + why);
+                ctx.err().println(Cli.program() + ": " + file + " " + why);
             }
             return code;
         }

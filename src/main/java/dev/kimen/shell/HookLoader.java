@@ -2,6 +2,7 @@ package dev.kimen.shell;
 
 import dev.kimen.KimenException;
 import dev.kimen.mima.ProjectConfig;
+import dev.kimen.projection.run.Runner;
 import dev.kimen.text.Utf8;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -99,12 +100,11 @@ public final class HookLoader {
 
     /** The executable {@code name} on PATH, if there is one. */
     private static java.util.Optional<Path> onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
+        try {
+            return java.util.Optional.of(Runner.resolve(name, System.getenv().getOrDefault("PATH", ""), Path.of("/")));
+        } catch (KimenException notThere) {
             return java.util.Optional.empty();
         }
-        return Arrays.stream(path.split(":")).filter(d -> !d.isEmpty()).map(d -> Path.of(d, name))
-                .filter(java.nio.file.Files::isExecutable).findFirst();
     }
 
     private void apply(ProjectFile project, LoadScript script, GroupExporter exporter, List<String> notes) {

@@ -17,7 +17,7 @@ public enum Shell {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw KimenException.of(Reason.USAGE, "kimen has no hook for the shell '" + name + "'",
+            throw KimenException.of(Reason.USAGE, "kimen does not know the shell '" + name + "'",
                     "one of: bash, zsh, fish");
         }
     }

@@ -2,7 +2,6 @@ package dev.kimen.shell;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 
@@ -16,10 +15,8 @@ public record Watch(Path path, FileTime mtime) {
     public static Watch of(Path path) {
         try {
             return new Watch(path, Files.getLastModifiedTime(path));
-        } catch (NoSuchFileException e) {
-            return new Watch(path, null);
         } catch (IOException e) {
-            return new Watch(path, null);
+            return new Watch(path, null); // absent (or unreadable): "" to the shell, which then sees it appear
         }
     }
 }

@@ -71,7 +71,7 @@ public final class Runner {
      * Finds the command as execvp(3) would, to tell "not found" (127) from "not executable" (126)
      * before starting it: the JDK's start failure carries no errno to tell them apart.
      */
-    static Path resolve(String command, String path, Path cwd) {
+    public static Path resolve(String command, String path, Path cwd) {
         List<Path> candidates = command.contains("/") ? List.of(cwd.resolve(command))
                 : java.util.Arrays.stream(path.split(":", -1))
                         .map(dir -> cwd.resolve(dir.isEmpty() ? "." : dir).resolve(command)).toList();
