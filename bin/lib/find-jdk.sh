@@ -1,29 +1,37 @@
-# Sourced by bin/kimen and bin/test: find_jdk prints the home of a JDK 25 or newer.
+# Sourced by the launchers, bin/test, bin/lib/package.sh and bench/startup.sh: find_jdk sets $jdk to
+# the home of a JDK 25 or newer, or returns 1.
 # Order: $JAVA_HOME if it is 25+, then ${KIMEN_JVM_DIR:-/usr/lib/jvm}/*25*, then `java` on PATH if 25+.
-# Versions are read from each JDK's `release` file, so the search starts no JVM.
+# Versions are read from each JDK's `release` file, so the search starts no JVM; in bash alone
+# (no sed, no subshell) because every kimen start pays for it.
 
-jdk_major() {
-  local release="$1/release" v
-  [ -f "$release" ] || return 1
-  v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")"
-  [ -n "$v" ] && echo "$v"
-}
-
+# is_jdk25 DIR: whether DIR holds a runnable JDK whose release file says 25 or newer.
 is_jdk25() {
-  local major
-  major="$(jdk_major "$1")" || return 1
-  [ "$major" -ge 25 ] && [ -x "$1/bin/java" ]
+  local line major
+  [ -x "$1/bin/java" ] && [ -f "$1/release" ] || return 1
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in
+      JAVA_VERSION=*)
+        major="${line#JAVA_VERSION=\"}"
+        major="${major%%[!0-9]*}"
+        [ -n "$major" ] && [ "$major" -ge 25 ]
+        return
+        ;;
+    esac
+  done <"$1/release"
+  return 1
 }
 
 find_jdk() {
-  if [ -n "${JAVA_HOME:-}" ] && is_jdk25 "$JAVA_HOME"; then echo "$JAVA_HOME"; return; fi
+  jdk=""
+  if [ -n "${JAVA_HOME:-}" ] && is_jdk25 "$JAVA_HOME"; then jdk="$JAVA_HOME"; return; fi
   local d
   for d in "${KIMEN_JVM_DIR:-/usr/lib/jvm}"/*25*; do
-    if [ -d "$d" ] && is_jdk25 "$d"; then echo "$d"; return; fi
+    if [ -d "$d" ] && is_jdk25 "$d"; then jdk="$d"; return; fi
   done
   if command -v java >/dev/null 2>&1; then
-    d="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
-    if is_jdk25 "$d"; then echo "$d"; return; fi
+    d="$(readlink -f "$(command -v java)")"
+    d="${d%/bin/java}"
+    if is_jdk25 "$d"; then jdk="$d"; return; fi
   fi
   return 1
 }

@@ -29,7 +29,12 @@ public final class CompletionCommand extends BaseCommand {
         String program = Cli.program();
         // every subcommand, not just the one this command line named
         CommandLine all = Cli.commandLine(ctx, program.equals("mima") ? MimaCommand.class : KimenCommand.class, null);
-        String script = which == Shell.FISH ? fish(program, all.getCommandSpec()) : AutoComplete.bash(program, all);
+        String script = switch (which) {
+            case FISH -> fish(program, all.getCommandSpec());
+            // picocli's script calls bash's compopt, which zsh's bashcompinit lacks: a no-op stands in
+            case ZSH -> "(( ${+functions[compopt]} )) || compopt() { return 0; }\n" + AutoComplete.bash(program, all);
+            case BASH -> AutoComplete.bash(program, all);
+        };
         ctx.out().print(script);
         ctx.out().flush();
         return 0;

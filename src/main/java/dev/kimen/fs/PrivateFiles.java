@@ -128,6 +128,21 @@ public final class PrivateFiles {
         }
     }
 
+    /** Removes {@code root} and everything under it, as far as it can (best effort, no error). */
+    public static void deleteTree(Path root) {
+        try (var walk = Files.walk(root)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: what cannot go stays
+                }
+            });
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
     public static void fsyncDir(Path dir) throws IOException {
         AtomicWrite.fsyncDir(dir);
     }

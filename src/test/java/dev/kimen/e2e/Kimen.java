@@ -62,6 +62,11 @@ final class Kimen {
         return new Kimen(env, scratch, log, workingDir, MIMA);
     }
 
+    /** The same user, running {@code launcher} (an installed kimen or mima) instead of bin/kimen. */
+    Kimen using(Path launcher) {
+        return new Kimen(env, scratch, log, workingDir, launcher);
+    }
+
     /** A private user whose home is {@code home} (created); outputs are kept under it too. */
     static Kimen in(Path home, OutputLog log) {
         try {

@@ -63,6 +63,29 @@ class LauncherE2ETest {
                 () -> "only kimen's own lines (no 'command not found', no Java error):\n" + r.describe());
     }
 
+    /**
+     * The AOT cache: trained after the build, mapped into every start, not with KIMEN_AOT=off, and
+     * trained again (not used stale) once the jar is newer than it.
+     */
+    @Test
+    void startsFromAnAotCacheThatFollowsTheJar() throws IOException {
+        Kimen kimen = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_NEW_PASSPHRASE", "launcher-pass")
+                .with("KIMEN_PASSPHRASE", "launcher-pass");
+        kimen.run("vault", "init").ok();
+        String[] countMappings = {"run", "--", "sh", "-c", "grep -c 'kimen\\.aot' /proc/$PPID/maps || true"};
+        assertTrue(Integer.parseInt(kimen.run(countMappings).ok().out().strip()) >= 1, "the cache is not mapped");
+        assertEquals("0", kimen.with("KIMEN_AOT", "off").run(countMappings).ok().out().strip());
+
+        Path jar = Path.of("target/kimen.jar");
+        Path cache = Path.of("target/kimen.aot");
+        var jarTime = Files.getLastModifiedTime(jar);
+        Files.setLastModifiedTime(cache, java.nio.file.attribute.FileTime.fromMillis(jarTime.toMillis() - 3_600_000));
+        Kimen.Result retrained = kimen.run(countMappings).ok();
+        assertTrue(retrained.stderr().contains("training the start-up cache"), retrained::describe);
+        assertTrue(Integer.parseInt(retrained.out().strip()) >= 1, "the new cache is not mapped");
+        assertTrue(Files.getLastModifiedTime(cache).compareTo(jarTime) >= 0, "the cache was not made again");
+    }
+
     private static Path onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             Path candidate = Path.of(dir, tool);

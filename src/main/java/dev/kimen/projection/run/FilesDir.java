@@ -107,21 +107,7 @@ public final class FilesDir implements AutoCloseable {
             }
         }
         if (created) {
-            deleteTree(dir);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (var walk = Files.walk(root)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // already gone
+            PrivateFiles.deleteTree(dir);
         }
     }
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# @PROGRAM@, installed (`make install`, the release tarball or the .deb): runs the Java runtime
+# bundled under ../lib/kimen with the jar and its AOT cache. It needs no JDK and builds nothing.
+set -euo pipefail
+program=@PROGRAM@
+self="$(readlink -f "${BASH_SOURCE[0]}")"
+lib="${self%/*/*}/lib/kimen"
+# shellcheck source=jvm-flags.sh
+. "$lib/jvm-flags.sh"
+cache=()
+[ "${KIMEN_AOT:-}" != off ] && [ -f "$lib/kimen.aot" ] && cache=(-XX:AOTCache="$lib/kimen.aot")
+# kimen.launcher: this script as it was called (symlinks kept), for code that calls kimen back (the shell hook).
+launcher="$0"
+case "$launcher" in /*) ;; *) launcher="$PWD/$launcher" ;; esac
+exec "$lib/runtime/bin/java" "${jvm_flags[@]}" "${cache[@]}" -Dkimen.program="$program" -Dkimen.launcher="$launcher" \
+  -Dkimen.native.dir="$lib/native" -cp "$lib/kimen.jar" dev.kimen.Main "$@"

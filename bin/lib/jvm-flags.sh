@@ -1,0 +1,16 @@
+# The JVM flags of every kimen start, sourced by the launchers (bin/lib/launch.sh, the installed
+# one), by bin/lib/package.sh (the AOT training runs and the .deb's launchers) and by
+# bench/startup.sh. Training and use must share them: the JVM refuses a cache made otherwise.
+# Chosen by measurement (bench/README.md):
+# -XX:+UseSerialGC  the fastest start for a short-lived process.
+# -XX:TieredStopAtLevel=1  C1 only: on two cores C2's compiler thread competes with the start
+#                   (measured: --version 246 -> 206 ms). Argon2id, the one hot loop, runs in C
+#                   (libargon2); its pure-Java fallback is some 15% slower without C2.
+# -Xlog:...         every JVM message goes to stderr, never to the stdout that `kimen run` shares
+#                   with its command and that `eval "$(kimen hook …)"` reads; an AOT cache that
+#                   cannot be used is skipped without a word (it only costs speed; the e2e tests
+#                   check that the launchers' caches are really mapped).
+# -DisplayVMOutput  without the native forwarder the JVM answers SIGQUIT with a thread dump, which
+#                   it would print into that same stdout.
+jvm_flags=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xlog:disable -Xlog:all=warning:stderr -Xlog:aot=off:stderr
+           -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput --enable-native-access=ALL-UNNAMED)

@@ -1,0 +1,194 @@
+package dev.kimen.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What ships: {@code make install PREFIX=…} and the {@code .deb} (jpackage, installed with the real
+ * {@code dpkg -i}). Each must run with no JDK on PATH, from its own jlink'd runtime, with its AOT
+ * cache really mapped into the JVM, and bring its man pages and its completions for bash, zsh and
+ * fish where those shells look.
+ */
+class InstallE2ETest {
+    @RegisterExtension
+    static final OutputLog LOG = new OutputLog();
+
+    private static final String VALUE = "installed-value";
+    /** Prints how many of the kimen JVM's (the child's parent's) mappings are its AOT cache. */
+    private static final String COUNT_AOT_MAPPINGS = "test \"$X\" = " + VALUE + " && grep -c 'kimen\\.aot' /proc/$PPID/maps || true";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void makeInstallGivesAKimenThatNeedsNoJdkAndUninstallTakesItAllAway() throws Exception {
+        Path prefix = tmp.resolve("prefix");
+        make("install", "PREFIX=" + prefix);
+
+        Kimen kimen = installed(prefix.resolve("bin/kimen"));
+        assertNotEquals(0, sh(kimen.env(), "command -v java").exit(), "a java on the test's PATH proves nothing");
+        assertTrue(kimen.run("--version").ok().out().startsWith("kimen "));
+        projectsThroughItsOwnCachedRuntime(kimen);
+        assertTrue(kimen.using(prefix.resolve("bin/mima")).run("--help").ok().out().contains("Usage: mima"));
+        assertTrue(kimen.run("hook", "bash").ok().out().contains(prefix.resolve("bin/kimen").toString()),
+                "the hook calls back the installed launcher");
+
+        String page = sh(Map.of("PATH", System.getenv("PATH"), "MANWIDTH", "120"),
+                "man -l " + prefix.resolve("share/man/man1/kimen.1")).ok();
+        assertTrue(page.contains("secret set") && page.contains("session start"), page);
+        assertTrue(sh(Map.of("PATH", System.getenv("PATH"), "MANWIDTH", "120"),
+                "man -l " + prefix.resolve("share/man/man1/mima.1")).ok().contains("mima"));
+        completesInEachShell(prefix.resolve("share"), kimen.env());
+
+        make("uninstall", "PREFIX=" + prefix);
+        try (Stream<Path> left = Files.walk(prefix)) {
+            assertEquals(List.of(), left.filter(p -> !Files.isDirectory(p)).toList(), "uninstall left files behind");
+        }
+    }
+
+    @Test
+    void theDebInstallsWithDpkgAndRemovesCleanly() throws Exception {
+        boolean root = "0".equals(sh(Map.of("PATH", System.getenv("PATH")), "id -u").ok().strip());
+        if (System.getenv("CI") == null) {
+            Assumptions.assumeTrue(root, "dpkg -i needs root");
+        }
+        assertTrue(root, "CI must run the .deb test as root");
+        make("deb");
+        Path deb;
+        try (Stream<Path> debs = Files.list(Path.of("target"))) {
+            deb = debs.filter(p -> p.getFileName().toString().matches("kimen_.*\\.deb")).findFirst().orElseThrow();
+        }
+        var path = Map.of("PATH", System.getenv("PATH"));
+        try {
+            sh(path, "dpkg -i " + deb.toAbsolutePath()).ok();
+            Kimen kimen = installed(Path.of("/usr/bin/kimen"));
+            assertTrue(kimen.run("--version").ok().out().startsWith("kimen "));
+            projectsThroughItsOwnCachedRuntime(kimen);
+            assertTrue(kimen.using(Path.of("/usr/bin/mima")).run("--help").ok().out().contains("Usage: mima"));
+            assertTrue(sh(path, "man -w kimen").ok().contains("kimen.1"));
+            completesInEachShell(Path.of("/usr/share"), kimen.env());
+        } finally {
+            sh(path, "dpkg -r kimen").ok();
+        }
+        assertFalse(Files.exists(Path.of("/usr/bin/kimen"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(Path.of("/opt/kimen")), "dpkg -r left /opt/kimen behind");
+    }
+
+    /** A private user of the installed {@code launcher}, whose PATH holds only a shell and coreutils: no java. */
+    private Kimen installed(Path launcher) throws IOException {
+        Path tools = Files.createDirectories(tmp.resolve("tools"));
+        for (String tool : List.of("bash", "sh", "readlink", "grep", "test", "true", "id")) {
+            Path link = tools.resolve(tool);
+            if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(link, which(tool));
+            }
+        }
+        Path home = Files.createDirectories(tmp.resolve("home-" + launcher.getParent().getParent().getFileName()));
+        var env = new HashMap<String, String>();
+        env.put("PATH", tools.toString());
+        env.put("HOME", home.toString());
+        env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
+        env.put("LANG", "C.UTF-8");
+        return Kimen.withExactEnv(env, Files.createDirectories(home.resolve(".e2e-io")), LOG).using(launcher);
+    }
+
+    /** A vault, a secret, a run that sees it; the JVM that ran it had the AOT cache mapped (and without it, not). */
+    private static void projectsThroughItsOwnCachedRuntime(Kimen kimen) {
+        Kimen user = kimen.with("KIMEN_NEW_PASSPHRASE", "install-test-pass").with("KIMEN_PASSPHRASE", "install-test-pass");
+        user.run("vault", "init").ok();
+        user.runWithStdin(VALUE, "secret", "set", "app.token", "--stdin").ok();
+        String mapped = user.run("run", "--env", "X=app.token", "--", "sh", "-c", COUNT_AOT_MAPPINGS).ok().out().strip();
+        assertTrue(Integer.parseInt(mapped) >= 1, "the AOT cache is not mapped: " + mapped);
+        if (!user.launcher().startsWith("/usr/bin")) { // the .deb's native launchers take no KIMEN_AOT
+            assertEquals("0", user.with("KIMEN_AOT", "off").run("run", "--env", "X=app.token", "--", "sh", "-c",
+                    COUNT_AOT_MAPPINGS).ok().out().strip(), "KIMEN_AOT=off, yet a cache is mapped");
+        }
+    }
+
+    /** The installed completion files, as each shell finds them by itself, complete kimen's secret subcommands. */
+    private static void completesInEachShell(Path share, Map<String, String> env) throws Exception {
+        var shellEnv = new HashMap<>(env);
+        // fish loads a command's completions only once the command is on PATH, as after an install
+        shellEnv.put("PATH", share.resolveSibling("bin") + File.pathSeparator + System.getenv("PATH"));
+        String bash = sh(shellEnv, "bash -c 'source " + share.resolve("bash-completion/completions/kimen")
+                + " && complete -p kimen'").ok();
+        assertTrue(bash.contains("kimen"), bash);
+        if (ShellPane.installed("fish")) {
+            shellEnv.put("XDG_DATA_DIRS", share.toString());
+            String fish = sh(shellEnv, "fish --private -c \"complete -C 'kimen secret '\"").ok();
+            assertEquals(List.of("get", "list", "mv", "rm", "set"), fish.lines().map(l -> l.split("\t")[0]).sorted().toList(), fish);
+        }
+        String zsh = sh(shellEnv, "zsh -fc 'fpath=(" + share.resolve("zsh/site-functions") + " "
+                + share.resolve("zsh/vendor-completions") + " $fpath); autoload -U compinit && compinit -u -D"
+                + " && print -r -- $_comps[kimen]'").ok();
+        assertEquals("_kimen", zsh.strip());
+        // and a real Tab in an interactive zsh that found _kimen on its fpath by itself
+        shellEnv.put("TERM", "xterm-256color");
+        String rc = "fpath=(" + share.resolve("zsh/site-functions") + " " + share.resolve("zsh/vendor-completions")
+                + " $fpath)\nautoload -U compinit && compinit -u -D\nPS1='$ '\n";
+        Path home = Path.of(env.get("HOME"));
+        try (var pane = new ShellPane("zsh", Files.createTempDirectory(home, "zsh"), shellEnv, home, rc)) {
+            pane.keys("kimen secret ", "Tab");
+            String screen = pane.awaitScreen("list");
+            LOG.addScreen(List.of("completion", "zsh", share.toString()), screen);
+            for (String sub : List.of("set", "get", "list", "rm", "mv")) {
+                assertTrue(screen.matches("(?s).*\\b" + sub + "\\b.*"), sub + " missing:\n" + screen);
+            }
+            assertFalse(screen.contains("not found"), screen);
+        }
+    }
+
+    private static Path which(String tool) {
+        for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
+            Path p = Path.of(dir, tool);
+            if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+                return p;
+            }
+        }
+        throw new AssertionError(tool + " is not on PATH");
+    }
+
+    private static void make(String... args) throws Exception {
+        var command = new ArrayList<>(List.of("make", "-s"));
+        command.addAll(List.of(args));
+        var make = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(make.waitFor(10, TimeUnit.MINUTES), "make " + String.join(" ", args) + " hangs");
+        assertEquals(0, make.exitValue(), "make " + String.join(" ", args) + ":\n" + out);
+    }
+
+    record Shell(int exit, String output) {
+        String ok() {
+            assertEquals(0, exit, output);
+            return output;
+        }
+    }
+
+    private static Shell sh(Map<String, String> env, String script) throws Exception {
+        var builder = new ProcessBuilder("/bin/sh", "-c", script).redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        var process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), script + " hangs");
+        return new Shell(process.exitValue(), out);
+    }
+}
