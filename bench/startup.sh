@@ -1,34 +1,35 @@
 #!/usr/bin/env bash
-# Start-up benchmark: times whole processes with hyperfine and compares
-#   hello    - a bare `java Hello` on the same JDK 25 and JVM flags as bin/kimen (the floor),
-#   version  - `bin/kimen --version` (launcher + JVM + CLI wiring, no vault),
-#   get      - `bin/kimen secret get bench.token` (adds vault read + Argon2id unlock + decrypt),
-#   run      - `bin/kimen run --env X=bench.token -- true`, unlocked by the passphrase (Argon2id),
-#   session  - the same run with an active session and no passphrase (the key comes from the daemon).
-# Prints a Markdown table: median / min / max in ms and each median as a multiple of hello's.
+# Start-up benchmark (issue 9): whole processes, timed with hyperfine, side by side in one run.
+#   floor     `java Hello` on the same JDK with kimen's JVM flags, and the same with its own AOT cache
+#   version   `kimen --version`: bin/kimen (checkout) and target/image/bin/kimen (as installed)
+#   session   `kimen run --env X=bench.token -- true` on a 100-secret vault with a session active
+#   unlock    the same run with no session: the passphrase through Argon2id (64 MiB, 3 passes, 4 lanes)
+#   argon2    Debian's `argon2` CLI with the same parameters (the native reference)
+#   age       `age -d` of a bundle of the same 100 secrets (`kimen bundle seal`)
+#   direnv    `direnv exec . true` in a directory with an allowed one-line .envrc
+#   10k       `secret get` and `secret set` on a 10-secret and a 10 000-secret vault (passphrase)
+# Prints Markdown tables (median, min, max ms; ratios) and the ratios the issue sets targets for.
 #
-# Usage: bench/startup.sh
-# Env:   RUNS (default 20) and WARMUP (default 3) for hello and version;
-#        SLOW_RUNS (default 10) and SLOW_WARMUP (default 2) for the rows with one Argon2id per run.
-#        JAVA_HOME / KIMEN_JVM_DIR pick the JDK, exactly as for bin/kimen.
+# Usage: bench/startup.sh        Env: RUNS (default 20), WARMUP (3) for the fast rows;
+#                                     SLOW_RUNS (10), SLOW_WARMUP (2) for rows with an Argon2id.
 set -euo pipefail
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
-root="$(cd "$here/.." && pwd)"
+root="${here%/bench}"
 kimen="$root/bin/kimen"
+installed="$root/target/image/bin/kimen"
 
 die() { echo "startup.sh: error: $*" >&2; exit 1; }
 warn() { echo "startup.sh: warning: $*" >&2; }
 
-if ! command -v hyperfine >/dev/null 2>&1; then
-  echo "startup.sh: error: hyperfine is not installed; it times the processes." >&2
-  echo "startup.sh: hint: install it, e.g. 'sudo apt-get install hyperfine' (Debian/Ubuntu)" >&2
-  echo "startup.sh:       or see https://github.com/sharkdp/hyperfine#installation" >&2
-  exit 1
-fi
-if command -v python3 >/dev/null 2>&1; then json_tool=python3
-elif command -v jq >/dev/null 2>&1; then json_tool=jq
-else die "need python3 or jq to read hyperfine's JSON; install either"
+missing=()
+for tool in hyperfine argon2 age direnv python3; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "startup.sh: error: not installed: ${missing[*]} (each is timed or reads the results)" >&2
+  echo "startup.sh: hint: sudo apt-get install hyperfine argon2 age direnv python3" >&2
+  exit 2
 fi
 
 posint() { [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] || die "$1 must be an integer >= $3 (got '$2')"; }
@@ -37,45 +38,32 @@ warmup="${WARMUP:-3}";        posint WARMUP "$warmup" 0
 slow_runs="${SLOW_RUNS:-10}"; posint SLOW_RUNS "$slow_runs" 2
 slow_warmup="${SLOW_WARMUP:-2}"; posint SLOW_WARMUP "$slow_warmup" 0
 
-# The same JDK bin/kimen will use.
 # shellcheck source=../bin/lib/find-jdk.sh
 . "$root/bin/lib/find-jdk.sh"
-jdk="$(find_jdk)" || no_jdk startup.sh
+find_jdk || no_jdk startup.sh
 [ -x "$jdk/bin/javac" ] || die "$jdk has no bin/javac (a full JDK is needed to compile Hello.java)"
-
-# The JVM tuning flags (-X...) from bin/kimen's `exec "$jdk/bin/java" ...` line, so that the
-# hello-world baseline starts the JVM the same way.
-mapfile -t jvm_flags < <(
-  awk '/exec "\$jdk\/bin\/java"/ {on = 1} on {print; if ($0 !~ /\\[[:space:]]*$/) exit}' "$kimen" \
-    | tr -s ' \t\\' '\n' | grep -E '^-X' || true)
-if [ "${#jvm_flags[@]}" -eq 0 ]; then
-  jvm_flags=(-XX:+UseSerialGC -Xshare:auto)
-  warn "could not read the JVM flags from $kimen; using ${jvm_flags[*]}"
-fi
+# shellcheck source=../bin/lib/jvm-flags.sh
+. "$root/bin/lib/jvm-flags.sh"
 
 loadavg() { cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?'; }
-load_before="$(loadavg)"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/kimen-bench.XXXXXX")"
-# A throwaway vault in a private HOME. Variables that could point kimen elsewhere are dropped.
-# session_env is the same user with no passphrase at all: only the session can unlock.
-session_env=(env -u XDG_CONFIG_HOME -u XDG_CACHE_HOME -u XDG_RUNTIME_DIR -u KIMEN_SESSION_DIR -u KIMEN_VAULT
-             -u KIMEN_NEW_PASSPHRASE -u KIMEN_DEBUG -u KIMEN_PASSPHRASE HOME="$tmp/home")
-bench_env=("${session_env[@]}" KIMEN_PASSPHRASE="kimen-bench-passphrase")
-trap '"${session_env[@]}" "$kimen" session stop >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+# Private HOME and XDG dirs: neither your vault nor your session nor your direnv is touched.
+clean_env=(env -u XDG_CONFIG_HOME -u XDG_CACHE_HOME -u XDG_DATA_HOME -u XDG_RUNTIME_DIR -u KIMEN_SESSION_DIR
+           -u KIMEN_VAULT -u KIMEN_NEW_PASSPHRASE -u KIMEN_DEBUG -u KIMEN_PASSPHRASE -u KIMEN_AOT -u DIRENV_DIR
+           HOME="$tmp/home" XDG_RUNTIME_DIR="$tmp/run")
+pass_env=("${clean_env[@]}" KIMEN_PASSPHRASE="kimen-bench-passphrase")
+trap '"${clean_env[@]}" "$kimen" session stop >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+mkdir -p "$tmp/home" "$tmp/run" "$tmp/hello" "$tmp/direnv" && chmod 700 "$tmp/run"
 
-# Build the jar (if needed) now, with the real HOME so Maven finds its local repository,
-# and so that no timed run includes a build.
-echo "== building / checking $root/target/kimen.jar" >&2
-"$kimen" --version >/dev/null || die "bin/kimen --version failed (build error above?); fix that first"
+echo "== building the jar, its AOT cache and target/image (make image) outside the timings" >&2
+"$kimen" --version >/dev/null || die "bin/kimen --version failed (build error above?)"
+(cd "$root" && bin/lib/package.sh image) >/dev/null || die "bin/lib/package.sh image failed"
 jar="$root/target/kimen.jar"
-jar_stamp() { stat -c %Y "$jar" 2>/dev/null || echo missing; }
-jar_before="$(jar_stamp)"
+jar_before="$(stat -c %Y "$jar")"
 
-# Hello world, compiled with the same JDK.
-mkdir -p "$tmp/hello" "$tmp/home"
 cat >"$tmp/hello/Hello.java" <<'EOF'
 public class Hello {
     public static void main(String[] args) {
@@ -84,70 +72,105 @@ public class Hello {
 }
 EOF
 "$jdk/bin/javac" -d "$tmp/hello" "$tmp/hello/Hello.java"
+# in a jar: an AOT cache refuses a class path with a non-empty directory
+"$jdk/bin/jar" --create --file "$tmp/hello.jar" -C "$tmp/hello" Hello.class
+"$jdk/bin/java" "${jvm_flags[@]}" -XX:AOTCacheOutput="$tmp/hello.aot" -cp "$tmp/hello.jar" Hello >/dev/null \
+  || die "the AOT training run of Hello failed"
 
-echo "== creating a vault in $tmp/home" >&2
-"${bench_env[@]}" "$kimen" vault init >/dev/null
-printf %s value | "${bench_env[@]}" "$kimen" secret set bench.token --stdin >/dev/null
-got="$("${bench_env[@]}" "$kimen" secret get bench.token)"
+echo "== vaults: 100 secrets (the default vault), 10 and 10 000 (bench/MakeVault.java)" >&2
+make_vault() { "${pass_env[@]}" "$jdk/bin/java" -cp "$jar" "$here/MakeVault.java" "$1" "$2"; }
+make_vault "$tmp/home/.config/kimen/vault.kv" 100
+make_vault "$tmp/v10.kv" 10
+make_vault "$tmp/v10k.kv" 10000
+got="$("${pass_env[@]}" "$kimen" secret get bench.token)"
 [ "$got" = value ] || die "secret get returned '$got', expected 'value'"
 
-# hyperfine runs commands without a shell (-N), parsing them with shell-word rules: quote paths.
+echo "== an age bundle of the 100 secrets, and a direnv directory" >&2
+"${pass_env[@]}" "$kimen" bundle keygen --out "$tmp/age-key.txt" >/dev/null
+"${pass_env[@]}" "$kimen" bundle seal --recipient "$("$kimen" bundle recipient "$tmp/age-key.txt")" \
+  --out "$tmp/bundle.age" >/dev/null
+age -d -i "$tmp/age-key.txt" "$tmp/bundle.age" >/dev/null || die "age could not open the bundle"
+echo 'export BENCH_TOKEN=value' >"$tmp/direnv/.envrc"
+(cd "$tmp/direnv" && "${clean_env[@]}" direnv allow . 2>/dev/null)
+
+# hyperfine runs commands without a shell (-N), split by shell-word rules: quote paths.
 q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
-hello_cmd="$(q "$jdk/bin/java") ${jvm_flags[*]} -cp $(q "$tmp/hello") Hello"
-version_cmd="$(q "$kimen") --version"
-get_cmd="$(q "$kimen") secret get bench.token"
-run_cmd="$(q "$kimen") run --env X=bench.token -- true"
+flags="${jvm_flags[*]}"
+hello_cmd="$(q "$jdk/bin/java") $flags -cp $(q "$tmp/hello.jar") Hello"
+hello_aot_cmd="$(q "$jdk/bin/java") $flags -XX:AOTCache=$(q "$tmp/hello.aot") -cp $(q "$tmp/hello.jar") Hello"
+run_args="run --env X=bench.token -- true"
+argon2_cmd="sh -c 'printf %s kimen-bench-passphrase | argon2 saltsaltsaltsalt -id -t 3 -m 16 -p 4 -l 32 -r'"
+set_args="secret set bench.new --value v"
 
-echo "== JDK: $jdk ($("$jdk/bin/java" -version 2>&1 | head -n 1))" >&2
-echo "== JVM flags for hello: ${jvm_flags[*]}" >&2
-echo "== fast: --warmup $warmup --runs $runs; secret get: --warmup $slow_warmup --runs $slow_runs" >&2
-
-"${bench_env[@]}" hyperfine -N --output=null --warmup "$warmup" --runs "$runs" \
-  --export-json "$tmp/fast.json" \
-  -n "java Hello (same JDK + flags)" "$hello_cmd" \
-  -n "kimen --version" "$version_cmd"
-"${bench_env[@]}" hyperfine -N --output=null --warmup "$slow_warmup" --runs "$slow_runs" \
+load_before="$(loadavg)"
+echo "== timing (fast rows: --warmup $warmup --runs $runs; Argon2id rows: --warmup $slow_warmup --runs $slow_runs)" >&2
+"${pass_env[@]}" hyperfine -N --output=null --warmup "$warmup" --runs "$runs" --export-json "$tmp/fast.json" \
+  -n "java Hello (same JDK + flags): the floor" "$hello_cmd" \
+  -n "java Hello with its own AOT cache" "$hello_aot_cmd" \
+  -n "kimen --version (bin/kimen)" "$(q "$kimen") --version" \
+  -n "kimen --version (installed image)" "$(q "$installed") --version" >&2
+"${pass_env[@]}" "$kimen" session start --ttl 30m >/dev/null
+"${clean_env[@]}" "$kimen" $run_args || die "run with the session failed"
+"${clean_env[@]}" hyperfine -N --output=null --warmup "$warmup" --runs "$runs" --export-json "$tmp/session.json" \
+  -n "kimen $run_args (session, bin/kimen)" "$(q "$kimen") $run_args" \
+  -n "kimen $run_args (session, installed image)" "$(q "$installed") $run_args" >&2
+# The daemon's resident memory, idle after serving those runs (issue 9: at most 48 MiB).
+sleep 1
+daemon_pid="$(pgrep -f "dev.kimen.SessionMain $tmp/run/kimen" | head -n 1 || true)"
+daemon_rss_kib="$(awk '/^VmRSS:/ {print $2}' "/proc/$daemon_pid/status" 2>/dev/null || echo 0)"
+"${clean_env[@]}" "$kimen" session stop >/dev/null
+(cd "$tmp/direnv" && "${pass_env[@]}" hyperfine -N --output=null --warmup "$slow_warmup" --runs "$slow_runs" \
   --export-json "$tmp/slow.json" \
-  -n "kimen secret get bench.token" "$get_cmd" \
-  -n "kimen run --env X=bench.token -- true (passphrase)" "$run_cmd"
-echo "== starting a session for the last row" >&2
-"${bench_env[@]}" "$kimen" session start --ttl 10m >/dev/null
-"${session_env[@]}" "$kimen" run --env X=bench.token -- true || die "run with the session failed"
-"${session_env[@]}" hyperfine -N --output=null --warmup "$warmup" --runs "$runs" \
-  --export-json "$tmp/session.json" \
-  -n "kimen run --env X=bench.token -- true (session)" "$run_cmd"
-
-if [ "$(jar_stamp)" != "$jar_before" ]; then
-  die "target/kimen.jar changed while timing (sources edited?): some runs included a build; rerun"
-fi
-
+  -n "kimen $run_args (passphrase: Argon2id)" "$(q "$kimen") $run_args" \
+  -n "argon2 CLI, same parameters (via sh)" "$argon2_cmd" \
+  -n "age -d, 100-secret bundle" "age -d -i $(q "$tmp/age-key.txt") $(q "$tmp/bundle.age")" \
+  -n "direnv exec . true" "direnv exec . true" >&2)
+"${pass_env[@]}" hyperfine -N --output=null --warmup "$slow_warmup" --runs "$slow_runs" --export-json "$tmp/size.json" \
+  -n "secret get, 10 secrets" "$(q "$kimen") --vault $(q "$tmp/v10.kv") secret get bench.token" \
+  -n "secret get, 10000 secrets" "$(q "$kimen") --vault $(q "$tmp/v10k.kv") secret get bench.token" \
+  -n "secret set, 10 secrets" "$(q "$kimen") --vault $(q "$tmp/v10.kv") $set_args" \
+  -n "secret set, 10000 secrets" "$(q "$kimen") --vault $(q "$tmp/v10k.kv") $set_args" >&2
 load_after="$(loadavg)"
+
+[ "$(stat -c %Y "$jar")" = "$jar_before" ] || die "target/kimen.jar changed while timing (sources edited?); rerun"
 cpus="$(nproc)"
-# A hint only: the 1-minute average lags, and this benchmark itself keeps about one CPU busy.
-busy() { [ "$1" != '?' ] && awk -v l="$1" -v c="$2" 'BEGIN {exit !(l > c)}'; }
-if busy "$load_before" "$(awk -v c="$cpus" 'BEGIN {print c / 2}')" || busy "$load_after" "$cpus"; then
-  warn "1-minute load average was $load_before before and $load_after after, on $cpus CPUs:"
-  warn "other work probably competed for the CPUs; rerun when the machine is idle"
+if awk -v l="$load_before" -v c="$cpus" 'BEGIN {exit !(l > c / 2)}' 2>/dev/null; then
+  warn "1-minute load was $load_before before the run on $cpus CPUs: other work competed; rerun when idle"
 fi
+
 echo
-echo "Whole-process times, $cpus CPUs, $(date +%F), 1-min load $load_before -> $load_after;" \
-  "ratio = median / hello-world median."
+echo "Whole-process times, $cpus CPUs, $(date +%F), $("$jdk/bin/java" -version 2>&1 | head -n 1 | tr -d '"')," \
+  "1-min load $load_before -> $load_after."
 echo
-if [ "$json_tool" = python3 ]; then
-  python3 - "$tmp/fast.json" "$tmp/slow.json" "$tmp/session.json" <<'EOF'
+python3 - "$tmp" "$daemon_rss_kib" <<'EOF'
 import json, sys
-rows = [r for f in sys.argv[1:] for r in json.load(open(f))["results"]]
-base = rows[0]["median"]
-print("| command | runs | median ms | min ms | max ms | x hello |")
+tmp = sys.argv[1]
+rows = {}
+order = []
+for part in ("fast", "session", "slow", "size"):
+    for r in json.load(open(f"{tmp}/{part}.json"))["results"]:
+        rows[r["command"]] = r
+        order.append(r["command"])
+med = lambda name: next(r["median"] for n, r in rows.items() if n.startswith(name)) * 1e3
+floor = med("java Hello (same")
+print("| command | runs | median ms | min ms | max ms | x floor |")
 print("|---|---:|---:|---:|---:|---:|")
-for r in rows:
-    print("| %s | %d | %.1f | %.1f | %.1f | %.2f |" % (
-        r["command"], len(r["times"]), r["median"] * 1e3, r["min"] * 1e3, r["max"] * 1e3,
-        r["median"] / base))
+for name in order:
+    r = rows[name]
+    print("| %s | %d | %.1f | %.1f | %.1f | %.2f |" % (name, len(r["times"]), r["median"] * 1e3,
+          r["min"] * 1e3, r["max"] * 1e3, r["median"] * 1e3 / floor))
+session = med("kimen run --env X=bench.token -- true (session, bin")
+installed = med("kimen run --env X=bench.token -- true (session, inst")
+unlock = med("kimen run --env X=bench.token -- true (passphrase") - session
+argon2 = med("argon2 CLI")
+print()
+print("| target | measured | ratio | goal |")
+print("|---|---:|---:|---:|")
+print("| run with a session / floor (bin/kimen) | %.1f / %.1f ms | %.2f | <= 1.5 |" % (session, floor, session / floor))
+print("| run with a session / floor (installed) | %.1f / %.1f ms | %.2f | <= 1.5 |" % (installed, floor, installed / floor))
+print("| unlock (run by passphrase - run with session) / argon2 CLI | %.1f / %.1f ms | %.2f | <= 1.3 |" % (unlock, argon2, unlock / argon2))
+print("| secret get, 10 000 / 10 secrets | %.1f / %.1f ms | %.2f | <= 1.5 |" % (med("secret get, 10000"), med("secret get, 10 "), med("secret get, 10000") / med("secret get, 10 ")))
+rss = int(sys.argv[2]) / 1024
+print("| session daemon, idle resident memory | %.1f MiB | | <= 48 MiB |" % rss)
+print("| secret set, 10 000 / 10 secrets | %.1f / %.1f ms | %.2f | <= 2.0 |" % (med("secret set, 10000"), med("secret set, 10 "), med("secret set, 10000") / med("secret set, 10 ")))
 EOF
-else
-  jq -rs '[.[].results[]] as $rows | $rows[0].median as $base
-    | "| command | runs | median ms | min ms | max ms | x hello |", "|---|---:|---:|---:|---:|---:|",
-      ($rows[] | "| \(.command) | \(.times | length) | \(.median * 10000 | round / 10) | \(.min * 10000 | round / 10) | \(.max * 10000 | round / 10) | \(.median / $base * 100 | round / 100) |")' \
-    "$tmp/fast.json" "$tmp/slow.json" "$tmp/session.json"
-fi

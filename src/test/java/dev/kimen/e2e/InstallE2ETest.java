@@ -86,7 +86,7 @@ class InstallE2ETest {
             assertTrue(sh(path, "man -w kimen").ok().contains("kimen.1"));
             completesInEachShell(Path.of("/usr/share"), kimen.env());
         } finally {
-            sh(path, "dpkg -r kimen").ok();
+            sh(path, "dpkg -r kimen && dpkg -P kimen").ok();
         }
         assertFalse(Files.exists(Path.of("/usr/bin/kimen"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
         assertFalse(Files.exists(Path.of("/opt/kimen")), "dpkg -r left /opt/kimen behind");

@@ -269,6 +269,22 @@ class SessionE2ETest {
         assertEquals(0, status(kimen).getArray("vaults").size(), "a key for an old salt is dropped on first sight");
     }
 
+    /** Issue 9: the daemon stays small (its JVM flags: DaemonLauncher.JVM_FLAGS), idle after serving. */
+    @Test
+    void theIdleDaemonKeepsUnder48MiBResident() throws Exception {
+        Kimen kimen = user("home");
+        kimen.with("KIMEN_PASSPHRASE", PASS).run("session", "start").ok();
+        for (int i = 0; i < 3; i++) {
+            getsValueWithoutPassphrase(kimen);
+        }
+        kimen.run("secret", "set", "more", "--value", "m").ok();
+        Thread.sleep(500);
+        String status = new String(Daemons.proc(Daemons.only(sessionDir(kimen)).pid(), "status"), StandardCharsets.UTF_8);
+        long rssKib = status.lines().filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                .findFirst().orElseThrow();
+        assertTrue(rssKib <= 48 * 1024, "the idle session daemon holds " + rssKib + " KiB resident, over 48 MiB");
+    }
+
     @Test
     void nothingTheDaemonHoldsReachesAFileItsArgvOrItsEnvironment() throws IOException {
         Kimen kimen = user("home");
