@@ -10,7 +10,7 @@
 #                               share/fish/vendor_completions.d/       tab completion for both programs
 #   package.sh install DIR    copies the image into DIR (PREFIX, or DESTDIR+PREFIX for packagers)
 #   package.sh dist           target/kimen-VERSION-linux-ARCH.tar.gz: the image under kimen-VERSION/
-#   package.sh deb            target/kimen_VERSION-1_ARCH.deb through jpackage: /opt/kimen, with
+#   package.sh deb            target/kimen_VERSION_ARCH.deb through jpackage: /opt/kimen, with
 #                             /usr/bin/kimen and /usr/bin/mima, man pages and completions
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -29,7 +29,7 @@ version="$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$root/pom.xml" | head 
 arch="$(uname -m)"
 
 # The jar, built by the launcher exactly as on first use (and not again when it is current).
-jar() {
+build_jar() {
   "$root/bin/kimen" --version >/dev/null || die "building target/kimen.jar failed"
 }
 
@@ -62,7 +62,7 @@ image_current() {
 }
 
 build_image() {
-  jar
+  build_jar
   if image_current; then return; fi
   say "building $image (runtime, AOT cache, man pages, completions)"
   rm -rf "$image" "$image_stamp"
@@ -122,7 +122,8 @@ dist() {
 # given the same JVM flags as the shell launchers, the runtime from the image, and the man pages,
 # completions and SIGQUIT forwarder as app content. The maintainer scripts (bin/lib/deb-postinst,
 # deb-prerm) link the commands into /usr/bin, the pages and completions under /usr/share, and
-# train the AOT cache at install time: it must be made by the installed runtime, at its place.
+# train the AOT cache at install time, with the installed runtime and the class path jpackage's
+# launcher gives the JVM ($APPDIR/kimen.jar), exactly as every start will run.
 deb() {
   command -v dpkg-deb >/dev/null 2>&1 || die "jpackage needs dpkg-deb to make a .deb (Debian package dpkg-dev)"
   command -v fakeroot >/dev/null 2>&1 || die "jpackage needs fakeroot to make a .deb (Debian package fakeroot)"

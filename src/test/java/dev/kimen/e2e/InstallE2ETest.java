@@ -64,6 +64,27 @@ class InstallE2ETest {
         }
     }
 
+    /** The release tarball is the same tree, relocatable: unpacked anywhere, it runs from its own cache. */
+    @Test
+    void theTarballRunsWhereverItIsUnpacked() throws Exception {
+        make("dist");
+        Path tarball;
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            tarball = files.filter(p -> p.getFileName().toString().matches("kimen-.*-linux-.*\\.tar\\.gz")).findFirst()
+                    .orElseThrow();
+        }
+        Path elsewhere = Files.createDirectories(tmp.resolve("some/other/place"));
+        sh(Map.of("PATH", System.getenv("PATH")), "tar -xzf " + tarball.toAbsolutePath() + " -C " + elsewhere).ok();
+        Path top;
+        try (Stream<Path> dirs = Files.list(elsewhere)) {
+            top = dirs.findFirst().orElseThrow();
+        }
+        assertTrue(top.getFileName().toString().startsWith("kimen-"), top.toString());
+        Kimen kimen = installed(top.resolve("bin/kimen"));
+        assertTrue(kimen.run("--version").ok().out().startsWith("kimen "));
+        projectsThroughItsOwnCachedRuntime(kimen);
+    }
+
     @Test
     void theDebInstallsWithDpkgAndRemovesCleanly() throws Exception {
         boolean root = "0".equals(sh(Map.of("PATH", System.getenv("PATH")), "id -u").ok().strip());
