@@ -4,21 +4,30 @@
 # Versions are read from each JDK's `release` file, so the search starts no JVM; in bash alone
 # (no sed, no subshell) because every kimen start pays for it.
 
-# is_jdk25 DIR: whether DIR holds a runnable JDK whose release file says 25 or newer.
-is_jdk25() {
-  local line major
-  [ -x "$1/bin/java" ] && [ -f "$1/release" ] || return 1
+# release_value DIR KEY: sets $value to KEY's value (quotes dropped) in DIR/release; 1 if absent.
+release_value() {
+  local line
+  value=""
+  [ -f "$1/release" ] || return 1
   while IFS= read -r line || [ -n "$line" ]; do
     case "$line" in
-      JAVA_VERSION=*)
-        major="${line#JAVA_VERSION=\"}"
-        major="${major%%[!0-9]*}"
-        [ -n "$major" ] && [ "$major" -ge 25 ]
-        return
+      "$2="*)
+        value="${line#"$2"=}"
+        value="${value#\"}"
+        value="${value%\"}"
+        return 0
         ;;
     esac
   done <"$1/release"
   return 1
+}
+
+# is_jdk25 DIR: whether DIR holds a runnable JDK whose release file says 25 or newer.
+is_jdk25() {
+  local major
+  [ -x "$1/bin/java" ] && release_value "$1" JAVA_VERSION || return 1
+  major="${value%%[!0-9]*}"
+  [ -n "$major" ] && [ "$major" -ge 25 ]
 }
 
 find_jdk() {

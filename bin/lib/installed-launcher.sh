@@ -12,5 +12,5 @@ cache=()
 # kimen.launcher: this script as it was called (symlinks kept), for code that calls kimen back (the shell hook).
 launcher="$0"
 case "$launcher" in /*) ;; *) launcher="$PWD/$launcher" ;; esac
-exec "$lib/runtime/bin/java" "${jvm_flags[@]}" "${cache[@]}" -Dkimen.program="$program" -Dkimen.launcher="$launcher" \
+exec "$lib/runtime/bin/java" "${jvm_flags[@]}" ${cache[@]+"${cache[@]}"} -Dkimen.program="$program" -Dkimen.launcher="$launcher" \
   -Dkimen.native.dir="$lib/native" -cp "$lib/kimen.jar" dev.kimen.Main "$@"

@@ -14,33 +14,45 @@ find_jdk || no_jdk "$program"
 # successful build (and removed before each one) says whether the jar is good.
 stamp="$root/target/.kimen-build-ok"
 # Sources newer than the stamp (directories too: a deleted file changes its directory), tested in
-# bash alone: a `find` would cost every start a fork and exec.
+# bash alone where it has globstar (4.0+): a `find` would cost every start a fork and exec.
 needs_build() {
   [ ! -f "$jar" ] || [ ! -f "$stamp" ] || [ "$jar" -nt "$stamp" ] || [ "$root/pom.xml" -nt "$stamp" ] && return 0
-  local f
-  shopt -s globstar nullglob
+  if ! shopt -s globstar dotglob nullglob 2>/dev/null; then
+    [ -n "$(find "$root/src/main" -newer "$stamp" -print 2>/dev/null | head -n 1)" ]
+    return
+  fi
+  local f newer=1
   for f in "$root/src/main" "$root"/src/main/**; do
-    if [ "$f" -nt "$stamp" ]; then shopt -u globstar nullglob; return 0; fi
+    if [ "$f" -nt "$stamp" ]; then newer=0; break; fi
   done
-  shopt -u globstar nullglob
-  return 1
+  shopt -u globstar dotglob nullglob
+  return $newer
 }
 
 # The AOT cache (JEP 483/515): the classes a kimen start loads, linked, with their profiles, from
-# one training run (dev.kimen.AotTraining) after each build. A cache fits one jar and one java
-# binary: it is used only when it was made by this JDK, after the jar (JDK 25.0.3 itself would keep
-# a stale one, JDK-8377932), after the JDK's last update and after the JVM flags last changed; else
-# it is trained again. KIMEN_AOT=off starts without it (to compare, or if it ever misbehaves). A
-# training run that failed is not retried until the next build.
+# one training run (dev.kimen.AotTraining) after each build. A cache fits one jar and one JVM
+# build, and the JVM refuses a misfit without a word, so the launcher keeps track itself: the cache
+# is used when it is newer than the jar (JDK 25.0.3 itself would keep a stale one, JDK-8377932) and
+# than the JVM flags, and was made by this JDK at this version (its path and JAVA_RUNTIME_VERSION,
+# in kimen.aot.jdk); else it is trained again, when target/ is writable. KIMEN_AOT=off starts
+# without it. A training that failed is not retried for the same jar and JDK.
 aot="$root/target/kimen.aot"
+release_value "$jdk" JAVA_RUNTIME_VERSION || value="?"
+aot_id="$jdk $value"
 aot_from=""
-[ -f "$aot.jdk" ] && read -r aot_from <"$aot.jdk"
+aot_failed=""
+read_ids() {
+  aot_from="" aot_failed=""
+  [ -f "$aot.jdk" ] && { read -r aot_from <"$aot.jdk" || :; }
+  [ -f "$aot.failed" ] && [ ! "$jar" -nt "$aot.failed" ] && { read -r aot_failed <"$aot.failed" || :; }
+  return 0
+}
+read_ids
 aot_usable() {
-  [ -f "$aot" ] && [ ! "$jar" -nt "$aot" ] && [ ! "$jdk/release" -nt "$aot" ] \
-    && [ ! "$root/bin/lib/jvm-flags.sh" -nt "$aot" ] && [ "$aot_from" = "$jdk" ]
+  [ -f "$aot" ] && [ ! "$jar" -nt "$aot" ] && [ ! "$root/bin/lib/jvm-flags.sh" -nt "$aot" ] && [ "$aot_from" = "$aot_id" ]
 }
 needs_aot() {
-  [ "${KIMEN_AOT:-}" != off ] && ! aot_usable && ! { [ -f "$aot.failed" ] && [ ! "$jar" -nt "$aot.failed" ]; }
+  [ "${KIMEN_AOT:-}" != off ] && ! aot_usable && [ "$aot_failed" != "$aot_id" ] && [ -w "$root/target" ]
 }
 
 if needs_build || needs_aot; then
@@ -58,22 +70,22 @@ if needs_build || needs_aot; then
       fi
       touch "$stamp"
     fi
-    [ -f "$aot.jdk" ] && read -r aot_from <"$aot.jdk"
+    read_ids
     if needs_aot; then
       echo "kimen: training the start-up cache $aot (once per build)…" >&2
-      rm -f "$aot" "$aot.jdk" "$aot.tmp"
-      if "$jdk/bin/java" "${jvm_flags[@]}" -XX:AOTCacheOutput="$aot.tmp" -Dkimen.native.dir="$root/target/native" \
-            -cp "$jar" dev.kimen.AotTraining </dev/null >/dev/null 2>&1 && [ -f "$aot.tmp" ]; then
-        echo "$jdk" >"$aot.jdk.tmp" && mv -f "$aot.jdk.tmp" "$aot.jdk" && mv -f "$aot.tmp" "$aot"
+      rm -f "$aot" "$aot.jdk"
+      tmp_aot="$aot.$$.tmp"
+      if "$jdk/bin/java" "${jvm_flags[@]}" -XX:AOTCacheOutput="$tmp_aot" -Dkimen.native.dir="$root/target/native" \
+            -cp "$jar" dev.kimen.AotTraining </dev/null >/dev/null 2>&1 && [ -f "$tmp_aot" ]; then
+        echo "$aot_id" >"$aot.jdk.$$" && mv -f "$aot.jdk.$$" "$aot.jdk" && mv -f "$tmp_aot" "$aot"
       else
-        rm -f "$aot.tmp"
-        touch "$aot.failed"
+        rm -f "$tmp_aot"
+        echo "$aot_id" >"$aot.failed"
         echo "kimen: warning: could not train the start-up cache; kimen works, only starts slower" >&2
       fi
     fi
   ) 9>"$root/target/.build.lock"
-  aot_from=""
-  [ -f "$aot.jdk" ] && read -r aot_from <"$aot.jdk"
+  read_ids
 fi
 cache=()
 [ "${KIMEN_AOT:-}" != off ] && aot_usable && cache=(-XX:AOTCache="$aot")
@@ -82,5 +94,5 @@ cache=()
 # kimen.launcher: this script as it was called (symlinks kept), for code that calls kimen back (the shell hook).
 launcher="$0"
 case "$launcher" in /*) ;; *) launcher="$PWD/$launcher" ;; esac
-exec "$jdk/bin/java" "${jvm_flags[@]}" "${cache[@]}" -Dkimen.program="$program" -Dkimen.launcher="$launcher" \
+exec "$jdk/bin/java" "${jvm_flags[@]}" ${cache[@]+"${cache[@]}"} -Dkimen.program="$program" -Dkimen.launcher="$launcher" \
   -Dkimen.native.dir="$root/target/native" -cp "$jar" dev.kimen.Main "$@"

@@ -69,9 +69,11 @@ build_image() {
   local lib="$image/lib/kimen" share="$image/share"
   mkdir -p "$image/bin" "$lib/native" "$share/man/man1" "$share/bash-completion/completions" \
     "$share/zsh/site-functions" "$share/fish/vendor_completions.d"
-  "$jdk/bin/jlink" --add-modules "$(modules)" --output "$lib/runtime" --strip-debug --no-man-pages \
+  local mods
+  mods="$(modules)" || exit 1
+  "$jdk/bin/jlink" --add-modules "$mods" --output "$lib/runtime" --strip-debug --no-man-pages \
     --no-header-files >/dev/null || die "jlink failed"
-  cp "$root/target/kimen.jar" "$lib/"
+  cp -p "$root/target/kimen.jar" "$lib/"
   cp "$root/bin/lib/jvm-flags.sh" "$lib/"
   [ -f "$root/target/native/libkimen-signals.so" ] && cp "$root/target/native/libkimen-signals.so" "$lib/native/"
   local program
@@ -104,7 +106,14 @@ install_image() {
   mkdir -p "$dest" || die "cannot create $dest"
   # the runtime and the cache are replaced whole: a stale file left from an older runtime would break it
   rm -rf "$dest/lib/kimen"
-  cp -R "$image/." "$dest/" || die "cannot copy into $dest"
+  # Files are replaced, never written through: an existing $dest/bin/kimen may be a symlink to a
+  # checkout's bin/kimen. Times are kept (-p): the AOT cache records its jar's, and a JVM that
+  # checks them refuses a cache whose jar looks changed.
+  local f
+  while IFS= read -r f; do
+    rm -f "$dest/$f"
+  done < <(cd "$image" && find . ! -type d)
+  cp -pR "$image/." "$dest/" || die "cannot copy into $dest"
   say "installed kimen $version under $dest (run: $dest/bin/kimen --version)"
 }
 
@@ -112,7 +121,7 @@ dist() {
   build_image
   local name="kimen-$version" out="$root/target/kimen-$version-linux-$arch.tar.gz" stage="$root/target/dist"
   rm -rf "$stage" && mkdir -p "$stage"
-  cp -R "$image" "$stage/$name"
+  cp -pR "$image" "$stage/$name" # -p: the cache's jar keeps its time (see install_image)
   tar -C "$stage" --owner=0 --group=0 -czf "$out" "$name" || die "tar failed"
   rm -rf "$stage"
   say "wrote $out"
@@ -137,7 +146,13 @@ deb() {
     quoted+=" '$flag'"
   done
   options+=(--java-options '-XX:AOTCache=$APPDIR/kimen.aot' --java-options '-Dkimen.native.dir=$APPDIR/../native')
-  echo "java-options=-Dkimen.program=mima" >"$work/mima.properties"
+  # An added launcher's java-options replace the main launcher's, they do not add to them: mima
+  # gets the whole list again, with its own program name.
+  {
+    printf 'java-options='
+    printf '%s ' "${jvm_flags[@]}"
+    printf '%s\n' '-XX:AOTCache=$APPDIR/kimen.aot -Dkimen.native.dir=$APPDIR/../native -Dkimen.program=mima'
+  } >"$work/mima.properties"
   sed -e "s|@JVM_FLAGS@|${quoted# }|" "$root/bin/lib/deb-postinst" >"$work/resources/postinst"
   cp "$root/bin/lib/deb-prerm" "$work/resources/prerm"
   "$jdk/bin/jpackage" --type deb --name kimen --app-version "$version" --dest "$root/target" \
@@ -145,7 +160,7 @@ deb() {
     --java-options -Dkimen.program=kimen --add-launcher "mima=$work/mima.properties" \
     --runtime-image "$lib/runtime" --app-content "$work/share,$work/native" --resource-dir "$work/resources" \
     --description "Local-first secrets: an encrypted vault projected into one command's environment." \
-    --vendor kimen --linux-package-name kimen --linux-app-category utils \
+    --vendor kimen --linux-package-name kimen --linux-app-category utils --linux-package-deps libargon2-1 \
     --linux-deb-maintainer "kimen <kimen@localhost>" >&2 || die "jpackage failed"
   rm -rf "$work"
   say "wrote $(ls "$root"/target/kimen_*.deb)"

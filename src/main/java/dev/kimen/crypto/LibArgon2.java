@@ -101,8 +101,8 @@ final class LibArgon2 {
     }
 
     /**
-     * {@code argon2_ctx} with lanes = threads = parallelism: threads only schedule the lanes, so
-     * the tag is BouncyCastle's. The inputs are copied into native memory that is zeroed before it
+     * {@code argon2_ctx} with lanes = parallelism and as many threads, up to the CPUs: threads
+     * only schedule the lanes, so the tag is BouncyCastle's. The inputs are copied into native memory that is zeroed before it
      * is freed; {@code secret} and {@code associatedData} may be null.
      */
     static byte[] derive(byte[] password, byte[] salt, byte[] secret, byte[] associatedData,
@@ -111,10 +111,13 @@ final class LibArgon2 {
             throw new IllegalStateException("libargon2 is not loaded");
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pwd = copy(arena, password);
-            MemorySegment sec = copy(arena, secret);
-            MemorySegment out = arena.allocate(length);
+            MemorySegment pwd = MemorySegment.NULL;
+            MemorySegment sec = MemorySegment.NULL;
+            MemorySegment out = MemorySegment.NULL;
             try {
+                pwd = copy(arena, password);
+                sec = copy(arena, secret);
+                out = arena.allocate(length);
                 MemorySegment ctx = arena.allocate(CONTEXT);
                 set(ctx, "out", out);
                 set(ctx, "outlen", length);
@@ -130,7 +133,8 @@ final class LibArgon2 {
                 set(ctx, "t_cost", params.passes());
                 set(ctx, "m_cost", params.memoryKib());
                 set(ctx, "lanes", params.parallelism());
-                set(ctx, "threads", params.parallelism());
+                // threads only schedule the lanes: no more of them than CPUs, whatever a header asks
+                set(ctx, "threads", Math.min(params.parallelism(), Runtime.getRuntime().availableProcessors()));
                 // libargon2 takes 0 here without complaint and hashes it into H0: another tag.
                 set(ctx, "version", ARGON2_VERSION_13);
                 set(ctx, "flags", ARGON2_FLAG_CLEAR_PASSWORD_AND_SECRET);

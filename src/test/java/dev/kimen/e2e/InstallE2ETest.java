@@ -32,8 +32,12 @@ class InstallE2ETest {
     static final OutputLog LOG = new OutputLog();
 
     private static final String VALUE = "installed-value";
-    /** Prints how many of the kimen JVM's (the child's parent's) mappings are its AOT cache. */
-    private static final String COUNT_AOT_MAPPINGS = "test \"$X\" = " + VALUE + " && grep -c 'kimen\\.aot' /proc/$PPID/maps || true";
+    /**
+     * Prints how many of the kimen JVM's (the child's parent's) mappings are its AOT cache, and how
+     * many are libargon2 (loaded by the unlock, when the JVM was given native access).
+     */
+    private static final String COUNT_MAPPINGS = "test \"$X\" = " + VALUE
+            + " && { grep -c 'kimen\\.aot' /proc/$PPID/maps; grep -c libargon2 /proc/$PPID/maps; } || true";
 
     @TempDir
     Path tmp;
@@ -41,7 +45,16 @@ class InstallE2ETest {
     @Test
     void makeInstallGivesAKimenThatNeedsNoJdkAndUninstallTakesItAllAway() throws Exception {
         Path prefix = tmp.resolve("prefix");
+        // a kimen already on PATH through a link to a checkout's launcher: install replaces the link, not its target
+        Path checkoutLauncher = Files.copy(Kimen.LAUNCHER, tmp.resolve("checkout-kimen"));
+        Files.createDirectories(prefix.resolve("bin"));
+        Files.createSymbolicLink(prefix.resolve("bin/kimen"), checkoutLauncher);
         make("install", "PREFIX=" + prefix);
+        assertEquals(Files.readString(Kimen.LAUNCHER), Files.readString(checkoutLauncher), "install wrote through a link");
+        assertFalse(Files.isSymbolicLink(prefix.resolve("bin/kimen")));
+        // the cache records its jar's time; a copy that changed it would be refused by a JVM that checks
+        assertEquals(Files.getLastModifiedTime(Path.of("target/image/lib/kimen/kimen.jar")),
+                Files.getLastModifiedTime(prefix.resolve("lib/kimen/kimen.jar")));
 
         Kimen kimen = installed(prefix.resolve("bin/kimen"));
         assertNotEquals(0, sh(kimen.env(), "command -v java").exit(), "a java on the test's PATH proves nothing");
@@ -87,9 +100,11 @@ class InstallE2ETest {
 
     @Test
     void theDebInstallsWithDpkgAndRemovesCleanly() throws Exception {
-        boolean root = "0".equals(sh(Map.of("PATH", System.getenv("PATH")), "id -u").ok().strip());
+        var path = Map.of("PATH", System.getenv("PATH"));
+        boolean root = "0".equals(sh(path, "id -u").ok().strip());
         if (System.getenv("CI") == null) {
             Assumptions.assumeTrue(root, "dpkg -i needs root");
+            Assumptions.assumeTrue(sh(path, "dpkg -s kimen").exit() != 0, "a kimen package is installed here; not replacing it");
         }
         assertTrue(root, "CI must run the .deb test as root");
         make("deb");
@@ -97,17 +112,28 @@ class InstallE2ETest {
         try (Stream<Path> debs = Files.list(Path.of("target"))) {
             deb = debs.filter(p -> p.getFileName().toString().matches("kimen_.*\\.deb")).findFirst().orElseThrow();
         }
-        var path = Map.of("PATH", System.getenv("PATH"));
+        // a path the package would link that already holds another file: left alone, with a warning
+        Path taken = Path.of("/usr/share/man/man1/mima.1");
+        Assumptions.assumeFalse(Files.exists(taken, java.nio.file.LinkOption.NOFOLLOW_LINKS), taken + " exists here");
+        Files.createDirectories(taken.getParent());
+        Files.writeString(taken, ".TH MIMA 1\n.SH NAME\nmima \\- someone else's\n");
         try {
-            sh(path, "dpkg -i " + deb.toAbsolutePath()).ok();
+            String installing = sh(path, "dpkg -i " + deb.toAbsolutePath()).ok();
+            assertTrue(installing.contains(taken + " exists and is not kimen's; left alone"), installing);
+            assertFalse(Files.isSymbolicLink(taken));
+            assertTrue(Files.readString(taken).contains("someone else's"));
             Kimen kimen = installed(Path.of("/usr/bin/kimen"));
             assertTrue(kimen.run("--version").ok().out().startsWith("kimen "));
             projectsThroughItsOwnCachedRuntime(kimen);
             assertTrue(kimen.using(Path.of("/usr/bin/mima")).run("--help").ok().out().contains("Usage: mima"));
+            String status = sh(path, "dpkg -s kimen").ok();
+            assertTrue(status.matches("(?s).*\nDepends: [^\n]*libargon2-1.*"), status);
             assertTrue(sh(path, "man -w kimen").ok().contains("kimen.1"));
             completesInEachShell(Path.of("/usr/share"), kimen.env());
         } finally {
             sh(path, "dpkg -r kimen && dpkg -P kimen").ok();
+            assertTrue(Files.readString(taken).contains("someone else's"), "removing kimen took another file");
+            Files.delete(taken);
         }
         assertFalse(Files.exists(Path.of("/usr/bin/kimen"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
         assertFalse(Files.exists(Path.of("/opt/kimen")), "dpkg -r left /opt/kimen behind");
@@ -131,16 +157,25 @@ class InstallE2ETest {
         return Kimen.withExactEnv(env, Files.createDirectories(home.resolve(".e2e-io")), LOG).using(launcher);
     }
 
-    /** A vault, a secret, a run that sees it; the JVM that ran it had the AOT cache mapped (and without it, not). */
+    /**
+     * A vault, a secret, a run that sees it, for kimen and for mima: the JVM that ran it had the AOT
+     * cache and libargon2 mapped (and without the cache, not).
+     */
     private static void projectsThroughItsOwnCachedRuntime(Kimen kimen) {
         Kimen user = kimen.with("KIMEN_NEW_PASSPHRASE", "install-test-pass").with("KIMEN_PASSPHRASE", "install-test-pass");
         user.run("vault", "init").ok();
         user.runWithStdin(VALUE, "secret", "set", "app.token", "--stdin").ok();
-        String mapped = user.run("run", "--env", "X=app.token", "--", "sh", "-c", COUNT_AOT_MAPPINGS).ok().out().strip();
-        assertTrue(Integer.parseInt(mapped) >= 1, "the AOT cache is not mapped: " + mapped);
+        Path mima = user.launcher().resolveSibling("mima");
+        for (Kimen program : List.of(user, user.using(mima))) {
+            List<String> mapped = program.run("run", "--env", "X=app.token", "--", "sh", "-c", COUNT_MAPPINGS).ok().out()
+                    .lines().toList();
+            assertEquals(2, mapped.size(), program.launcher() + ": " + mapped);
+            assertTrue(Integer.parseInt(mapped.get(0)) >= 1, program.launcher() + ": the AOT cache is not mapped");
+            assertTrue(Integer.parseInt(mapped.get(1)) >= 1, program.launcher() + ": libargon2 is not mapped");
+        }
         if (!user.launcher().startsWith("/usr/bin")) { // the .deb's native launchers take no KIMEN_AOT
             assertEquals("0", user.with("KIMEN_AOT", "off").run("run", "--env", "X=app.token", "--", "sh", "-c",
-                    COUNT_AOT_MAPPINGS).ok().out().strip(), "KIMEN_AOT=off, yet a cache is mapped");
+                    COUNT_MAPPINGS).ok().out().lines().findFirst().orElseThrow(), "KIMEN_AOT=off, yet a cache is mapped");
         }
     }
 
