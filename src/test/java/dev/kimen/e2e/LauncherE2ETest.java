@@ -86,6 +86,17 @@ class LauncherE2ETest {
         assertTrue(Files.getLastModifiedTime(cache).compareTo(jarTime) >= 0, "the cache was not made again");
     }
 
+    /** bin/ reached through a symlinked directory (~/bin -> checkout/bin): the launcher still finds its checkout. */
+    @Test
+    void runsThroughASymlinkedBinDirectory() throws IOException {
+        Kimen kimen = Kimen.in(tmp.resolve("home"), LOG);
+        Path link = Files.createSymbolicLink(tmp.resolve("bin"), Kimen.LAUNCHER.getParent());
+        for (Path launcher : List.of(link.resolve("kimen"), link.resolve("mima"))) {
+            assertTrue(kimen.using(launcher).run("--version").ok().out().startsWith("kimen "), launcher.toString());
+        }
+        assertTrue(Files.notExists(tmp.resolve("target")), "the launcher took the link's parent for its checkout");
+    }
+
     private static Path onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             Path candidate = Path.of(dir, tool);
