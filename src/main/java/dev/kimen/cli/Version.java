@@ -11,7 +11,7 @@ public final class Version implements IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        return new String[] {"kimen " + VALUE};
+        return new String[] {Cli.program() + " " + VALUE}; // mima names itself too
     }
 
     private static String load() {

@@ -13,6 +13,6 @@ public final class VersionCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        return ok("version", Json.object("version", Version.VALUE), "kimen " + Version.VALUE);
+        return ok("version", Json.object("version", Version.VALUE), Cli.program() + " " + Version.VALUE);
     }
 }

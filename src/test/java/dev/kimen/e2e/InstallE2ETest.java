@@ -61,6 +61,7 @@ class InstallE2ETest {
         assertTrue(kimen.run("--version").ok().out().startsWith("kimen "));
         projectsThroughItsOwnCachedRuntime(kimen);
         assertTrue(kimen.using(prefix.resolve("bin/mima")).run("--help").ok().out().contains("Usage: mima"));
+        assertTrue(kimen.using(prefix.resolve("bin/mima")).run("--version").ok().out().startsWith("mima "));
         assertTrue(kimen.run("hook", "bash").ok().out().contains(prefix.resolve("bin/kimen").toString()),
                 "the hook calls back the installed launcher");
 
