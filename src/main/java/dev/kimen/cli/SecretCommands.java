@@ -23,10 +23,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code kimen secret set|list|get|rm|mv}. */
-@Command(name = "secret", description = "Store, list, read, remove and rename secrets in the vault.",
+/** {@code kimen secret set|list|get|rm|mv|export|import}. */
+@Command(name = "secret", description = "Store, list, read, remove, rename, export and import secrets in the vault.",
         subcommands = {SecretCommands.Set.class, SecretCommands.ListCmd.class, SecretCommands.Get.class,
-                SecretCommands.Rm.class, SecretCommands.Mv.class},
+                SecretCommands.Rm.class, SecretCommands.Mv.class, SecretTransfer.Export.class, SecretTransfer.Import.class},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen secret set prod.database_url", "  kimen secret list",
                 "  kimen secret get prod.database_url | pbcopy"})
