@@ -1,6 +1,9 @@
 package dev.kimen.cli;
 
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
 import dev.kimen.process.ChildEnv;
+import dev.kimen.projection.Projection;
 import dev.kimen.projection.Plan;
 import dev.kimen.projection.run.FilesDir;
 import dev.kimen.projection.run.Projector;
@@ -23,18 +26,42 @@ public final class RunOptions {
             + " own (PATH HOME TERM USER SHELL LANG TMPDIR; config: \"scrub\": {\"safelist\": [...]}), nothing else.")
     boolean scrub;
 
+    @Option(names = "--exec", description = "Replace kimen with the command (same PID: supervisors and docker stop"
+            + " signal the app itself, and the exit status is the app's own). Only when nothing needs cleaning up"
+            + " afterwards: no file or envpath projection, no stdin projection, no --files-dir.")
+    boolean exec;
+
     @Parameters(paramLabel = "<command>", arity = "1..*", description = "The command and its arguments (after --).")
     List<String> command;
 
     /** Projects {@code plan}, starts the command, returns its exit status, removes what was written. */
     int run(Context ctx, Plan plan, VaultOptions vault) {
         ProjectionOptions.runnable(ctx, plan);
+        if (exec) {
+            refuseCleanupForExec(plan);
+        }
         try (var secrets = new VaultLookup(ctx, vault);
              var projected = Projector.project(plan, secrets, baseEnv(ctx),
                      () -> filesDir == null ? FilesDir.fresh(ctx.env()) : FilesDir.at(ctx.resolve(filesDir)),
                      filesDir != null)) {
             secrets.close(); // values now live only in what the child gets
+            if (exec) {
+                ctx.out().flush();
+                ctx.err().flush();
+                Runner.exec(command, projected.env(), ctx.cwd()); // returns only by throwing
+            }
             return Runner.run(command, projected.env(), projected.stdin(), ctx.cwd());
+        }
+    }
+
+    /** --exec leaves no kimen behind to remove files or feed stdin: such a plan must run the usual way. */
+    private void refuseCleanupForExec(Plan plan) {
+        var kinds = plan.effective().stream().map(Projection::kind)
+                .filter(k -> k != Projection.Kind.ENV).map(Projection.Kind::word).distinct().toList();
+        if (!kinds.isEmpty() || filesDir != null) {
+            throw KimenException.of(Reason.USAGE, "--exec replaces kimen with the command, so nothing would be left to "
+                    + (filesDir != null ? "clean up --files-dir" : "remove the files or feed stdin (" + String.join(", ", kinds)
+                    + " projections)"), "drop --exec: the usual run forwards signals and passes the exit status through");
         }
     }
 

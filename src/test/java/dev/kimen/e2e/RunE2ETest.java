@@ -2,6 +2,7 @@ package dev.kimen.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -98,6 +99,31 @@ class RunE2ETest {
         assertEquals(0, r.exit(), r.describe());
         assertEquals("v", r.out());
         assertFalse(Files.exists(chosen), "a files dir kimen created is removed with what it wrote");
+    }
+
+    /**
+     * Issue 10: {@code run --exec} is the command itself: its {@code $$} is the PID the test started
+     * (a plain run's is not), it starts with no signal blocked and only descriptors 0-2 open (nothing
+     * of the JVM's), and its exit status and death by signal are its own.
+     */
+    @Test
+    void execReplacesKimenWithTheCommand() {
+        String probe = "test \"$T\" = v || exit 9; echo $$; grep SigBlk /proc/$$/status; ls /proc/$$/fd";
+        Kimen.Running exec = kimen.start(null, "run", "--exec", "--env", "T=const:v", "--", "sh", "-c", probe);
+        List<String> lines = exec.finish().ok().lines();
+        assertEquals(String.valueOf(exec.process().pid()), lines.get(0), "a new PID: " + lines);
+        assertEquals("SigBlk:\t0000000000000000", lines.get(1));
+        assertEquals(List.of("0", "1", "2"), lines.subList(2, lines.size()), "descriptors the JVM left open");
+
+        Kimen.Running plain = kimen.start(null, "run", "--env", "T=const:v", "--", "sh", "-c", probe);
+        assertNotEquals(String.valueOf(plain.process().pid()), plain.finish().ok().lines().get(0));
+
+        assertEquals(7, kimen.run("run", "--exec", "--", "sh", "-c", "exit 7").exit());
+        assertEquals(143, kimen.run("run", "--exec", "--", "sh", "-c", "kill -TERM $$").exit());
+        kimen.run("run", "--exec", "--json", "--file", "f=const:v", "--", "true").failsWith(2, "usage");
+        kimen.run("run", "--exec", "--json", "--files-dir", tmp.resolve("d").toString(), "--", "true").failsWith(2, "usage");
+        assertTrue(Files.notExists(tmp.resolve("d")));
+        assertEquals(127, kimen.run("run", "--exec", "--", "no-such-command-here").exit());
     }
 
     @Test

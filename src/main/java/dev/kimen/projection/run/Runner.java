@@ -53,6 +53,20 @@ public final class Runner {
         }
     }
 
+    /**
+     * Replaces kimen with the command ({@link dev.kimen.process.Exec}): same PID, same descriptors 0-2,
+     * the command's own signals and exit status. Returns only by throwing: 126/127 as {@link #run}
+     * says them, else {@code command_not_started}.
+     */
+    public static void exec(List<String> argv, Map<String, String> env, Path cwd) {
+        Path program = resolve(argv.getFirst(), env.getOrDefault("PATH", ""), cwd);
+        try {
+            dev.kimen.process.Exec.replace(program, argv, env, cwd);
+        } catch (dev.kimen.process.Exec.Failed e) {
+            throw KimenException.of(Reason.COMMAND_NOT_STARTED, "could not exec " + argv.getFirst() + ": " + e.getMessage());
+        }
+    }
+
     /** Writes the value on a side thread so a child that never reads cannot block kimen. */
     private static void feed(OutputStream in, SecretBytes value) {
         byte[] bytes = value.reveal();
