@@ -33,6 +33,8 @@ public enum Reason {
     PASSPHRASE_CMD_FAILED(27, "a helper command failed"),
     SESSION_FAILED(27, "a helper command failed"),
     KEYRING_UNAVAILABLE(27, "a helper command failed"),
+    GIT_FAILED(27, "a helper command failed"),
+    SECRETS_FOUND(28, "scan found vault values"),
     SYNC_CONFLICT(31, "sync conflict"),
     RECONCILE_REQUIRED(31, "sync conflict"),
     REMOTE_LOCK_PRESENT(32, "sync precondition"),

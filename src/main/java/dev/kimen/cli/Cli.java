@@ -21,6 +21,15 @@ public final class Cli {
         return System.getProperty("kimen.program", "kimen");
     }
 
+    /**
+     * The launcher that runs this kimen, for what calls kimen back (the shell hook, a git hook), so
+     * that works with kimen off PATH: the shell launchers say it in kimen.launcher, the .deb's native
+     * ones (jpackage's) in jpackage.app-path; else the program's name.
+     */
+    static String launcher() {
+        return System.getProperty("kimen.launcher", System.getProperty("jpackage.app-path", program()));
+    }
+
     public static int run(Context ctx, String... args) {
         return run(ctx, KimenCommand.class, args);
     }
@@ -49,7 +58,7 @@ public final class Cli {
             "session", SessionCommands.class, "bundle", BundleCommands.class, "remote", RemoteCommands.class,
             "sync", SyncCommands.class, "init", InitCommand.class, "group", GroupsCommand.class,
             "env", EnvCommand.class, "hook", HookCommand.class, "allow", TrustCommands.Allow.class,
-            "deny", TrustCommands.Deny.class, "completion", CompletionCommand.class);
+            "deny", TrustCommands.Deny.class, "completion", CompletionCommand.class, "scan", ScanCommand.class);
 
     /** mima's subcommands by name (see {@link #KIMEN}). */
     static final Map<String, Class<?>> MIMA = ordered("secret", MimaCommand.Secret.class, "group", GroupsCommand.class,

@@ -49,10 +49,7 @@ public final class HookCommand extends BaseCommand {
         Shell shell = Shell.named(shellName);
         String program = Cli.program();
         if (load == null) {
-            // the launcher's path, so the hook works with kimen off PATH (the shell launchers say it
-            // in kimen.launcher; the .deb's native ones, made by jpackage, in jpackage.app-path); else the name
-            String launcher = System.getProperty("kimen.launcher", System.getProperty("jpackage.app-path", program));
-            String script = shell.hook(program, launcher);
+            String script = shell.hook(program, Cli.launcher());
             if (json()) {
                 return ok("hook", Json.object("shell", shell.name().toLowerCase(java.util.Locale.ROOT), "script", script),
                         null);

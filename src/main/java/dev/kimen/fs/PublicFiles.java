@@ -21,9 +21,18 @@ public final class PublicFiles {
 
     /** Atomically replaces (or creates) {@code target} with {@code data}, mode 0644. */
     public static void write(Path target, byte[] data) {
+        write(target, data, FILE_MODE);
+    }
+
+    /** {@link #write} for a script, mode 0755. */
+    public static void writeExecutable(Path target, byte[] data) {
+        write(target, data, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static void write(Path target, byte[] data, Set<PosixFilePermission> mode) {
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
-            AtomicWrite.replace(AtomicWrite.temp(target, data, FILE_MODE), target);
+            AtomicWrite.replace(AtomicWrite.temp(target, data, mode), target);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
