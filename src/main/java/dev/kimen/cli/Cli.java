@@ -36,6 +36,7 @@ public final class Cli {
 
     /** @param root {@link KimenCommand}, or {@link MimaCommand} for {@code bin/mima} */
     public static int run(Context ctx, Class<?> root, String... args) {
+        ctx.commandLine(args);
         boolean json = wantsJson(args);
         CommandLine cli = commandLine(ctx, root, subcommandWord(args));
         cli.setParameterExceptionHandler((e, a) -> ErrorRenderer.render(KimenException.of(Reason.USAGE,
@@ -58,7 +59,8 @@ public final class Cli {
             "session", SessionCommands.class, "bundle", BundleCommands.class, "remote", RemoteCommands.class,
             "sync", SyncCommands.class, "init", InitCommand.class, "group", GroupsCommand.class,
             "env", EnvCommand.class, "hook", HookCommand.class, "allow", TrustCommands.Allow.class,
-            "deny", TrustCommands.Deny.class, "completion", CompletionCommand.class, "scan", ScanCommand.class);
+            "deny", TrustCommands.Deny.class, "completion", CompletionCommand.class, "scan", ScanCommand.class,
+            "log", LogCommand.class);
 
     /** mima's subcommands by name (see {@link #KIMEN}). */
     static final Map<String, Class<?>> MIMA = ordered("secret", MimaCommand.Secret.class, "group", GroupsCommand.class,

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 /** {@code kimen config path|show|vault …|unlock …}. */
 @Command(name = "config", description = "Show and change the user's kimen configuration.",
         subcommands = {ConfigCommands.PathCmd.class, ConfigCommands.Show.class, ConfigCommands.VaultCfg.class,
-                ConfigCommands.UnlockCfg.class},
+                ConfigCommands.UnlockCfg.class, ConfigCommands.AccessLogCfg.class},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen config path", "  kimen config show",
                 "  kimen config vault set ~/secrets/work.kv",
@@ -86,6 +86,35 @@ public final class ConfigCommands extends GroupCommand {
             config.setVaultPath(abs);
             config.save();
             return ok("config_vault_set", Json.object("path", abs), "default vault: " + abs);
+        }
+    }
+
+    @Command(name = "access-log", description = {"Turn the local access log on or off, or say which it is.",
+        "On, every command that reads secrets adds a line (time, command, directory, secret names; never values)"
+            + " to $XDG_DATA_HOME/kimen/access.log; kimen log reads it."},
+            footerHeading = "%nExamples:%n", footer = {"  kimen config access-log on", "  kimen config access-log --json"})
+    static final class AccessLogCfg extends BaseCommand {
+        @picocli.CommandLine.Parameters(paramLabel = "on|off", arity = "0..1", description = "The new setting;"
+                + " without it, print the current one.")
+        String setting;
+
+        AccessLogCfg(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Config config = ctx.config();
+            if (setting != null) {
+                if (!setting.equals("on") && !setting.equals("off")) {
+                    throw KimenException.of(Reason.USAGE, "access-log takes on or off, not " + setting,
+                            "kimen config access-log on");
+                }
+                config.setAccessLog(setting.equals("on"));
+                config.save();
+            }
+            boolean on = config.accessLog();
+            return ok("config_access_log", Json.object("enabled", on), "access log " + (on ? "on" : "off"));
         }
     }
 

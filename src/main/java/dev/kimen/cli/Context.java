@@ -1,5 +1,6 @@
 package dev.kimen.cli;
 
+import dev.kimen.audit.AccessLog;
 import dev.kimen.config.Config;
 import dev.kimen.config.UserDirs;
 import dev.kimen.session.SessionClient;
@@ -7,6 +8,7 @@ import dev.kimen.term.Terminal;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +23,7 @@ public final class Context {
     private final Terminal terminal;
     private final Path cwd;
     private Config config;
+    private List<String> args = List.of();
 
     public Context(InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
                    Terminal terminal, Path cwd) {
@@ -96,6 +99,33 @@ public final class Context {
     /** {@code path} made absolute against the working directory. */
     public Path resolve(String path) {
         return cwd.resolve(path).toAbsolutePath().normalize();
+    }
+
+    /** The command line being run ({@link Cli} sets it), for the access log. */
+    void commandLine(String[] args) {
+        this.args = List.of(args);
+    }
+
+    /**
+     * Notes in the access log, when the user's config turns it on, that this command read the
+     * secrets {@code names}: the time, the command line up to its {@code --}, the working
+     * directory, the names. A log that cannot be written is warned about; the command goes on.
+     */
+    public void recordAccess(java.util.Collection<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        try {
+            if (!config().accessLog()) {
+                return;
+            }
+            int dashes = args.indexOf("--");
+            var entry = new AccessLog.Entry(java.time.Instant.now(), dashes < 0 ? args : args.subList(0, dashes),
+                    cwd.toString(), names.stream().distinct().sorted().toList());
+            AccessLog.append(AccessLog.file(dirs().kimenDataDir()), entry);
+        } catch (RuntimeException e) {
+            warn("could not write the access log: " + e.getMessage());
+        }
     }
 
     public void warn(String message) {

@@ -56,6 +56,8 @@ public final class ManPage {
             new Variable("~/.mima.yaml", "group", "Groups: named sets of environment variables linked to secrets."),
             new Variable(".mima.yaml", "hook", "A project's config, loaded by the shell hook once allow recorded it."),
             new Variable("$XDG_DATA_HOME/kimen/trust/", "allow", "The project configs allow recorded (by content hash)."),
+            new Variable("$XDG_DATA_HOME/kimen/access.log", "log", "The access log (JSON Lines, 0600), written when"
+                    + " kimen config access-log is on."),
             new Variable("$XDG_DATA_HOME/kimen/sync/", "sync", "Sync baselines (encrypted) and backups, per vault and remote."),
             new Variable("$KIMEN_SESSION_DIR, $XDG_RUNTIME_DIR/kimen or $XDG_CACHE_HOME/kimen", null,
                     "The session daemon's socket session.sock (directory 0700, socket 0600)."));

@@ -15,6 +15,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
@@ -216,6 +217,7 @@ public final class SecretCommands extends GroupCommand {
                         return v.get(name).reveal();
                     }
                 });
+                ctx.recordAccess(List.of(name));
             }
             try {
                 if (json()) {

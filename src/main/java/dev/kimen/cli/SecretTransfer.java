@@ -90,6 +90,7 @@ final class SecretTransfer {
                     return format == Format.DOTENV ? dotenv(vault, selected) : json(vault, selected);
                 }
             });
+            ctx.recordAccess(names);
             try {
                 if (target != null) {
                     PrivateFiles.write(target, bytes);

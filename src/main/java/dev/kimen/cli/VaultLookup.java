@@ -18,12 +18,16 @@ import java.util.Optional;
 final class VaultLookup implements SecretLookup, AutoCloseable {
     private final VaultStore store;
     private final Map<String, String> env;
+    private final Context ctx;
+    /** The secrets read, for the access log. */
+    private final java.util.Set<String> read = new java.util.TreeSet<>();
     private Vault vault;
     private Keyring keyring;
     private boolean keyringTried;
 
     VaultLookup(Context ctx, VaultOptions options) {
         this.env = ctx.env();
+        this.ctx = ctx;
         Path path = options.location(ctx).path();
         var unlocker = new Unlocker(options.unlock(ctx, path));
         this.store = new VaultStore(path, unlocker);
@@ -35,7 +39,9 @@ final class VaultLookup implements SecretLookup, AutoCloseable {
         if (vault == null) {
             vault = store.open();
         }
-        return vault.get(name);
+        SecretBytes value = vault.get(name);
+        read.add(name);
+        return value;
     }
 
     /** The OS keyring, opened on first use; {@code keyring_unavailable} when there is none. */
@@ -66,6 +72,8 @@ final class VaultLookup implements SecretLookup, AutoCloseable {
 
     @Override
     public void close() {
+        ctx.recordAccess(read);
+        read.clear(); // closed twice by run (once before the child starts): one entry
         if (keyring != null) {
             keyring.close();
         }

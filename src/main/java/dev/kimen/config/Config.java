@@ -106,6 +106,15 @@ public final class Config {
         return root.remove("unlock") != null;
     }
 
+    /** Whether the local access log is on: {@code "access_log": {"enabled": true}} (off unless said). */
+    public boolean accessLog() {
+        return root.get("access_log") instanceof JsonObject log && Boolean.TRUE.equals(log.get("enabled"));
+    }
+
+    public void setAccessLog(boolean enabled) {
+        section("access_log").put("enabled", enabled);
+    }
+
     /** What {@code run --scrub} passes through from kimen's own environment, unless the config says otherwise. */
     public static final List<String> DEFAULT_SCRUB_SAFELIST = List.of("PATH", "HOME", "TERM", "USER", "SHELL", "LANG",
             "TMPDIR");

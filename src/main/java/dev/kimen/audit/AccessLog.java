@@ -1,0 +1,90 @@
+package dev.kimen.audit;
+
+import com.grack.nanojson.JsonObject;
+import com.grack.nanojson.JsonParser;
+import com.grack.nanojson.JsonParserException;
+import dev.kimen.fs.PrivateFiles;
+import dev.kimen.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The local access log: one JSON line per command that read secrets, with the time, the command
+ * line up to its {@code --} (which names the profile, group or map), the working directory and the
+ * names of the secrets read, never a value. It lives in the user's data dir
+ * ({@code $XDG_DATA_HOME/kimen/access.log}, 0600 in a 0700 dir) and is written only when the
+ * user's own config turns it on, so a cloned project can neither silence nor redirect it.
+ */
+public final class AccessLog {
+    private AccessLog() {}
+
+    /** One line of the log. */
+    public record Entry(Instant time, List<String> command, String cwd, List<String> secrets) {
+        public java.util.Map<String, Object> json() {
+            return Json.object("time", time.toString(), "command", command, "cwd", cwd, "secrets", secrets);
+        }
+    }
+
+    /** {@code dir/access.log}. */
+    public static Path file(Path kimenDataDir) {
+        return kimenDataDir.resolve("access.log");
+    }
+
+    /** Appends {@code entry}; a line is written whole with one append, so concurrent commands do not interleave. */
+    public static void append(Path file, Entry entry) {
+        PrivateFiles.createPrivateDirs(file.getParent());
+        byte[] line = (Json.write(entry.json()) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            if (Files.notExists(file)) {
+                try {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PrivateFiles.FILE_MODE));
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // another command made it first
+                }
+            }
+            Files.write(file, line, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The entries at or after {@code since}, oldest first; lines that are not entries are skipped. */
+    public static List<Entry> read(Path file, Instant since) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var entries = new ArrayList<Entry>();
+        for (String line : lines) {
+            try {
+                JsonObject o = JsonParser.object().from(line);
+                var entry = new Entry(Instant.parse(o.getString("time")), strings(o.getArray("command")),
+                        o.getString("cwd"), strings(o.getArray("secrets")));
+                if (!entry.time().isBefore(since)) {
+                    entries.add(entry);
+                }
+            } catch (JsonParserException | RuntimeException e) {
+                // a torn or foreign line: the rest of the log still reads
+            }
+        }
+        return entries;
+    }
+
+    private static List<String> strings(Collection<Object> values) {
+        return values.stream().map(String::valueOf).toList();
+    }
+}
