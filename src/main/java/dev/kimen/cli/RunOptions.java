@@ -6,6 +6,7 @@ import dev.kimen.process.ChildEnv;
 import dev.kimen.projection.Projection;
 import dev.kimen.projection.Plan;
 import dev.kimen.projection.run.FilesDir;
+import dev.kimen.projection.run.Masker;
 import dev.kimen.projection.run.Projector;
 import dev.kimen.projection.run.Runner;
 import java.util.List;
@@ -26,6 +27,12 @@ public final class RunOptions {
             + " own (PATH HOME TERM USER SHELL LANG TMPDIR; config: \"scrub\": {\"safelist\": [...]}), nothing else.")
     boolean scrub;
 
+    @Option(names = "--mask", negatable = true, description = "Pass the command's stdout and stderr through kimen,"
+            + " every projected value (as is, base64, URL-encoded) replaced by <kimen:NAME>. Values under 6 bytes are"
+            + " not masked; the command sees pipes, not a terminal. Default: \"run\": {\"mask\": true} in the config,"
+            + " else off.")
+    Boolean mask;
+
     @Option(names = "--exec", description = "Replace kimen with the command (same PID: supervisors and docker stop"
             + " signal the app itself, and the exit status is the app's own). Only when nothing needs cleaning up"
             + " afterwards: no file or envpath projection, no stdin projection, no --files-dir.")
@@ -37,6 +44,11 @@ public final class RunOptions {
     /** Projects {@code plan}, starts the command, returns its exit status, removes what was written. */
     int run(Context ctx, Plan plan, VaultOptions vault) {
         ProjectionOptions.runnable(ctx, plan);
+        boolean masking = mask != null ? mask : ctx.config().maskByDefault();
+        if (exec && masking) {
+            throw KimenException.of(Reason.USAGE, "--exec leaves no kimen behind to mask the output",
+                    mask != null ? "drop --mask or --exec" : "drop --exec, or pass --no-mask (the config turns masking on)");
+        }
         if (exec) {
             refuseCleanupForExec(plan);
         }
@@ -50,7 +62,8 @@ public final class RunOptions {
                 ctx.err().flush();
                 Runner.exec(command, projected.env(), ctx.cwd()); // returns only by throwing
             }
-            return Runner.run(command, projected.env(), projected.stdin(), ctx.cwd());
+            return Runner.run(command, projected.env(), projected.stdin(), ctx.cwd(),
+                    masking ? Masker.of(projected.values()) : null);
         }
     }
 

@@ -115,6 +115,11 @@ public final class Config {
         section("access_log").put("enabled", enabled);
     }
 
+    /** Whether {@code run} masks its command's output without {@code --mask}: {@code "run": {"mask": true}}. */
+    public boolean maskByDefault() {
+        return root.get("run") instanceof JsonObject run && Boolean.TRUE.equals(run.get("mask"));
+    }
+
     /** What {@code run --scrub} passes through from kimen's own environment, unless the config says otherwise. */
     public static final List<String> DEFAULT_SCRUB_SAFELIST = List.of("PATH", "HOME", "TERM", "USER", "SHELL", "LANG",
             "TMPDIR");

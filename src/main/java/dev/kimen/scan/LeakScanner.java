@@ -1,25 +1,20 @@
 package dev.kimen.scan;
 
 import dev.kimen.crypto.SecretBytes;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import dev.kimen.text.ValueForms;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Finds vault values in files' bytes: each value as it is, in base64 (standard and URL-safe,
- * without padding, so it is found inside a longer padded one too), and URL-encoded. A finding
+ * Finds vault values in files' bytes, in each of their {@link ValueForms}. A finding
  * names the file, the line and the secret, never the value. Values shorter than
  * {@link #MIN_LENGTH} bytes are not looked for: they would match everywhere.
  *
- * <p>The forms are held as ISO-8859-1 strings (one char per byte) so that {@link String#indexOf},
- * which the JVM makes fast, can search bytes; they live as long as this scanner and, being
- * strings, cannot be cleared.
+ * <p>The forms are strings (so {@link String#indexOf}, which the JVM makes fast, searches bytes):
+ * they live as long as this scanner and, being strings, cannot be cleared.
  */
 public final class LeakScanner {
     public static final int MIN_LENGTH = 6;
@@ -48,12 +43,7 @@ public final class LeakScanner {
                     tooShort.add(name);
                     return;
                 }
-                var forms = new LinkedHashMap<String, String>(); // text -> form: one needle per distinct text
-                forms.putIfAbsent(latin1(value), "raw");
-                forms.putIfAbsent(Base64.getEncoder().withoutPadding().encodeToString(value), "base64");
-                forms.putIfAbsent(Base64.getUrlEncoder().withoutPadding().encodeToString(value), "base64url");
-                forms.putIfAbsent(URLEncoder.encode(new String(value, StandardCharsets.UTF_8), StandardCharsets.UTF_8), "url");
-                forms.forEach((text, form) -> needles.add(new Needle(name, form, text)));
+                ValueForms.of(value).forEach((text, form) -> needles.add(new Needle(name, form, text)));
             } finally {
                 Arrays.fill(value, (byte) 0);
             }
@@ -68,7 +58,7 @@ public final class LeakScanner {
 
     /** Every place in {@code content} (the bytes of {@code path}) that holds a value, by line. */
     public List<Finding> scan(String path, byte[] content) {
-        String haystack = latin1(content);
+        String haystack = ValueForms.latin1(content);
         int[] lineStarts = null;
         var found = new ArrayList<Finding>();
         for (Needle n : needles) {
@@ -81,10 +71,6 @@ public final class LeakScanner {
         }
         found.sort(Comparator.comparingInt(Finding::line).thenComparing(Finding::secret).thenComparing(Finding::form));
         return List.copyOf(found.stream().distinct().toList());
-    }
-
-    private static String latin1(byte[] bytes) {
-        return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
     private static int[] lineStarts(byte[] content) {

@@ -126,6 +126,32 @@ class RunE2ETest {
         assertEquals(127, kimen.run("run", "--exec", "--", "no-such-command-here").exit());
     }
 
+    /**
+     * Issue 10: {@code run --mask} masks a value the command writes in two pieces, on stdout and (in
+     * base64) on stderr; the exit status is the command's; the config can make it the default.
+     */
+    @Test
+    void maskHidesProjectedValuesInBothStreamsEvenSplitAcrossWrites() throws Exception {
+        String value = "mask-e2e-5d2c9b71";
+        String script = "printf 'key=%s' \"$(printf %s \"$T\" | cut -c1-7)\"; sleep 0.2;"
+                + " printf '%s\\n' \"$(printf %s \"$T\" | cut -c8-)\";"
+                + " printf 'b64=%s\\n' \"$(printf %s \"$T\" | base64)\" >&2; exit 3";
+        Kimen.Result r = kimen.run("run", "--mask", "--env", "T=const:" + value, "--", "sh", "-c", script);
+        assertEquals(3, r.exit(), r::describe);
+        assertEquals("key=<kimen:T>\n", r.out());
+        assertTrue(r.stderr().contains("b64=<kimen:T>"), r.stderr());
+        assertFalse(r.out().contains(value) || r.stderr().contains(value));
+
+        Kimen.Result plain = kimen.run("run", "--env", "T=const:" + value, "--", "sh", "-c", script);
+        assertEquals("key=" + value + "\n", plain.out(), "without --mask the value is the command's to print");
+
+        Files.createDirectories(kimen.home().resolve(".config/kimen"));
+        Files.writeString(kimen.home().resolve(".config/kimen/config.json"), "{\"run\": {\"mask\": true}}\n");
+        assertEquals("key=<kimen:T>\n", kimen.run("run", "--env", "T=const:" + value, "--", "sh", "-c", script).out());
+        assertEquals("key=" + value + "\n",
+                kimen.run("run", "--no-mask", "--env", "T=const:" + value, "--", "sh", "-c", script).out());
+    }
+
     @Test
     void exitStatusesPassThrough() {
         assertEquals(7, kimen.run("run", "--", "sh", "-c", "exit 7").exit());

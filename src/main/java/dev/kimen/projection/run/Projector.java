@@ -23,10 +23,16 @@ public final class Projector {
 
     private Projector() {}
 
-    /** What was projected. Closing it clears the stdin value and removes every file written. */
-    public record Projected(Map<String, String> env, SecretBytes stdin, FilesDir files) implements AutoCloseable {
+    /**
+     * What was projected, and each secret value by where it went (variable name, file path, or
+     * {@code stdin}), for {@code run --mask}. Closing it clears the values and the stdin value and
+     * removes every file written.
+     */
+    public record Projected(Map<String, String> env, SecretBytes stdin, FilesDir files, Map<String, SecretBytes> values)
+            implements AutoCloseable {
         @Override
         public void close() {
+            values.values().forEach(SecretBytes::destroy);
             if (stdin != null) {
                 stdin.destroy();
             }
@@ -44,6 +50,7 @@ public final class Projector {
     public static Projected project(Plan plan, SecretLookup vault, Map<String, String> base,
                                     Supplier<FilesDir> filesDir, boolean alwaysFilesDir) {
         var env = new LinkedHashMap<>(base);
+        var values = new LinkedHashMap<String, SecretBytes>();
         SecretBytes stdin = null;
         FilesDir files = null;
         boolean needFiles = alwaysFilesDir || plan.projections().stream().anyMatch(p -> p.kind() == Projection.Kind.FILE);
@@ -57,11 +64,13 @@ public final class Projector {
                     case ENV -> {
                         try (SecretBytes value = Values.resolve(p.source(), vault)) {
                             env.put(p.target(), envValue(p, value));
+                            replace(values, p.target(), value.copy());
                         }
                     }
                     case FILE -> {
                         try (SecretBytes value = Values.resolve(p.source(), vault)) {
                             files.write(p.target(), value);
+                            replace(values, p.target(), value.copy());
                         }
                     }
                     case ENVPATH -> env.put(p.target(), files.path().resolve(Path.of(p.path()).normalize()).toString());
@@ -70,11 +79,13 @@ public final class Projector {
                             stdin.destroy();
                         }
                         stdin = Values.resolve(p.source(), vault);
+                        replace(values, "stdin", stdin.copy());
                     }
                 }
             }
-            return new Projected(env, stdin, files);
+            return new Projected(env, stdin, files, values);
         } catch (RuntimeException e) {
+            values.values().forEach(SecretBytes::destroy);
             if (stdin != null) {
                 stdin.destroy();
             }
@@ -82,6 +93,13 @@ public final class Projector {
                 files.close();
             }
             throw e;
+        }
+    }
+
+    private static void replace(Map<String, SecretBytes> values, String where, SecretBytes value) {
+        SecretBytes before = values.put(where, value);
+        if (before != null) {
+            before.destroy();
         }
     }
 

@@ -4,7 +4,10 @@ import dev.kimen.KimenException;
 import dev.kimen.Reason;
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.process.Signals;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +26,14 @@ public final class Runner {
      * @param stdin the child's stdin, or null to share kimen's
      */
     public static int run(List<String> argv, Map<String, String> env, SecretBytes stdin, Path cwd) {
+        return run(argv, env, stdin, cwd, null);
+    }
+
+    /**
+     * @param masker when not null, the child's stdout and stderr come through kimen, masked
+     *               ({@code run --mask}); else the child has kimen's own
+     */
+    public static int run(List<String> argv, Map<String, String> env, SecretBytes stdin, Path cwd, Masker masker) {
         // The JDK would search kimen's PATH; the command's own PATH (which a map may set) decides, as with env(1).
         var resolved = new java.util.ArrayList<>(argv);
         resolved.set(0, resolve(argv.getFirst(), env.getOrDefault("PATH", ""), cwd).toString());
@@ -31,6 +42,9 @@ public final class Runner {
         builder.environment().putAll(env);
         if (stdin != null) {
             builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+        }
+        if (masker != null) {
+            builder.redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(ProcessBuilder.Redirect.PIPE);
         }
         try (Signals signals = Signals.catchForChild()) {
             Process child;
@@ -43,13 +57,27 @@ public final class Runner {
             if (stdin != null) {
                 feed(child.getOutputStream(), stdin);
             }
+            List<Thread> pumps = masker == null ? List.of() : List.of(
+                    pump(masker, child.getInputStream(), new FileOutputStream(FileDescriptor.out), "kimen-mask-out"),
+                    pump(masker, child.getErrorStream(), new FileOutputStream(FileDescriptor.err), "kimen-mask-err"));
+            int status;
             while (true) {
                 try {
-                    return child.waitFor();
+                    status = child.waitFor();
+                    break;
                 } catch (InterruptedException e) {
                     // keep waiting: the child decides when this ends
                 }
             }
+            for (Thread pump : pumps) {
+                try {
+                    // the child's end closed with it; a grandchild holding it open is not waited for long
+                    pump.join(java.time.Duration.ofSeconds(2));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return status;
         }
     }
 
@@ -65,6 +93,16 @@ public final class Runner {
         } catch (dev.kimen.process.Exec.Failed e) {
             throw KimenException.of(Reason.COMMAND_NOT_STARTED, "could not exec " + argv.getFirst() + ": " + e.getMessage());
         }
+    }
+
+    private static Thread pump(Masker masker, InputStream from, OutputStream to, String name) {
+        return Thread.ofPlatform().daemon().name(name).start(() -> {
+            try (from) {
+                masker.pump(from, to);
+            } catch (IOException ignored) {
+                // our own stdout or stderr closed (a pipe whose reader left): the child finds out on its own
+            }
+        });
     }
 
     /** Writes the value on a side thread so a child that never reads cannot block kimen. */
