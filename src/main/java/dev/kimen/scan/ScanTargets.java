@@ -27,7 +27,8 @@ public final class ScanTargets {
 
     /**
      * Every regular file under {@code roots} (a root may be a file), symlinks not followed, {@code .git}
-     * directories left out; {@code shown} is how each path is printed (relative to the working directory).
+     * directories left out, handed to {@code each} with its path as shown to the user (relative to
+     * {@code cwd} when under it).
      */
     public static Counts files(List<Path> roots, Path cwd, BiConsumer<String, byte[]> each) {
         var skipped = new ArrayList<String>();
