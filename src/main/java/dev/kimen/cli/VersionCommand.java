@@ -1,18 +1,48 @@
 package dev.kimen.cli;
 
+import dev.kimen.crypto.Argon2id;
 import dev.kimen.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code kimen version}. */
-@Command(name = "version", description = "Print kimen's version.",
-        footerHeading = "%nExamples:%n", footer = {"  kimen version", "  kimen version --json"})
+@Command(name = "version", description = {"Print kimen's version.",
+    "--verbose adds what makes it start and unlock fast, or not: the Java runtime, the AOT cache this start"
+        + " mapped (none: KIMEN_AOT=off, or a cache the JVM refused), and whether Argon2id runs in libargon2 or in"
+        + " pure Java."},
+        footerHeading = "%nExamples:%n", footer = {"  kimen version", "  kimen version --verbose --json"})
 public final class VersionCommand extends BaseCommand {
+    @Option(names = "--verbose", description = "Also the runtime, the AOT cache in use and the Argon2id implementation.")
+    boolean verbose;
+
     public VersionCommand(Context ctx) {
         super(ctx);
     }
 
     @Override
     public Integer call() {
-        return ok("version", Json.object("version", Version.VALUE), Cli.program() + " " + Version.VALUE);
+        String line = Cli.program() + " " + Version.VALUE;
+        if (!verbose) {
+            return ok("version", Json.object("version", Version.VALUE), line);
+        }
+        String runtime = System.getProperty("java.home") + " (" + Runtime.version() + ")";
+        String cache = aotCache();
+        String argon2 = Argon2id.nativeAvailable() ? "libargon2" : "bouncycastle";
+        return ok("version", Json.object("version", Version.VALUE, "java", runtime, "aot_cache", cache, "argon2", argon2),
+                line + "\njava: " + runtime + "\naot cache: " + (cache == null ? "none" : cache)
+                        + "\nargon2id: " + (argon2.equals("libargon2") ? "libargon2 (native)"
+                        : "bouncycastle (pure Java, about 3x slower; install libargon2-1)"));
+    }
+
+    /** The AOT cache file mapped into this JVM, or null: the JVM has no API for it, /proc/self/maps tells. */
+    private static String aotCache() {
+        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+            return lines.map(l -> l.substring(l.lastIndexOf(' ') + 1)).filter(p -> p.endsWith(".aot")).findFirst().orElse(null);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return null;
+        }
     }
 }

@@ -25,7 +25,7 @@ public final class Argon2id {
     }
 
     /** Whether libargon2 was found and can be called, whatever the property says. */
-    static boolean nativeAvailable() {
+    public static boolean nativeAvailable() {
         return LibArgon2.available();
     }
 

@@ -75,6 +75,13 @@ class LauncherE2ETest {
         String[] countMappings = {"run", "--", "sh", "-c", "grep -c 'kimen\\.aot' /proc/$PPID/maps || true"};
         assertTrue(Integer.parseInt(kimen.run(countMappings).ok().out().strip()) >= 1, "the cache is not mapped");
         assertEquals("0", kimen.with("KIMEN_AOT", "off").run(countMappings).ok().out().strip());
+        // version --verbose says the same, and which Argon2id runs (libargon2: bin/test installs it)
+        var verbose = kimen.run("version", "--verbose", "--json").json();
+        assertEquals(Path.of("target/kimen.aot").toAbsolutePath().toString(), verbose.getString("aot_cache"));
+        assertEquals(null, kimen.with("KIMEN_AOT", "off").run("version", "--verbose", "--json").json().get("aot_cache"));
+        if (System.getenv("CI") != null || Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libargon2.so.1"))) {
+            assertEquals("libargon2", verbose.getString("argon2"));
+        }
 
         Path jar = Path.of("target/kimen.jar");
         Path cache = Path.of("target/kimen.aot");
