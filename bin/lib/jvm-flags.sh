@@ -14,3 +14,10 @@
 #                   it would print into that same stdout.
 jvm_flags=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xlog:disable -Xlog:all=warning:stderr -Xlog:aot=off:stderr
            -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput --enable-native-access=ALL-UNNAMED)
+
+# aot_train JAVA JAR NATIVE_DIR OUT: one AOT training run (dev.kimen.AotTraining) with these flags,
+# writing the cache to OUT; true only when OUT was made. Silent: callers say what went wrong.
+aot_train() {
+  "$1" "${jvm_flags[@]}" -XX:AOTCacheOutput="$4" -Dkimen.native.dir="$3" -cp "$2" dev.kimen.AotTraining \
+    </dev/null >/dev/null 2>&1 && [ -f "$4" ]
+}

@@ -75,8 +75,7 @@ if needs_build || needs_aot; then
       echo "kimen: training the start-up cache $aot (once per build)…" >&2
       rm -f "$aot" "$aot.jdk"
       tmp_aot="$aot.$$.tmp"
-      if "$jdk/bin/java" "${jvm_flags[@]}" -XX:AOTCacheOutput="$tmp_aot" -Dkimen.native.dir="$root/target/native" \
-            -cp "$jar" dev.kimen.AotTraining </dev/null >/dev/null 2>&1 && [ -f "$tmp_aot" ]; then
+      if aot_train "$jdk/bin/java" "$jar" "$root/target/native" "$tmp_aot"; then
         echo "$aot_id" >"$aot.jdk.$$" && mv -f "$aot.jdk.$$" "$aot.jdk" && mv -f "$tmp_aot" "$aot"
       else
         rm -f "$tmp_aot"

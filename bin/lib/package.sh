@@ -49,8 +49,7 @@ modules() {
 train() {
   local lib="$1"
   rm -f "$lib/kimen.aot"
-  "$lib/runtime/bin/java" "${jvm_flags[@]}" -XX:AOTCacheOutput="$lib/kimen.aot" -Dkimen.native.dir="$lib/native" \
-    -cp "$lib/kimen.jar" dev.kimen.AotTraining </dev/null >/dev/null 2>&1 && [ -f "$lib/kimen.aot" ] \
+  aot_train "$lib/runtime/bin/java" "$lib/kimen.jar" "$lib/native" "$lib/kimen.aot" \
     || die "the AOT training run failed (run: $lib/runtime/bin/java -cp $lib/kimen.jar dev.kimen.AotTraining)"
 }
 

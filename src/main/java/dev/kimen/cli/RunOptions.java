@@ -55,7 +55,7 @@ public final class RunOptions {
         try (var secrets = new VaultLookup(ctx, vault);
              var projected = Projector.project(plan, secrets, baseEnv(ctx),
                      () -> filesDir == null ? FilesDir.fresh(ctx.env()) : FilesDir.at(ctx.resolve(filesDir)),
-                     filesDir != null)) {
+                     filesDir != null, masking)) {
             secrets.close(); // values now live only in what the child gets
             if (exec) {
                 ctx.out().flush();

@@ -27,6 +27,21 @@ final class CliRun {
         env.put("PATH", System.getenv("PATH"));
     }
 
+    /** A terminal on stdout (fd 1) and nowhere else, with no one to answer a prompt. */
+    static Terminal stdoutIsATerminal() {
+        return new Terminal() {
+            @Override
+            public boolean isTerminal(int fd) {
+                return fd == 1;
+            }
+
+            @Override
+            public java.util.Optional<dev.kimen.crypto.SecretBytes> readSecret(String prompt) {
+                return java.util.Optional.empty();
+            }
+        };
+    }
+
     record Result(int code, byte[] stdout, String stderr) {
         String out() {
             return new String(stdout, StandardCharsets.UTF_8);

@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.grack.nanojson.JsonObject;
-import dev.kimen.crypto.SecretBytes;
-import dev.kimen.term.Terminal;
 import dev.kimen.vault.TestVaults;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,17 +178,7 @@ class CliTest {
     void getRefusesATerminalUnlessAskedTo() {
         cheapVault();
         cli.run("secret", "set", "a", "--value", "1");
-        cli.terminal = new Terminal() {
-            @Override
-            public boolean isTerminal(int fd) {
-                return fd == 1;
-            }
-
-            @Override
-            public Optional<SecretBytes> readSecret(String prompt) {
-                return Optional.empty();
-            }
-        };
+        cli.terminal = CliRun.stdoutIsATerminal();
         assertError(cli.run("secret", "get", "a", "--json"), 26, "refused_tty");
         assertEquals("1", cli.run("secret", "get", "a", "--unsafe-stdout").out());
     }

@@ -16,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,17 +119,7 @@ class SecretTransferTest {
 
     @Test
     void exportRefusesATerminalAndNamesThatWouldCollide() {
-        cli.terminal = new Terminal() {
-            @Override
-            public boolean isTerminal(int fd) {
-                return true;
-            }
-
-            @Override
-            public Optional<SecretBytes> readSecret(String prompt) {
-                return Optional.empty();
-            }
-        };
+        cli.terminal = CliRun.stdoutIsATerminal();
         var tty = cli.run("secret", "export", "--json");
         assertEquals(26, tty.code(), tty.stderr());
         assertEquals(0, tty.stdout().length);

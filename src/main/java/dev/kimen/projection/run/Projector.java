@@ -46,11 +46,13 @@ public final class Projector {
      * @param base the environment the child starts from (kimen's own, never modified)
      * @param filesDir where {@code file} lines go; asked only when the plan has some, or when
      *                 {@code alwaysFilesDir} (an explicit {@code --files-dir})
+     * @param keepValues   keep a copy of each secret value in {@link Projected#values()} (run --mask);
+     *                     else that map stays empty and no extra copy is made
      */
     public static Projected project(Plan plan, SecretLookup vault, Map<String, String> base,
-                                    Supplier<FilesDir> filesDir, boolean alwaysFilesDir) {
+                                    Supplier<FilesDir> filesDir, boolean alwaysFilesDir, boolean keepValues) {
         var env = new LinkedHashMap<>(base);
-        var values = new LinkedHashMap<String, SecretBytes>();
+        var values = new LinkedHashMap<String, SecretBytes>(); // stays empty unless keepValues
         SecretBytes stdin = null;
         FilesDir files = null;
         boolean needFiles = alwaysFilesDir || plan.projections().stream().anyMatch(p -> p.kind() == Projection.Kind.FILE);
@@ -64,13 +66,13 @@ public final class Projector {
                     case ENV -> {
                         try (SecretBytes value = Values.resolve(p.source(), vault)) {
                             env.put(p.target(), envValue(p, value));
-                            replace(values, p.target(), value.copy());
+                            keep(keepValues, values, p.target(), value);
                         }
                     }
                     case FILE -> {
                         try (SecretBytes value = Values.resolve(p.source(), vault)) {
                             files.write(p.target(), value);
-                            replace(values, p.target(), value.copy());
+                            keep(keepValues, values, p.target(), value);
                         }
                     }
                     case ENVPATH -> env.put(p.target(), files.path().resolve(Path.of(p.path()).normalize()).toString());
@@ -79,7 +81,7 @@ public final class Projector {
                             stdin.destroy();
                         }
                         stdin = Values.resolve(p.source(), vault);
-                        replace(values, "stdin", stdin.copy());
+                        keep(keepValues, values, "stdin", stdin);
                     }
                 }
             }
@@ -96,8 +98,12 @@ public final class Projector {
         }
     }
 
-    private static void replace(Map<String, SecretBytes> values, String where, SecretBytes value) {
-        SecretBytes before = values.put(where, value);
+    /** A copy of {@code value} under {@code where}, when the caller asked for the values (run --mask). */
+    private static void keep(boolean keepValues, Map<String, SecretBytes> values, String where, SecretBytes value) {
+        if (!keepValues) {
+            return;
+        }
+        SecretBytes before = values.put(where, value.copy());
         if (before != null) {
             before.destroy();
         }
