@@ -11,10 +11,10 @@ public abstract class BaseCommand implements Callable<Integer> {
     protected final Context ctx;
 
     @Mixin
-    private JsonFlag jsonFlag;
+    JsonFlag jsonFlag;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
+    boolean help;
 
     protected BaseCommand(Context ctx) {
         this.ctx = ctx;

@@ -46,9 +46,9 @@ public final class Cli {
     }
 
     /**
-     * kimen's subcommands by name. picocli builds the model of every registered command, with
-     * reflection, before it parses a word, and that costs every {@code run} some milliseconds per
-     * command (measured: 18 of them made {@code --version} 25% slower than 16 fewer did). So a
+     * kimen's subcommands by name. picocli builds the model of every registered command before it
+     * parses a word, and that costs every {@code run} time per command (measured when the models
+     * came by reflection: 18 of them made {@code --version} 25% slower than 16 fewer did). So a
      * command line that names one of these gets only that one registered; help and mistakes get all.
      * {@code CliTest} checks the names against the annotations.
      */
@@ -89,17 +89,26 @@ public final class Cli {
         return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V")) ? VERSION_ONLY : null;
     }
 
+    static final String CONVERTERS_EXCLUDED = "picocli.converters.excludes";
+    static final String NOT_CONVERTED = "java\\.(sql|time)\\..*";
+
     /** Not a command name (it starts with a dash): registers no subcommand at all. */
     static final String VERSION_ONLY = "-V";
 
     /** @param word the subcommand named on the command line: only it is registered, when it is one */
     static CommandLine commandLine(Context ctx, Class<?> root, String word) {
-        CommandLine cli = new CommandLine(root, new Factory(ctx));
+        // Every CommandLine registers converters for java.sql and java.time types by reflection,
+        // ~8 ms of each start; no kimen option has such a type (CommandModelsTest checks).
+        if (System.getProperty(CONVERTERS_EXCLUDED) == null) {
+            System.setProperty(CONVERTERS_EXCLUDED, NOT_CONVERTED);
+        }
+        var factory = new Factory(ctx);
+        CommandLine cli = CommandModels.commandLine(root, factory);
         Map<String, Class<?>> commands = root == MimaCommand.class ? MIMA : KIMEN;
         if (commands.containsKey(word)) {
-            cli.addSubcommand(word, commands.get(word));
+            cli.addSubcommand(word, CommandModels.commandLine(commands.get(word), factory));
         } else if (!VERSION_ONLY.equals(word)) {
-            commands.forEach(cli::addSubcommand);
+            commands.forEach((name, command) -> cli.addSubcommand(name, CommandModels.commandLine(command, factory)));
         }
         cli.setOut(new PrintWriter(ctx.out(), true));
         cli.setErr(new PrintWriter(ctx.err(), true));
@@ -170,13 +179,20 @@ public final class Cli {
      * Gives each command class its {@link Context} through a {@code (Context)} constructor, and
      * every command the same option mixins so an option may stand at any level of the command line.
      */
-    private static final class Factory implements CommandLine.IFactory {
+    static final class Factory implements CommandLine.IFactory {
         private final Context ctx;
         private final JsonFlag jsonFlag = new JsonFlag();
         private final VaultOptions vaultOptions = new VaultOptions();
+        private final boolean written;
 
         Factory(Context ctx) {
+            this(ctx, true);
+        }
+
+        /** @param written whether to make commands by the constructors the build wrote (not for the writer itself) */
+        Factory(Context ctx, boolean written) {
             this.ctx = ctx;
+            this.written = written;
         }
 
         @Override
@@ -186,6 +202,10 @@ public final class Cli {
             }
             if (cls == VaultOptions.class) {
                 return cls.cast(vaultOptions);
+            }
+            Object made = written ? CommandModels.instance(cls, ctx) : null;
+            if (made != null) {
+                return cls.cast(made);
             }
             Constructor<?> withContext = Arrays.stream(cls.getDeclaredConstructors())
                     .filter(c -> c.getParameterCount() == 1 && c.getParameterTypes()[0] == Context.class)

@@ -22,4 +22,16 @@ public record KdfParams(int memoryKib, int passes, int parallelism) {
                 && passes >= 1 && passes <= MAX_PASSES
                 && memoryKib >= 8 * parallelism && memoryKib <= MAX_MEMORY_KIB;
     }
+
+    // Written out: a record's own equals and hashCode are bootstrapped through method handles on
+    // first use, which cost a session `run` (VaultKey.fits) some 10 ms of a cold JVM.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof KdfParams k && k.memoryKib == memoryKib && k.passes == passes && k.parallelism == parallelism;
+    }
+
+    @Override
+    public int hashCode() {
+        return (memoryKib * 31 + passes) * 31 + parallelism;
+    }
 }
