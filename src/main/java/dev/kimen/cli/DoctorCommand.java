@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** {@code kimen doctor}: is this profile ready to run? Every finding at once, never a value. */
 @Command(name = "doctor", description = {"Check that a profile is ready to run: the map lints, the vault opens,"
-        + " every secret the map names is in the vault, and the vault file's mode is 0600.",
+        + " every secret the map names is in the vault, none of them expired or expiring within 14 days"
+        + " (secret meta; a warning, a problem with --strict), and the vault file's mode is 0600.",
         "Prints each problem with a hint and exits 21 (doctor_failed) when there is any; --json prints the"
                 + " report on stdout either way. Nothing is run and no value is printed."},
         footerHeading = "%nExamples:%n",
@@ -25,7 +26,8 @@ public final class DoctorCommand extends BaseCommand {
     @Mixin VaultOptions vault;
     @Mixin MapOptions map;
 
-    @Option(names = "--strict", description = "Treat map warnings (e.g. a second stdin line) as problems.")
+    @Option(names = "--strict", description = "Treat warnings (a second stdin line in the map, a secret near or past"
+            + " its expiry date) as problems.")
     boolean strict;
 
     public DoctorCommand(Context ctx) {

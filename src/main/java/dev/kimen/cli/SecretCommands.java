@@ -6,12 +6,14 @@ import dev.kimen.crypto.SecretBytes;
 import dev.kimen.json.Json;
 import dev.kimen.text.Utf8;
 import dev.kimen.keyring.Keyring;
+import dev.kimen.vault.SecretMeta;
 import dev.kimen.vault.SecretName;
 import dev.kimen.vault.Vault;
 import dev.kimen.vault.store.VaultStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -23,13 +25,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code kimen secret set|list|get|rm|mv|export|import}. */
-@Command(name = "secret", description = "Store, list, read, remove, rename, export and import secrets in the vault.",
-        subcommands = {SecretCommands.Set.class, SecretCommands.ListCmd.class, SecretCommands.Get.class,
+/** {@code kimen secret set|list|get|meta|rm|mv|export|import}. */
+@Command(name = "secret", description = "Store, list, read, date, remove, rename, export and import secrets in the vault.",
+        subcommands = {SecretCommands.Set.class, SecretCommands.ListCmd.class, SecretCommands.Get.class, SecretMetaCommand.class,
                 SecretCommands.Rm.class, SecretCommands.Mv.class, SecretTransfer.Export.class, SecretTransfer.Import.class},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen secret set prod.database_url", "  kimen secret list",
-                "  kimen secret get prod.database_url | pbcopy"})
+                "  kimen secret get prod.database_url | pbcopy", "  kimen secret meta api.token --expires 2027-01-31"})
 public final class SecretCommands extends GroupCommand {
     @Mixin VaultOptions vault;
 
@@ -63,7 +65,8 @@ public final class SecretCommands extends GroupCommand {
             footer = {"  kimen secret set prod.database_url                 # prompts, no echo",
                     "  printf %%s \"$TOKEN\" | kimen secret set api.token --stdin",
                     "  kimen secret set ci.flag --value yes                 # visible in shell history",
-                    "  kimen secret set openai-key --store keyring          # the OS keyring, not the vault"})
+                    "  kimen secret set openai-key --store keyring          # the OS keyring, not the vault",
+                    "  kimen secret set api.token --expires 2027-01-31      # list and doctor warn 14 days before"})
     static final class Set extends VaultCommand {
         @Parameters(paramLabel = "<name>", description = "Secret name: no whitespace or control characters.")
         String name;
@@ -72,6 +75,11 @@ public final class SecretCommands extends GroupCommand {
         Source source;
 
         @Mixin StoreOption store;
+
+        @Option(names = "--expires", paramLabel = "<YYYY-MM-DD>", description = "The last day the value is good for;"
+                + " secret list and doctor warn from " + SecretMeta.WARN_DAYS + " days before. 'never' removes it."
+                + " Without it, an expiry set before stays. Makes the vault kimen-vault/v3 (upstream Kimen reads v2 only).")
+        String expires;
 
         static final class Source {
             @Option(names = "--stdin", required = true,
@@ -92,7 +100,15 @@ public final class SecretCommands extends GroupCommand {
             SecretName.check(name);
             boolean fromStdin = source != null && source.stdin;
             vault.stdinOnlyOnce(fromStdin, "--stdin");
+            LocalDate expiry = expires == null || expires.equals("never") ? null : SecretMeta.parseDate(expires, "--expires");
+            if (expires != null && store.store == StoreOption.Store.KEYRING) {
+                throw noExpiryInKeyring();
+            }
             Optional<Keyring> keyring = store.keyring(ctx, null);
+            if (keyring.isPresent() && expires != null) {
+                keyring.get().close();
+                throw noExpiryInKeyring();
+            }
             if (keyring.isPresent()) {
                 boolean replaced;
                 try (Keyring k = keyring.get(); SecretBytes value = readValue(fromStdin)) {
@@ -109,6 +125,9 @@ public final class SecretCommands extends GroupCommand {
                     return store.update(v -> {
                         boolean existed = v.contains(name);
                         v.put(name, value); // the vault owns the value from here
+                        if (expires != null) {
+                            v.setMeta(name, v.meta(name).withExpires(expiry));
+                        }
                         return existed;
                     });
                 } catch (RuntimeException e) {
@@ -116,8 +135,17 @@ public final class SecretCommands extends GroupCommand {
                     throw e;
                 }
             });
-            return ok("set", Json.object("name", name, "replaced", replaced),
-                    (replaced ? "updated " : "stored ") + name);
+            var fields = Json.object("name", name, "replaced", replaced);
+            if (expires != null) {
+                fields.put("expires", expiry == null ? null : expiry.toString());
+            }
+            return ok("set", fields, (replaced ? "updated " : "stored ") + name
+                    + (expires == null ? "" : expiry == null ? " (no expiry)" : " (expires " + expiry + ")"));
+        }
+
+        private static KimenException noExpiryInKeyring() {
+            return KimenException.of(Reason.USAGE, "--expires is kept in the vault; OS keyring items have no expiry",
+                    "leave out --expires, or store the secret in the vault (--store vault)");
         }
 
         private SecretBytes readValue(boolean fromStdin) {
@@ -157,6 +185,7 @@ public final class SecretCommands extends GroupCommand {
         public Integer call() {
             Optional<Keyring> keyring = store.keyring(ctx, null);
             java.util.List<String> names;
+            var expiries = new java.util.TreeMap<String, SecretMeta>();
             if (keyring.isPresent()) {
                 try (Keyring k = keyring.get()) {
                     names = k.names();
@@ -164,12 +193,28 @@ public final class SecretCommands extends GroupCommand {
             } else {
                 names = withStore(store -> {
                     try (Vault v = store.open()) {
+                        v.names().stream().filter(n -> v.meta(n).expires().isPresent()).forEach(n -> expiries.put(n, v.meta(n)));
                         return v.names();
                     }
                 });
             }
-            return ok("list", Json.object("names", names, "count", names.size()),
-                    names.isEmpty() ? null : String.join("\n", names));
+            var fields = Json.object("names", names, "count", names.size());
+            if (!keyring.isPresent()) {
+                var dated = Json.object();
+                var warnings = new java.util.ArrayList<Object>();
+                LocalDate today = LocalDate.now();
+                expiries.forEach((n, about) -> {
+                    dated.put(n, about.expires().orElseThrow().toString());
+                    about.warning(n, today).ifPresent(w -> {
+                        warnings.add(Json.object("name", n, "expires", dated.get(n), "status", about.due(today).word(),
+                                "message", w));
+                        ctx.warn(w);
+                    });
+                });
+                fields.put("expires", dated);
+                fields.put("warnings", warnings);
+            }
+            return ok("list", fields, names.isEmpty() ? null : String.join("\n", names));
         }
     }
 

@@ -106,11 +106,11 @@ public final class VaultCommands extends GroupCommand {
             if (!mode.equals(PrivateFiles.octal(PrivateFiles.FILE_MODE))) {
                 ctx.warn("vault file mode is " + mode + "; expected 0600 (fix with: chmod 600 " + path + ")");
             }
-            return ok("vault_info", Json.object("path", path.toString(), "format", VaultFile.MAGIC,
+            return ok("vault_info", Json.object("path", path.toString(), "format", file.format(),
                             "kdf", Json.object("algorithm", "argon2id", "memory_kib", kdf.memoryKib(),
                                     "passes", kdf.passes(), "parallelism", kdf.parallelism()),
                             "cipher", "xchacha20-poly1305", "mode", mode, "size_bytes", size),
-                    "path:   " + path + "\nformat: " + VaultFile.MAGIC
+                    "path:   " + path + "\nformat: " + file.format()
                             + "\nkdf:    argon2id memory=" + kdf.memoryKib() + "KiB passes=" + kdf.passes()
                             + " parallelism=" + kdf.parallelism()
                             + "\ncipher: xchacha20-poly1305\nmode:   " + mode + "\nsize:   " + size + " bytes");

@@ -10,11 +10,13 @@ import dev.kimen.projection.Problem;
 import dev.kimen.projection.Projection;
 import dev.kimen.projection.profile.MapContents;
 import dev.kimen.projection.source.ValueSource;
+import dev.kimen.vault.SecretMeta;
 import dev.kimen.vault.Vault;
 import dev.kimen.vault.store.VaultStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +25,8 @@ import java.util.function.Supplier;
 
 /**
  * Whether a profile is ready to run, checked without running anything: the map lints, the vault
- * opens, every secret the map names is in it, and the vault file is 0600. A check that cannot be
+ * opens, every secret the map names is in it and none is past (or near) its expiry date, and the
+ * vault file is 0600. A check that cannot be
  * judged (no vault to look in) is skipped. Nothing is run: {@code exec:} sources are not tried.
  */
 public final class Doctor {
@@ -31,6 +34,7 @@ public final class Doctor {
     public static final String VAULT_OPENS = "vault_opens";
     public static final String SECRETS_EXIST = "secrets_exist";
     public static final String VAULT_MODE = "vault_mode";
+    public static final String EXPIRY = "expiry";
 
     private Doctor() {}
 
@@ -59,10 +63,13 @@ public final class Doctor {
             checks.add(Check.judged(VAULT_OPENS, List.of(), List.of(), store.path().toString()));
             checks.add(plan == null ? Check.skipped(SECRETS_EXIST, "not run: the map could not be read")
                     : secretsExist(plan, vault, vaultOption));
+            checks.add(plan == null ? Check.skipped(EXPIRY, "not run: the map could not be read")
+                    : expiry(plan, vault, strict, LocalDate.now()));
         } catch (KimenException e) {
             checks.add(Check.judged(VAULT_OPENS, List.of(new Finding(e.getMessage(), unlockHint(e))), List.of(),
                     store.path().toString()));
             checks.add(Check.skipped(SECRETS_EXIST, "not run: the vault did not open"));
+            checks.add(Check.skipped(EXPIRY, "not run: the vault did not open"));
         }
         checks.add(mode(store.path()));
         return new DoctorReport(List.copyOf(checks));
@@ -100,6 +107,30 @@ public final class Doctor {
         });
         return Check.judged(SECRETS_EXIST, problems, List.of(), count(usedAt.size(), "secret") + " named, "
                 + (usedAt.size() - problems.size()) + " found");
+    }
+
+    /**
+     * The secrets the map names that expired, or expire within {@link SecretMeta#WARN_DAYS} days:
+     * warnings, problems under {@code --strict}.
+     */
+    static Check expiry(Plan plan, Vault vault, boolean strict, LocalDate today) {
+        var findings = new ArrayList<Finding>();
+        var named = new java.util.TreeSet<String>();
+        for (Projection p : plan.projections()) {
+            if (p.source() instanceof ValueSource.Secret s && vault.contains(s.name())) {
+                named.add(s.name());
+            }
+        }
+        int dated = 0;
+        for (String name : named) {
+            SecretMeta about = vault.meta(name);
+            dated += about.expires().isPresent() ? 1 : 0;
+            about.warning(name, today).ifPresent(w -> findings.add(new Finding(w,
+                    "rotate it, then: kimen secret set " + name + " --expires <YYYY-MM-DD>"
+                            + (strict ? ", or check without --strict" : ""))));
+        }
+        return Check.judged(EXPIRY, strict ? findings : List.of(), strict ? List.of() : findings,
+                count(dated, "secret") + " with an expiry date, " + (dated - findings.size()) + " not due");
     }
 
     static Check mode(Path vault) {

@@ -334,7 +334,7 @@ public final class Sync {
         Path saved = store.update(local -> {
             try (Vault old = openBackup(from, raw)) {
                 Path before = backup();
-                local.replaceAll(old.entries());
+                local.replaceAll(old);
                 return before;
             }
         });

@@ -48,7 +48,7 @@ class DoctorCommandTest {
         assertEquals(expectedExit, json.getInt("exit_code"));
         assertEquals(expectedExit == 0 ? null : "doctor_failed", json.getString("reason"));
         JsonArray checks = json.getArray("checks");
-        assertEquals(List.of("map_lint", "vault_opens", "secrets_exist", "vault_mode"),
+        assertEquals(List.of("map_lint", "vault_opens", "secrets_exist", "expiry", "vault_mode"),
                 checks.stream().map(c -> ((JsonObject) c).getString("check")).toList());
         for (Object o : checks) {
             JsonObject c = (JsonObject) o;
@@ -80,7 +80,7 @@ class DoctorCommandTest {
 
         var human = cli.run("doctor", "--map", map.toString());
         assertEquals(0, human.code(), human.stderr());
-        assertTrue(human.out().endsWith("doctor: all 4 checks passed\n"), human.out());
+        assertTrue(human.out().endsWith("doctor: all 5 checks passed\n"), human.out());
     }
 
     @Test

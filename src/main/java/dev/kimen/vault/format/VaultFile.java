@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * The outer text form of a {@code kimen-vault/v2} file (docs/vault-format.md):
+ * The outer text form of a vault file (docs/vault-format.md), {@code kimen-vault/v2} or, when
+ * secrets carry metadata, {@code kimen-vault/v3}, which differ only in the first line (also the AAD)
+ * and the plaintext's entries:
  * <pre>
  * kimen-vault/v2
  * argon2id &lt;memory KiB&gt; &lt;passes&gt; &lt;parallelism&gt;
@@ -18,10 +20,17 @@ import java.util.Base64;
  * </pre>
  * Each line ends with LF; the last LF is optional when reading. Anything else is refused.
  */
-public record VaultFile(KdfParams params, byte[] salt, byte[] nonce, byte[] sealed) {
+public record VaultFile(String format, KdfParams params, byte[] salt, byte[] nonce, byte[] sealed) {
+    /** Upstream Kimen's format, written whenever no secret has metadata. */
     public static final String MAGIC = "kimen-vault/v2";
+    /** v2 plus per-secret metadata (expiry dates). */
+    public static final String MAGIC_V3 = "kimen-vault/v3";
     public static final int SALT_BYTES = 16;
-    static final byte[] AAD = MAGIC.getBytes(StandardCharsets.US_ASCII);
+
+    /** The associated data the ciphertext is sealed with: the first line, so v3 cannot pass for v2. */
+    static byte[] aad(String format) {
+        return format.getBytes(StandardCharsets.US_ASCII);
+    }
 
     public static VaultFile parse(byte[] file) {
         String text = new String(file, StandardCharsets.US_ASCII);
@@ -29,7 +38,7 @@ public record VaultFile(KdfParams params, byte[] salt, byte[] nonce, byte[] seal
             text = text.substring(0, text.length() - 1);
         }
         String[] lines = text.split("\n", -1);
-        if (lines.length == 0 || !lines[0].equals(MAGIC)) {
+        if (lines.length == 0 || !lines[0].equals(MAGIC) && !lines[0].equals(MAGIC_V3)) {
             throw invalid(lines.length > 0 && lines[0].startsWith("kimen-vault/")
                     ? "unsupported vault format " + printable(lines[0])
                     : "not a kimen vault (first line is not " + MAGIC + ")");
@@ -50,12 +59,12 @@ public record VaultFile(KdfParams params, byte[] salt, byte[] nonce, byte[] seal
         if (sealed.length < Aead.TAG_BYTES) {
             throw invalid("ciphertext is shorter than its tag");
         }
-        return new VaultFile(params, salt, nonce, sealed);
+        return new VaultFile(lines[0], params, salt, nonce, sealed);
     }
 
     public byte[] toBytes() {
         var b64 = Base64.getEncoder();
-        String text = MAGIC + "\n"
+        String text = format + "\n"
                 + "argon2id " + params.memoryKib() + " " + params.passes() + " " + params.parallelism() + "\n"
                 + b64.encodeToString(salt) + "\n"
                 + b64.encodeToString(nonce) + "\n"

@@ -8,7 +8,7 @@ import dev.kimen.fs.FileLock;
 import dev.kimen.fs.PrivateFiles;
 import dev.kimen.vault.Vault;
 import dev.kimen.vault.VaultKey;
-import dev.kimen.vault.format.V2Codec;
+import dev.kimen.vault.format.VaultCodec;
 import dev.kimen.vault.format.VaultFile;
 import dev.kimen.crypto.Aead;
 import java.io.IOException;
@@ -77,7 +77,7 @@ public final class VaultStore implements AutoCloseable {
     /** Decrypts the vault. The caller closes the result. */
     public Vault open() {
         VaultFile file = readFile();
-        return V2Codec.open(file, keyFor(file));
+        return VaultCodec.open(file, keyFor(file));
     }
 
     /**
@@ -87,10 +87,10 @@ public final class VaultStore implements AutoCloseable {
     public Vault openCopy(byte[] raw) {
         VaultFile file = VaultFile.parse(raw);
         if (key != null && key.fits(file.params(), file.salt())) {
-            return V2Codec.open(file, key);
+            return VaultCodec.open(file, key);
         }
         try (VaultKey other = keys.keyFor(path, file.params(), file.salt())) {
-            return V2Codec.open(file, other);
+            return VaultCodec.open(file, other);
         }
     }
 
@@ -111,9 +111,9 @@ public final class VaultStore implements AutoCloseable {
             PrivateFiles.sweepTemps(path);
             VaultFile file = readFile();
             VaultKey k = keyFor(file);
-            try (Vault vault = V2Codec.open(file, k)) {
+            try (Vault vault = VaultCodec.open(file, k)) {
                 R result = change.apply(vault);
-                PrivateFiles.write(path, V2Codec.seal(vault, k).toBytes());
+                PrivateFiles.write(path, VaultCodec.seal(vault, k).toBytes());
                 return result;
             }
         }
@@ -134,7 +134,7 @@ public final class VaultStore implements AutoCloseable {
                         "use it, or choose another path with --vault");
             }
             replaceKey(VaultKey.derive(newPassphrase, params, Aead.randomBytes(VaultFile.SALT_BYTES)));
-            PrivateFiles.write(path, V2Codec.seal(contents, key).toBytes());
+            PrivateFiles.write(path, VaultCodec.seal(contents, key).toBytes());
         }
     }
 
@@ -149,9 +149,9 @@ public final class VaultStore implements AutoCloseable {
         try (FileLock ignored = FileLock.acquire(path)) {
             byte[] raw = readRaw();
             VaultFile file = VaultFile.parse(raw);
-            try (Vault vault = V2Codec.open(file, keyFor(file))) {
+            try (Vault vault = VaultCodec.open(file, keyFor(file))) {
                 var newKey = VaultKey.derive(newPassphrase, file.params(), Aead.randomBytes(VaultFile.SALT_BYTES));
-                byte[] sealed = V2Codec.seal(vault, newKey).toBytes();
+                byte[] sealed = VaultCodec.seal(vault, newKey).toBytes();
                 if (backup != null) {
                     PrivateFiles.write(backup, raw);
                 }
