@@ -129,6 +129,6 @@ public final class Context {
     }
 
     public void warn(String message) {
-        err.println("kimen: warning: " + message);
+        err.println("kimen: warning: " + ErrorRenderer.oneLine(message));
     }
 }

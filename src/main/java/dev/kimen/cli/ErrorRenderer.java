@@ -26,7 +26,11 @@ public final class ErrorRenderer {
         return code;
     }
 
-    private static String oneLine(String s) {
-        return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
+    /**
+     * One line with no control character: a message may quote bytes of a file (a YAML reader says
+     * what it found), and an escape sequence from a hostile file must not reach the terminal.
+     */
+    static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("[\\n\\r\\t]", " ").replaceAll("\\p{Cc}", "?");
     }
 }

@@ -91,6 +91,10 @@ public final class MimaFile {
         } catch (YamlEngineException e) {
             throw KimenException.wrap(Reason.INVALID_CONFIG, file + ": not valid YAML: "
                     + e.getMessage().lines().findFirst().orElse(""), e);
+        } catch (ClassCastException | IllegalStateException | IndexOutOfBoundsException e) {
+            // snakeyaml-engine 2.10's composer, keeping comments, fails so on some malformed
+            // documents (a comment inside a flow collection: "[# c"), found by MimaFuzzTest
+            throw KimenException.wrap(Reason.INVALID_CONFIG, file + ": not valid YAML (the YAML reader failed on it)", e);
         }
         return doc.isEmpty() || isNull(doc.get()) ? emptyMap() : mapping(doc.get(), file, "the top level");
     }

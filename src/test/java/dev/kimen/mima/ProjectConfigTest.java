@@ -264,6 +264,14 @@ class ProjectConfigTest {
         assertTrue(m.contains("the top level must be a mapping"), m);
     }
 
+    /** Found by MimaFuzzTest: the YAML reader itself failed (ClassCastException) on a comment in a flow sequence. */
+    @Test
+    void whatTheYamlReaderChokesOnIsInvalidConfig() {
+        var e = assertThrows(KimenException.class, () -> parse("[# a comment\ngroups: {}\n"));
+        assertEquals(Reason.INVALID_CONFIG, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(file() + ": not valid YAML"), e.getMessage());
+    }
+
     @Test
     void bytesThatAreNotUtf8AreRefused() {
         byte[] bad = "env:\n  A: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
