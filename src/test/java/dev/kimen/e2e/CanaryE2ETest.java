@@ -100,8 +100,7 @@ class CanaryE2ETest {
      */
     @Test
     void usageErrorsDoNotRepeatAValueFromTheCommandLine() {
-        var log = new OutputLog(); // this test's own: it reports its leaks here, not after the class
-        Kimen unlocked = Kimen.in(tmp.resolve("home"), log).with("KIMEN_PASSPHRASE", PASS);
+        Kimen unlocked = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_PASSPHRASE", PASS);
         Vaults.create(unlocked.defaultVault(), PASS, Map.of());
 
         // `secret set <name> <value>`: the value where only a name goes.
@@ -112,7 +111,26 @@ class CanaryE2ETest {
         // --value twice.
         unlocked.run("secret", "set", "api.token", "--value", Canary.VALUE, "--value", Canary.VALUE).failsHumanly(2);
 
-        assertEquals(List.of(), log.leaks(), "a usage error repeated the value given on the command line");
+        assertEquals(List.of(), LOG.leaks(), "a usage error repeated the value given on the command line");
+    }
+
+    /** The argv check every e2e class runs ({@link OutputLog}) can see a secret in an argv at all. */
+    @Test
+    void theArgvWatchSeesASecretInAnArgv() throws Exception {
+        String probe = "kimen-argv-probe-5d1c";
+        try (var watch = ArgvWatch.start(List.of(probe))) {
+            Process p = new ProcessBuilder("sh", "-c", "sleep 5", probe).start();
+            try {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(4);
+                while (watch.sightings().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(List.of(List.of("sh", "-c", "sleep 5", "<secret#0>")), watch.sightings());
+                assertTrue(watch.samples() > 0);
+            } finally {
+                p.destroyForcibly().waitFor();
+            }
+        }
     }
 
     private static byte[] utf8(String s) {

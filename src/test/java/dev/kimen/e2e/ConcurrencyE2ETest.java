@@ -22,12 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DESIGN §2: concurrent writers are serialised with a lock and never lose each other's update.
- * Eight real bin/kimen processes write at once, each five secrets in a row.
+ * Sixteen real bin/kimen processes write at once, each three secrets in a row.
  */
 class ConcurrencyE2ETest {
     private static final String PASS = "e2e concurrency passphrase";
-    private static final int WRITERS = 8;
-    private static final int WRITES_EACH = 5;
+    private static final int WRITERS = 16;
+    private static final int WRITES_EACH = 3;
 
     @RegisterExtension
     static final OutputLog LOG = new OutputLog().forbidding(PASS);

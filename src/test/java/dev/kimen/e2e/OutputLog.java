@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Everything every bin/kimen run of one test class printed (and every terminal screen it showed).
+ * Everything every bin/kimen run of one test class printed (and every terminal screen it showed),
+ * and the argv of every process while the class ran ({@link ArgvWatch}).
  * Registered with {@code @RegisterExtension}: before the class it makes sure the jar is built (so
  * no run pays for, or prints, a build); after the class it fails if {@link Canary#VALUE} showed
  * anywhere but the stdout of {@code secret get} of the canary's name, or a passphrase the class
@@ -29,6 +30,7 @@ final class OutputLog implements BeforeAllCallback, AfterAllCallback {
 
     private final List<Entry> entries = new ArrayList<>();
     private final List<String> forbidden = new ArrayList<>();
+    private ArgvWatch argv;
 
     /** Also fail when any of {@code secrets} (passphrases) shows in any output at all. */
     OutputLog forbidding(String... secrets) {
@@ -80,6 +82,9 @@ final class OutputLog implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
+        var secrets = new ArrayList<>(List.of(Canary.VALUE));
+        secrets.addAll(forbidden);
+        argv = ArgvWatch.start(secrets);
         synchronized (OutputLog.class) {
             if (built) {
                 return;
@@ -97,7 +102,32 @@ final class OutputLog implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) {
+        argv.close();
         assertEquals(List.of(), leaks(), "a secret (the canary value or a passphrase) leaked into these outputs");
+        assertEquals(List.of(), argvLeaks(), "a secret (the canary value or a passphrase) showed in a process's argv");
+    }
+
+    /**
+     * The argvs that held a secret, except the launcher's and the JVM's of a run whose own command
+     * line a test gave the secret on purpose (CanaryE2ETest's {@code secret set --value}).
+     */
+    List<String> argvLeaks() {
+        var deliberate = new ArrayList<List<String>>();
+        synchronized (entries) {
+            for (Entry e : entries) {
+                List<String> masked = argv.masked(e.args());
+                if (!masked.equals(e.args())) {
+                    deliberate.add(masked);
+                }
+            }
+        }
+        return argv.sightings().stream()
+                .filter(seen -> deliberate.stream().noneMatch(args -> endsWith(seen, args)))
+                .map(seen -> String.join(" ", seen)).sorted().toList();
+    }
+
+    private static boolean endsWith(List<String> argv, List<String> tail) {
+        return argv.size() >= tail.size() && argv.subList(argv.size() - tail.size(), argv.size()).equals(tail);
     }
 
     private static void deleteTree(Path root) {
