@@ -98,7 +98,7 @@ public final class Cli {
     /** @param word the subcommand named on the command line: only it is registered, when it is one */
     static CommandLine commandLine(Context ctx, Class<?> root, String word) {
         // Every CommandLine registers converters for java.sql and java.time types by reflection,
-        // ~8 ms of each start; no kimen option has such a type (CommandModelsTest checks).
+        // ~8 ms of each start; no kimen option has such a type (CommandModelWriter refuses one).
         if (System.getProperty(CONVERTERS_EXCLUDED) == null) {
             System.setProperty(CONVERTERS_EXCLUDED, NOT_CONVERTED);
         }

@@ -176,6 +176,12 @@ final class CommandModelWriter {
                 "negatableOptionTransformer", "modelTransformer", "preprocessor", "interpolateVariables"))) {
             line(body, "s." + call + ";");
         }
+        CommandSpec plain = CommandSpec.wrapWithoutInspection(null);
+        if (model.defaultValueProvider() != null || model.preprocessor().getClass() != plain.preprocessor().getClass()
+                || model.negatableOptionTransformer().getClass() != plain.negatableOptionTransformer().getClass()) {
+            throw new IllegalStateException(c.getName() + ": default value providers, preprocessors and negatable-option"
+                    + " transformers are not written yet");
+        }
         if (model.versionProvider() != null) {
             line(body, "s.versionProvider(" + create(model.versionProvider().getClass()) + ");");
         } else if (model.version().length > 0) {
@@ -332,6 +338,12 @@ final class CommandModelWriter {
         if (arg.parameterConsumer() != null || arg.preprocessor().getClass() != plain.preprocessor().getClass()) {
             throw new IllegalStateException(field + ": parameter consumers and preprocessors are not written yet");
         }
+        for (Class<?> type : types(arg)) {
+            if (type.getName().matches(Cli.NOT_CONVERTED)) {
+                throw new IllegalStateException(field + ": kimen does not register picocli's converter for "
+                        + type.getName() + " (Cli.NOT_CONVERTED, a start-up cost); parse the text in the command");
+            }
+        }
         int binding = bindings.computeIfAbsent(field, k -> bindings.size());
         // The field's value as it is now, for help's ${DEFAULT-VALUE}. Not marked as one to reset
         // the field to before parsing: picocli reads that value lazily from the annotated field,
@@ -341,6 +353,12 @@ final class CommandModelWriter {
         b.append(".withToString(").append(literal(arg.toString())).append(')');
         b.append(".getter(new Binding(o, ").append(binding).append(")).setter(new Binding(o, ").append(binding).append("))");
         return b.append(".build()").toString();
+    }
+
+    private static List<Class<?>> types(ArgSpec arg) {
+        var all = new ArrayList<Class<?>>(List.of(arg.auxiliaryTypes()));
+        all.add(arg.type());
+        return all;
     }
 
     /**

@@ -8,6 +8,8 @@ import dev.kimen.term.Terminal;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +26,7 @@ public final class Context {
     private final Path cwd;
     private Config config;
     private List<String> args = List.of();
+    private Clock clock = Clock.systemDefaultZone();
 
     public Context(InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
                    Terminal terminal, Path cwd) {
@@ -128,7 +131,18 @@ public final class Context {
         }
     }
 
+    /** Today in the user's time zone: the day expiry dates are judged against. */
+    public LocalDate today() {
+        return LocalDate.now(clock);
+    }
+
+    /** For tests: the clock {@link #today()} reads. */
+    Context clock(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
     public void warn(String message) {
-        err.println("kimen: warning: " + ErrorRenderer.oneLine(message));
+        err.println("kimen: warning: " + dev.kimen.text.OneLine.of(message));
     }
 }

@@ -7,6 +7,7 @@ import dev.kimen.doctor.DoctorReport;
 import dev.kimen.doctor.DoctorReport.Check;
 import dev.kimen.doctor.DoctorReport.Finding;
 import dev.kimen.json.Json;
+import dev.kimen.text.OneLine;
 import dev.kimen.vault.VaultLocation;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class DoctorCommand extends BaseCommand {
         DoctorReport report;
         try (var store = vault.store(ctx)) {
             report = Doctor.examine(() -> map.read(ctx), strict, store,
-                    where.source().equals("flag") ? "--vault " + where.path() : null);
+                    where.source().equals("flag") ? "--vault " + where.path() : null, ctx.today());
         }
         int code = report.ok() ? 0 : Reason.DOCTOR_FAILED.exitCode();
         if (json()) {
@@ -75,7 +76,7 @@ public final class DoctorCommand extends BaseCommand {
     }
 
     private void line(String status, String check, String text) {
-        ctx.out().println(String.format("%-8s %-14s %s", status, check, text == null ? "" : text).stripTrailing());
+        ctx.out().println(String.format("%-8s %-14s %s", status, check, OneLine.of(text)).stripTrailing());
     }
 
     private static Map<String, Object> json(Check c) {

@@ -2,6 +2,7 @@ package dev.kimen.cli;
 
 import dev.kimen.KimenException;
 import dev.kimen.json.Json;
+import dev.kimen.text.OneLine;
 import java.io.PrintStream;
 
 /** The one place failures are printed: age-style {@code kimen: error:} lines, or the JSON envelope. */
@@ -18,19 +19,11 @@ public final class ErrorRenderer {
             }
             err.println(Json.write(envelope));
         } else {
-            err.println("kimen: error: " + oneLine(e.getMessage()));
+            err.println("kimen: error: " + OneLine.of(e.getMessage()));
             if (e.hint() != null) {
-                err.println("kimen: hint: " + oneLine(e.hint()));
+                err.println("kimen: hint: " + OneLine.of(e.hint()));
             }
         }
         return code;
-    }
-
-    /**
-     * One line with no control character: a message may quote bytes of a file (a YAML reader says
-     * what it found), and an escape sequence from a hostile file must not reach the terminal.
-     */
-    static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("[\\n\\r\\t]", " ").replaceAll("\\p{Cc}", "?");
     }
 }

@@ -19,7 +19,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -71,8 +70,13 @@ public final class SecretCommands extends GroupCommand {
         @Parameters(paramLabel = "<name>", description = "Secret name: no whitespace or control characters.")
         String name;
 
-        @ArgGroup(exclusive = true)
-        Source source;
+        // Not an exclusive @ArgGroup: picocli builds those by reflection at every start (CommandModels)
+        @Option(names = "--stdin", description = "Read the value from stdin, byte for byte (a trailing newline is kept).")
+        boolean stdin;
+
+        @Option(names = "--value", paramLabel = "<text>",
+                description = "The value itself. It lands in shell history and the process list: prefer --stdin.")
+        String value;
 
         @Mixin StoreOption store;
 
@@ -81,16 +85,6 @@ public final class SecretCommands extends GroupCommand {
                 + " Without it, an expiry set before stays. Makes the vault kimen-vault/v3 (upstream Kimen reads v2 only).")
         String expires;
 
-        static final class Source {
-            @Option(names = "--stdin", required = true,
-                    description = "Read the value from stdin, byte for byte (a trailing newline is kept).")
-            boolean stdin;
-
-            @Option(names = "--value", paramLabel = "<text>", required = true,
-                    description = "The value itself. It lands in shell history and the process list: prefer --stdin.")
-            String value;
-        }
-
         Set(Context ctx) {
             super(ctx);
         }
@@ -98,15 +92,19 @@ public final class SecretCommands extends GroupCommand {
         @Override
         public Integer call() {
             SecretName.check(name);
-            boolean fromStdin = source != null && source.stdin;
+            if (stdin && value != null) {
+                throw KimenException.of(Reason.USAGE, "--stdin and --value are two ways to give the value: give one",
+                        "kimen secret set " + name + " --stdin");
+            }
+            boolean fromStdin = stdin;
             vault.stdinOnlyOnce(fromStdin, "--stdin");
-            LocalDate expiry = expires == null || expires.equals("never") ? null : SecretMeta.parseDate(expires, "--expires");
+            LocalDate expiry = expires == null ? null : SecretMeta.parseExpiry(expires);
             if (expires != null && store.store == StoreOption.Store.KEYRING) {
-                throw noExpiryInKeyring();
+                throw noExpiryInKeyring(); // before the keyring is asked anything
             }
             Optional<Keyring> keyring = store.keyring(ctx, null);
             if (keyring.isPresent() && expires != null) {
-                keyring.get().close();
+                keyring.get().close(); // mima's default: the keyring, when one answers
                 throw noExpiryInKeyring();
             }
             if (keyring.isPresent()) {
@@ -149,10 +147,10 @@ public final class SecretCommands extends GroupCommand {
         }
 
         private SecretBytes readValue(boolean fromStdin) {
-            if (source != null && source.value != null) {
+            if (value != null) {
                 ctx.warn("a value given with --value can be read from shell history and the process list;"
                         + " prefer --stdin or the prompt");
-                return SecretBytes.ofUtf8(source.value);
+                return SecretBytes.ofUtf8(value);
             }
             if (fromStdin) {
                 try {
@@ -202,7 +200,7 @@ public final class SecretCommands extends GroupCommand {
             if (!keyring.isPresent()) {
                 var dated = Json.object();
                 var warnings = new java.util.ArrayList<Object>();
-                LocalDate today = LocalDate.now();
+                LocalDate today = ctx.today();
                 expiries.forEach((n, about) -> {
                     dated.put(n, about.expires().orElseThrow().toString());
                     about.warning(n, today).ifPresent(w -> {

@@ -33,7 +33,7 @@ final class SecretMetaCommand extends SecretCommands.VaultCommand {
 
     @Override
     public Integer call() {
-        LocalDate expiry = expires == null || expires.equals("never") ? null : SecretMeta.parseDate(expires, "--expires");
+        LocalDate expiry = expires == null ? null : SecretMeta.parseExpiry(expires);
         SecretMeta about = withStore(store -> {
             if (expires == null) {
                 try (Vault v = store.open()) {
@@ -47,18 +47,13 @@ final class SecretMetaCommand extends SecretCommands.VaultCommand {
                 return v.meta(name);
             });
         });
-        LocalDate today = LocalDate.now();
+        LocalDate today = ctx.today();
         var date = about.expires();
-        Long daysLeft = date.map(d -> ChronoUnit.DAYS.between(today, d)).orElse(null);
         about.warning(name, today).ifPresent(ctx::warn);
         return ok("secret_meta", Json.object("name", name, "changed", expires != null,
-                        "expires", date.map(LocalDate::toString).orElse(null), "days_left", daysLeft,
+                        "expires", date.map(LocalDate::toString).orElse(null),
+                        "days_left", date.map(d -> ChronoUnit.DAYS.between(today, d)).orElse(null),
                         "status", about.due(today).word()),
-                "name:    " + name + "\nexpires: " + date.map(d -> d + " (" + status(daysLeft) + ")").orElse("never"));
-    }
-
-    private static String status(long daysLeft) {
-        return daysLeft < 0 ? "expired " + -daysLeft + (daysLeft == -1 ? " day ago" : " days ago")
-                : daysLeft == 0 ? "last day" : "in " + daysLeft + (daysLeft == 1 ? " day" : " days");
+                "name:    " + name + "\nexpires: " + date.map(d -> d + " (" + SecretMeta.when(d, today) + ")").orElse("never"));
     }
 }

@@ -44,8 +44,10 @@ public final class Doctor {
      * @param store       the vault, opened once (asking the passphrase as usual)
      * @param vaultOption {@code --vault <path>} to repeat in hints when the vault was named on the
      *                    command line, else null
+     * @param today       the day expiry dates are judged against
      */
-    public static DoctorReport examine(Supplier<MapContents> map, boolean strict, VaultStore store, String vaultOption) {
+    public static DoctorReport examine(Supplier<MapContents> map, boolean strict, VaultStore store, String vaultOption,
+                                       LocalDate today) {
         var checks = new ArrayList<Check>();
         Plan plan = null;
         try {
@@ -64,7 +66,7 @@ public final class Doctor {
             checks.add(plan == null ? Check.skipped(SECRETS_EXIST, "not run: the map could not be read")
                     : secretsExist(plan, vault, vaultOption));
             checks.add(plan == null ? Check.skipped(EXPIRY, "not run: the map could not be read")
-                    : expiry(plan, vault, strict, LocalDate.now()));
+                    : expiry(plan, vault, strict, today));
         } catch (KimenException e) {
             checks.add(Check.judged(VAULT_OPENS, List.of(new Finding(e.getMessage(), unlockHint(e))), List.of(),
                     store.path().toString()));

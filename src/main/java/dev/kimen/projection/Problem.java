@@ -1,6 +1,7 @@
 package dev.kimen.projection;
 
 import dev.kimen.Reason;
+import dev.kimen.text.OneLine;
 
 /**
  * A finding about a map, tied to where it was written. Errors carry the reason a command that
@@ -19,8 +20,8 @@ public record Problem(boolean error, Reason reason, String origin, String messag
         return new Problem(false, Reason.MAP_INVALID, origin, message);
     }
 
-    /** {@code path:3: message}, the form compilers use. */
+    /** {@code path:3: message}, the form compilers use, on one line (the message may quote the map). */
     public String render() {
-        return origin + ": " + message;
+        return OneLine.of(origin + ": " + message);
     }
 }

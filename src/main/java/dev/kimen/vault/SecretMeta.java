@@ -43,7 +43,7 @@ public final class SecretMeta {
         try {
             return text == null ? Optional.empty() : Optional.of(LocalDate.parse(text));
         } catch (DateTimeParseException e) {
-            return Optional.empty(); // refused when read (SecretMeta.parseDate); never written
+            return Optional.empty(); // refused when a vault is read (VaultCodec); never written
         }
     }
 
@@ -85,25 +85,31 @@ public final class SecretMeta {
             return Optional.empty();
         }
         LocalDate date = expires().orElseThrow();
-        long days = Math.abs(ChronoUnit.DAYS.between(today, date));
-        String when = days == 0 ? "today" : due == Due.EXPIRED ? days + (days == 1 ? " day ago" : " days ago")
-                : "in " + days + (days == 1 ? " day" : " days");
-        return Optional.of(name + (due == Due.EXPIRED ? " expired on " : " expires on ") + date + " (" + when + ")");
+        return Optional.of(name + (due == Due.EXPIRED ? " expired on " : " expires on ") + date + " (" + when(date, today) + ")");
     }
 
-    /** A date as {@code secret set --expires} takes it: YYYY-MM-DD. */
-    public static LocalDate parseDate(String text, String what) {
+    /** "today", "in 5 days", "2 days ago". */
+    public static String when(LocalDate date, LocalDate today) {
+        long days = ChronoUnit.DAYS.between(today, date);
+        long n = Math.abs(days);
+        String count = n + (n == 1 ? " day" : " days");
+        return days == 0 ? "today" : days > 0 ? "in " + count : count + " ago";
+    }
+
+    /**
+     * What {@code --expires} says: a date as YYYY-MM-DD, or null for {@code never}. The text is
+     * not repeated in the error: a value typed in the wrong place must not reach a log.
+     */
+    public static LocalDate parseExpiry(String text) {
+        if (text.equals("never")) {
+            return null;
+        }
         try {
             return LocalDate.parse(text);
         } catch (DateTimeParseException e) {
-            throw KimenException.of(Reason.USAGE, what + " must be a date as YYYY-MM-DD, not " + printable(text),
-                    "e.g. " + what + " 2027-01-31");
+            throw KimenException.of(Reason.USAGE, "--expires takes a date as YYYY-MM-DD, or never",
+                    "e.g. --expires 2027-01-31");
         }
-    }
-
-    private static String printable(String s) {
-        String cut = s.length() > 20 ? s.substring(0, 20) + "…" : s;
-        return "'" + cut.replaceAll("[^\\x20-\\x7e…]", "?") + "'";
     }
 
     @Override

@@ -19,6 +19,8 @@ final class CliRun {
     Terminal terminal = Terminal.none();
     /** The working directory; HOME unless a test moves it. */
     Path cwd;
+    /** The clock of Context.today(); the system's when null. */
+    java.time.Clock clock;
 
     CliRun(Path home) {
         this.home = home;
@@ -73,6 +75,9 @@ final class CliRun {
         var err = new ByteArrayOutputStream();
         var ctx = new Context(new ByteArrayInputStream(stdin), new PrintStream(out, true),
                 new PrintStream(err, true, StandardCharsets.UTF_8), env, terminal, cwd);
+        if (clock != null) {
+            ctx.clock(clock);
+        }
         int code = Cli.run(ctx, args);
         return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Expiry dates: set, shown, warned about by secret list and doctor, kept in kimen-vault/v3. */
 class SecretExpiryTest {
-    private static final LocalDate TODAY = LocalDate.now();
+    /** A fixed day, so no assertion flips at midnight. */
+    private static final LocalDate TODAY = LocalDate.of(2026, 12, 2);
 
     @TempDir Path home;
     CliRun cli;
@@ -26,6 +27,8 @@ class SecretExpiryTest {
     @BeforeEach
     void setUp() {
         cli = new CliRun(home);
+        cli.clock = java.time.Clock.fixed(TODAY.atTime(23, 59, 59).atZone(java.time.ZoneId.systemDefault()).toInstant(),
+                java.time.ZoneId.systemDefault());
         cli.env.put("KIMEN_PASSPHRASE", "pw");
         vault = home.resolve(".config/kimen/vault.kv");
         var store = TestVaults.create(vault, "pw");
@@ -90,7 +93,8 @@ class SecretExpiryTest {
         byte[] before = Files.readAllBytes(vault);
         var bad = cli.run("secret", "meta", "plain.token", "--expires", "31.01.2027", "--json");
         assertEquals(2, bad.code(), bad.stderr());
-        assertTrue(bad.stderr().contains("--expires must be a date as YYYY-MM-DD"), bad.stderr());
+        assertTrue(bad.stderr().contains("--expires takes a date as YYYY-MM-DD, or never"), bad.stderr());
+        assertTrue(!bad.stderr().contains("31.01.2027"), "the text typed is not repeated: " + bad.stderr());
         assertEquals(2, cli.runWithStdin("x".getBytes(), "secret", "set", "plain.token", "--stdin", "--expires", "tomorrow").code());
         assertEquals(2, cli.run("secret", "set", "plain.token", "--expires", "2027-01-31", "--store", "keyring", "--value", "x").code());
         var missing = cli.run("secret", "meta", "no.such", "--expires", "2027-01-31", "--json");

@@ -11,9 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Samples the argv of every process on the machine ({@code /proc/<pid>/cmdline}) while a test
- * class runs, and notes each process whose argv holds one of the secrets: argv is readable by
- * every user and lands in process accounting and crash reports. A sighting is the argv with each
- * secret replaced by {@code <secret#i>}, so reporting it shows none.
+ * class runs, and notes each process of kimen's making whose argv holds one of the secrets: argv
+ * is readable by every user and lands in process accounting and crash reports. Of kimen's
+ * making: kimen itself (its launcher, its JVM, its session daemon) or anything below it (a
+ * command it ran, an {@code exec:} source, git, age); the test harness's own tools (tmux typing
+ * a passphrase at a prompt, {@code env} starting kimen in a pane) are not kimen's doing. A
+ * sighting is the argv with each secret replaced by {@code <secret#i>}, so reporting it shows none.
  */
 final class ArgvWatch implements AutoCloseable {
     private static final long INTERVAL_MS = 15;
@@ -57,7 +60,7 @@ final class ArgvWatch implements AutoCloseable {
                 } catch (IOException gone) {
                     continue;
                 }
-                if (needles.stream().anyMatch(n -> indexOf(argv, n) >= 0)) {
+                if (needles.stream().anyMatch(n -> indexOf(argv, n) >= 0) && ofKimensMaking(pid, split(argv))) {
                     sightings.add(masked(split(argv)));
                 }
             }
@@ -65,6 +68,41 @@ final class ArgvWatch implements AutoCloseable {
             throw new IllegalStateException("cannot list /proc", e);
         }
         samples++;
+    }
+
+    /** Whether the process is kimen or has a kimen among its ancestors. */
+    static boolean ofKimensMaking(Path pid, List<String> argv) {
+        Path at = pid;
+        List<String> args = argv;
+        for (int depth = 0; depth < 64; depth++) {
+            if (isKimen(args)) {
+                return true;
+            }
+            try {
+                String stat = Files.readString(at.resolve("stat"));
+                String parent = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]; // after "(comm) S"
+                if (parent.equals("0")) {
+                    return false;
+                }
+                at = at.resolveSibling(parent);
+                args = split(Files.readAllBytes(at.resolve("cmdline")));
+            } catch (IOException | RuntimeException gone) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** kimen's JVM (or its daemon's), or a launcher: bin/kimen, bin/mima, installed or packaged ones. */
+    static boolean isKimen(List<String> argv) {
+        if (argv.contains("dev.kimen.Main") || argv.contains("dev.kimen.SessionMain")) {
+            return true;
+        }
+        String program = argv.isEmpty() ? "" : argv.getFirst();
+        if (argv.size() > 1 && (program.endsWith("sh") || program.endsWith("bash"))) {
+            program = argv.get(1); // a launcher script run by its interpreter
+        }
+        return program.endsWith("/kimen") || program.endsWith("/mima") || program.equals("kimen") || program.equals("mima");
     }
 
     private static List<String> split(byte[] argv) {

@@ -10,7 +10,9 @@ import java.util.List;
  * {@link OutputLog} checks every other stream of every run against it.
  */
 final class Canary {
-    static final String VALUE = "kimen-canary-7f3a9c0d5e2b4a61";
+    /** New for each test run, so another run on the same machine (its argv, its files) is not mistaken for a leak of this one's. */
+    static final String VALUE = "kimen-canary-" + java.util.HexFormat.of().formatHex(
+            java.security.SecureRandom.getSeed(8));
     /** The name the canary is stored under, and the one {@link CanaryE2ETest} renames it to. */
     static final String NAME = "canary.token";
     static final String MOVED = "canary.moved";

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,56 +42,36 @@ class CrashE2ETest {
 
     @Test
     void killedWritersNeverCorruptTheVaultNorLoseAcknowledgedWrites() throws Exception {
-        long seed = Long.getLong("kimen.e2e.seed", System.nanoTime());
-        System.out.println("CrashE2ETest seed: " + seed + " (rerun with -Dkimen.e2e.seed=" + seed + ")");
-        var random = new Random(seed);
-
         Kimen kimen = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_PASSPHRASE", PASS);
         Path vault = Vaults.create(kimen.defaultVault(), PASS, Map.of());
         var acknowledged = new LinkedHashMap<String, byte[]>();
         acknowledged.put(Canary.NAME, Canary.bytes());
         var cutOff = new LinkedHashMap<String, byte[]>();
-        int killed = 0;
+        var values = new LinkedHashMap<Integer, byte[]>();
 
-        long start = System.nanoTime();
-        int round = 0;
-        for (; round < ROUNDS && (round < MIN_ROUNDS || System.nanoTime() - start < BUDGET_NANOS); round++) {
-            String name = "crash.round" + round;
-            byte[] value = new byte[1 + random.nextInt(4096)];
-            random.nextBytes(value);
-            int delay = random.nextInt(MAX_DELAY_MS + 1);
-            String context = "seed " + seed + ", round " + round + ", kill after " + delay + " ms";
-
-            Kimen.Running writer = kimen.start(value, "secret", "set", name, "--stdin");
-            boolean exitedBeforeKill = writer.process().waitFor(delay, TimeUnit.MILLISECONDS);
-            if (!exitedBeforeKill) {
-                writer.process().destroyForcibly(); // SIGKILL: bin/kimen execs java, so this is the JVM
-                killed++;
-            }
-            Kimen.Result result = writer.finish();
-            if (exitedBeforeKill) {
-                assertEquals(0, result.exit(), () -> context + "\n" + result.describe());
-                acknowledged.put(name, value);
-            } else {
-                cutOff.put(name, value);
+        killLoop("secret set", new KillRound() {
+            @Override
+            public Kimen.Running start(int round, Random random) {
+                values.put(round, bytes(random, 4096));
+                return kimen.start(values.get(round), "secret", "set", "crash.round" + round, "--stdin");
             }
 
-            List<String> names = kimen.run("secret", "list").ok().lines();
-            assertTrue(names.containsAll(acknowledged.keySet()), () -> context + ": acknowledged writes missing from "
-                    + names);
-            Map<String, byte[]> contents = Vaults.read(vault, PASS);
-            acknowledged.forEach((n, v) -> assertArrayEquals(v, contents.get(n), context + ": " + n));
-            cutOff.forEach((n, v) -> {
-                if (contents.containsKey(n)) {
-                    assertArrayEquals(v, contents.get(n), context + ": a cut-off write is torn: " + n);
-                }
-            });
-            assertEquals("rw-------", Vaults.mode(vault), context);
-        }
-        Map<String, byte[]> contents = Vaults.read(vault, PASS);
-        long landed = cutOff.keySet().stream().filter(contents::containsKey).count();
-        System.out.println("CrashE2ETest: " + round + " rounds, " + (acknowledged.size() - 1)
-                + " writes acknowledged, " + killed + " writers killed (" + landed + " of them had written)");
+            @Override
+            public void after(int round, boolean acked, String context) {
+                (acked ? acknowledged : cutOff).put("crash.round" + round, values.get(round));
+                List<String> names = kimen.run("secret", "list").ok().lines();
+                assertTrue(names.containsAll(acknowledged.keySet()), () -> context + ": acknowledged writes missing from "
+                        + names);
+                Map<String, byte[]> contents = Vaults.read(vault, PASS);
+                acknowledged.forEach((n, v) -> assertArrayEquals(v, contents.get(n), context + ": " + n));
+                cutOff.forEach((n, v) -> {
+                    if (contents.containsKey(n)) {
+                        assertArrayEquals(v, contents.get(n), context + ": a cut-off write is torn: " + n);
+                    }
+                });
+                assertEquals("rw-------", Vaults.mode(vault), context);
+            }
+        });
 
         // The next writer sweeps the temp files killed writers left behind.
         kimen.runWithStdin("after", "secret", "set", "crash.after", "--stdin").ok();
@@ -103,103 +86,121 @@ class CrashE2ETest {
      */
     @Test
     void killedRekeysLeaveTheOldPassphraseOrTheNew() throws Exception {
-        long seed = Long.getLong("kimen.e2e.seed", System.nanoTime());
-        System.out.println("CrashE2ETest rekey seed: " + seed + " (rerun with -Dkimen.e2e.seed=" + seed + ")");
-        var random = new Random(seed);
         Kimen kimen = Kimen.in(tmp.resolve("home"), LOG);
-        Map<String, byte[]> secrets = Map.of("rekey.a", bytes(random, 300), "rekey.b", bytes(random, 5000));
-        Path vault = Vaults.create(kimen.defaultVault(), PASS, secrets);
+        var random = new Random(7);
+        Path vault = Vaults.create(kimen.defaultVault(), PASS, Map.of("rekey.a", bytes(random, 300), "rekey.b", bytes(random, 5000)));
         Map<String, byte[]> expected = Vaults.read(vault, PASS);
-        String current = PASS;
-        int killed = 0;
-        int round = 0;
-        long start = System.nanoTime();
-        for (; round < ROUNDS && (round < MIN_ROUNDS || System.nanoTime() - start < BUDGET_NANOS); round++) {
-            String next = PASS + " round " + round;
-            int delay = random.nextInt(MAX_DELAY_MS + 1);
-            String context = "seed " + seed + ", round " + round + ", kill after " + delay + " ms";
-            Kimen.Running rekey = kimen.with("KIMEN_PASSPHRASE", current)
-                    .start((next + "\n").getBytes(StandardCharsets.UTF_8), "vault", "rekey", "--new-passphrase-stdin", "--no-backup");
-            boolean exited = rekey.process().waitFor(delay, TimeUnit.MILLISECONDS);
-            if (!exited) {
-                rekey.process().destroyForcibly();
-                killed++;
+        String[] current = {PASS};
+
+        killLoop("vault rekey", new KillRound() {
+            @Override
+            public Kimen.Running start(int round, Random random) {
+                return kimen.with("KIMEN_PASSPHRASE", current[0]).start(utf8(next(round) + "\n"),
+                        "vault", "rekey", "--new-passphrase-stdin", "--no-backup");
             }
-            Kimen.Result result = rekey.finish();
-            if (exited) {
-                assertEquals(0, result.exit(), () -> context + "\n" + result.describe());
+
+            @Override
+            public void after(int round, boolean acked, String context) {
+                boolean old = opensWith(vault, current[0]);
+                boolean fresh = opensWith(vault, next(round));
+                assertTrue(old ^ fresh, context + ": opens with the old passphrase " + old + ", with the new " + fresh);
+                assertTrue(!acked || fresh, context + ": an acknowledged rekey was lost");
+                current[0] = fresh ? next(round) : current[0];
+                assertSame(expected, Vaults.read(vault, current[0]), context);
+                assertEquals("rw-------", Vaults.mode(vault), context);
             }
-            boolean old = opensWith(vault, current);
-            boolean fresh = opensWith(vault, next);
-            assertTrue(old ^ fresh, context + ": opens with the old passphrase " + old + ", with the new " + fresh);
-            assertTrue(!exited || fresh, context + ": an acknowledged rekey was lost");
-            current = fresh ? next : current;
-            Map<String, byte[]> now = Vaults.read(vault, current);
-            assertEquals(expected.keySet(), now.keySet(), context);
-            expected.forEach((n, v) -> assertArrayEquals(v, now.get(n), context + ": " + n));
-            assertEquals("rw-------", Vaults.mode(vault), context);
-        }
-        System.out.println("CrashE2ETest: " + round + " rekeys, " + killed + " killed");
-        kimen.with("KIMEN_PASSPHRASE", current).runWithStdin("after", "secret", "set", "rekey.after", "--stdin").ok();
+
+            private String next(int round) {
+                return PASS + " round " + round;
+            }
+        });
+
+        kimen.with("KIMEN_PASSPHRASE", current[0]).runWithStdin("after", "secret", "set", "rekey.after", "--stdin").ok();
         assertEquals(List.of(), ConcurrencyE2ETest.tempFiles(vault));
     }
 
     /**
      * {@code bundle open} killed at any moment leaves no vault or a whole one (never a torn file),
-     * and a later open sweeps what the killed one left.
+     * and the next open sweeps what a killed one left.
      */
     @Test
     void killedBundleOpensLeaveNoVaultOrAWholeOne() throws Exception {
-        long seed = Long.getLong("kimen.e2e.seed", System.nanoTime());
-        System.out.println("CrashE2ETest bundle seed: " + seed + " (rerun with -Dkimen.e2e.seed=" + seed + ")");
-        var random = new Random(seed);
         Kimen kimen = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_PASSPHRASE", PASS).with("KIMEN_NEW_PASSPHRASE", PASS);
-        Path vault = Vaults.create(kimen.defaultVault(), PASS, Map.of("bundle.a", bytes(random, 2000)));
+        Path vault = Vaults.create(kimen.defaultVault(), PASS, Map.of("bundle.a", bytes(new Random(7), 2000)));
         Map<String, byte[]> expected = Vaults.read(vault, PASS);
         Path identity = tmp.resolve("id.txt");
         kimen.run("bundle", "keygen", "--out", identity.toString()).ok();
         String recipient = kimen.run("bundle", "recipient", identity.toString()).ok().out().strip();
         Path bundle = tmp.resolve("ci.age");
         kimen.run("bundle", "seal", "--recipient", recipient, "--out", bundle.toString()).ok();
-        Path target = tmp.resolve("job").resolve("vault.kv");
-        java.nio.file.Files.createDirectories(target.getParent());
+        Path target = Files.createDirectories(tmp.resolve("job")).resolve("vault.kv");
+        String[] open = {"bundle", "open", bundle.toString(), "--identity", identity.toString(), "--out-vault", target.toString()};
+
+        killLoop("bundle open", new KillRound() {
+            @Override
+            public Kimen.Running start(int round, Random random) throws Exception {
+                Files.deleteIfExists(target);
+                return kimen.start(new byte[0], open);
+            }
+
+            @Override
+            public void after(int round, boolean acked, String context) {
+                if (acked || Files.exists(target)) {
+                    assertSame(expected, Vaults.read(target, PASS), context);
+                    assertEquals("rw-------", Vaults.mode(target), context);
+                }
+            }
+        });
+
+        Files.deleteIfExists(target);
+        kimen.run(open).ok();
+        assertEquals(List.of(), ConcurrencyE2ETest.tempFiles(target));
+    }
+
+    /** One kind of process, started and SIGKILLed at a random moment, round after round. */
+    private interface KillRound {
+        Kimen.Running start(int round, Random random) throws Exception;
+
+        /** @param acked whether the process finished (with exit 0) before the kill */
+        void after(int round, boolean acked, String context) throws Exception;
+    }
+
+    private static void killLoop(String what, KillRound kind) throws Exception {
+        long seed = Long.getLong("kimen.e2e.seed", System.nanoTime());
+        System.out.println("CrashE2ETest " + what + " seed: " + seed + " (rerun with -Dkimen.e2e.seed=" + seed + ")");
+        var random = new Random(seed);
         int killed = 0;
         int round = 0;
         long start = System.nanoTime();
         for (; round < ROUNDS && (round < MIN_ROUNDS || System.nanoTime() - start < BUDGET_NANOS); round++) {
-            java.nio.file.Files.deleteIfExists(target);
             int delay = random.nextInt(MAX_DELAY_MS + 1);
-            String context = "seed " + seed + ", round " + round + ", kill after " + delay + " ms";
-            Kimen.Running open = kimen.start(new byte[0], "bundle", "open", bundle.toString(), "--identity",
-                    identity.toString(), "--out-vault", target.toString());
-            boolean exited = open.process().waitFor(delay, TimeUnit.MILLISECONDS);
+            String context = what + ": seed " + seed + ", round " + round + ", kill after " + delay + " ms";
+            Kimen.Running running = kind.start(round, random);
+            boolean exited = running.process().waitFor(delay, TimeUnit.MILLISECONDS);
             if (!exited) {
-                open.process().destroyForcibly();
+                running.process().destroyForcibly(); // SIGKILL: bin/kimen execs java, so this is the JVM
                 killed++;
             }
-            Kimen.Result result = open.finish();
+            Kimen.Result result = running.finish();
             if (exited) {
                 assertEquals(0, result.exit(), () -> context + "\n" + result.describe());
             }
-            if (exited || java.nio.file.Files.exists(target)) {
-                Map<String, byte[]> now = Vaults.read(target, PASS);
-                assertEquals(expected.keySet(), now.keySet(), context);
-                expected.forEach((n, v) -> assertArrayEquals(v, now.get(n), context + ": " + n));
-                assertEquals("rw-------", Vaults.mode(target), context);
-            }
+            kind.after(round, exited, context);
         }
-        System.out.println("CrashE2ETest: " + round + " bundle opens, " + killed + " killed");
-        java.nio.file.Files.deleteIfExists(target);
-        kimen.run("bundle", "open", bundle.toString(), "--identity", identity.toString(), "--out-vault", target.toString()).ok();
-        assertEquals(List.of(), ConcurrencyE2ETest.tempFiles(target));
+        System.out.println("CrashE2ETest: " + round + " rounds of " + what + ", " + killed + " killed");
+    }
+
+    private static void assertSame(Map<String, byte[]> expected, Map<String, byte[]> actual, String context) {
+        assertEquals(expected.keySet(), actual.keySet(), context);
+        expected.forEach((n, v) -> assertArrayEquals(v, actual.get(n), context + ": " + n));
     }
 
     private static boolean opensWith(Path vault, String passphrase) {
         try {
             Vaults.read(vault, passphrase);
             return true;
-        } catch (dev.kimen.KimenException e) {
-            assertEquals(dev.kimen.Reason.WRONG_PASSPHRASE, e.reason(), e.getMessage());
+        } catch (KimenException e) {
+            assertEquals(Reason.WRONG_PASSPHRASE, e.reason(), e.getMessage());
             return false;
         }
     }
@@ -208,5 +209,9 @@ class CrashE2ETest {
         byte[] value = new byte[1 + random.nextInt(max)];
         random.nextBytes(value);
         return value;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -100,6 +100,9 @@ public final class VaultCodec {
                 byte[] encodedValue = Arrays.copyOfRange(plain, tab + 1, valueEnd);
                 byte[] value = b64.decode(encodedValue);
                 Arrays.fill(encodedValue, (byte) 0);
+                if (vault.contains(name)) {
+                    vault.setMeta(name, SecretMeta.NONE); // a repeated name: the last line, value and metadata, wins
+                }
                 vault.put(name, SecretBytes.adopt(value));
                 if (valueEnd < end) {
                     vault.setMeta(name, meta(b64.decode(Arrays.copyOfRange(plain, valueEnd + 1, end)), lineNo));

@@ -133,6 +133,7 @@ public final class VaultStore implements AutoCloseable {
                 throw KimenException.of(Reason.VAULT_EXISTS, "a vault already exists at " + path,
                         "use it, or choose another path with --vault");
             }
+            PrivateFiles.sweepTemps(path); // what a create killed before its rename left
             replaceKey(VaultKey.derive(newPassphrase, params, Aead.randomBytes(VaultFile.SALT_BYTES)));
             PrivateFiles.write(path, VaultCodec.seal(contents, key).toBytes());
         }
@@ -147,6 +148,7 @@ public final class VaultStore implements AutoCloseable {
     public int rekey(SecretBytes newPassphrase, Path backup) {
         keyFor(readFile());
         try (FileLock ignored = FileLock.acquire(path)) {
+            PrivateFiles.sweepTemps(path);
             byte[] raw = readRaw();
             VaultFile file = VaultFile.parse(raw);
             try (Vault vault = VaultCodec.open(file, keyFor(file))) {

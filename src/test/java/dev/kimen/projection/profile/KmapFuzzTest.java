@@ -1,5 +1,7 @@
 package dev.kimen.projection.profile;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import dev.kimen.Fuzz;
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.Arbitrary;
@@ -8,11 +10,15 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** Fuzzes the {@code .kmap} parser: any text gives a map (with problems) or a typed failure. */
+/**
+ * Fuzzes the {@code .kmap} parser: any text gives a map (with problems, printable on one line
+ * without control characters) or a typed failure.
+ */
 class KmapFuzzTest {
     @Property
     void anyTextParsesOrFailsCleanly(@ForAll("inputs") byte[] input) throws Exception {
-        Fuzz.cleanly(() -> KmapParser.parse(new String(input, StandardCharsets.UTF_8), "fuzz.kmap"));
+        Fuzz.cleanly(() -> KmapParser.parse(new String(input, StandardCharsets.UTF_8), "fuzz.kmap").problems()
+                .forEach(p -> assertFalse(p.render().matches("(?s).*\\p{Cc}.*"), "a control character in " + p.render())));
     }
 
     @Provide

@@ -123,6 +123,11 @@ class VaultCodecTest {
         try (Vault v = VaultCodec.decodePlaintext(third.getBytes(StandardCharsets.US_ASCII), true)) {
             assertEquals("1", TestVaults.value(v, "a"));
         }
+        String repeated = third + "YQ==\tMg==\n";
+        try (Vault v = VaultCodec.decodePlaintext(repeated.getBytes(StandardCharsets.US_ASCII), true)) {
+            assertEquals("2", TestVaults.value(v, "a"), "a repeated name: the last line wins");
+            assertEquals(SecretMeta.NONE, v.meta("a"), "its metadata too");
+        }
         var e = assertThrows(KimenException.class,
                 () -> VaultCodec.decodePlaintext(third.getBytes(StandardCharsets.US_ASCII), false), "v2 has no third field");
         assertEquals(Reason.INVALID_VAULT_FILE, e.reason());
