@@ -170,13 +170,13 @@ final class CommandModelWriter {
         CommandSpec model = reflected(c);
         var body = new StringBuilder();
         line(body, "CommandSpec s = CommandSpec.wrapWithoutInspection(o, f);");
+        CommandSpec plain = CommandSpec.wrapWithoutInspection(null);
         // qualifiedName(String) takes a separator; version() asks the version provider, set below
-        for (String call : changed(model, CommandSpec.wrapWithoutInspection(null), CommandSpec.class, Set.of("usageMessage",
+        for (String call : changed(model, plain, CommandSpec.class, Set.of("usageMessage",
                 "parser", "versionProvider", "version", "qualifiedName", "defaultValueProvider",
                 "negatableOptionTransformer", "modelTransformer", "preprocessor", "interpolateVariables"))) {
             line(body, "s." + call + ";");
         }
-        CommandSpec plain = CommandSpec.wrapWithoutInspection(null);
         if (model.defaultValueProvider() != null || model.preprocessor().getClass() != plain.preprocessor().getClass()
                 || model.negatableOptionTransformer().getClass() != plain.negatableOptionTransformer().getClass()) {
             throw new IllegalStateException(c.getName() + ": default value providers, preprocessors and negatable-option"
@@ -187,7 +187,7 @@ final class CommandModelWriter {
         } else if (model.version().length > 0) {
             line(body, "s.version(" + literal(model.version()) + ");");
         }
-        for (String call : changed(model.usageMessage(), CommandSpec.wrapWithoutInspection(null).usageMessage(),
+        for (String call : changed(model.usageMessage(), plain.usageMessage(),
                 CommandLine.Model.UsageMessageSpec.class, Set.of("messages", "sectionMap", "sectionKeys", "width", "longOptionsMaxWidth"))) {
             line(body, "s.usageMessage()." + call + ";");
         }

@@ -60,7 +60,7 @@ final class ArgvWatch implements AutoCloseable {
                 } catch (IOException gone) {
                     continue;
                 }
-                if (needles.stream().anyMatch(n -> indexOf(argv, n) >= 0) && ofKimensMaking(pid, split(argv))) {
+                if (needles.stream().anyMatch(n -> Canary.indexOf(argv, n) >= 0) && ofKimensMaking(pid, split(argv))) {
                     sightings.add(masked(split(argv)));
                 }
             }
@@ -127,19 +127,6 @@ final class ArgvWatch implements AutoCloseable {
             }
             return a;
         }).toList();
-    }
-
-    private static int indexOf(byte[] data, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= data.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (data[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     /** Each distinct argv, masked, that held a secret. */

@@ -41,7 +41,7 @@ final class Canary {
         return args.contains("secret") && args.contains("get") && (args.contains(NAME) || args.contains(MOVED));
     }
 
-    private static int indexOf(byte[] data, byte[] needle) {
+    static int indexOf(byte[] data, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= data.length; i++) {
             for (int j = 0; j < needle.length; j++) {
