@@ -2,6 +2,7 @@ package dev.kimen.sync;
 
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
+import dev.kimen.fs.FileLock;
 import dev.kimen.fs.PrivateFiles;
 import dev.kimen.process.ChildEnv;
 import dev.kimen.text.Bytes;
@@ -38,6 +39,8 @@ import java.util.stream.Stream;
  */
 public final class GitRemote implements Transport {
     public static final String BRANCH = "main";
+    /** Marks a cache whose setup finished. */
+    static final String READY = "kimen-ready";
     private static final String TRACKING = "refs/remotes/origin/" + BRANCH;
     /**
      * Set by git hooks, scripts and an enclosing {@code git -c}: any of them would point our commands
@@ -70,7 +73,12 @@ public final class GitRemote implements Transport {
 
     @Override
     public Snapshot read() {
-        ensureCache();
+        try (FileLock held = useCache()) {
+            return fetch();
+        }
+    }
+
+    private Snapshot fetch() {
         Result fetch = git(null, "fetch", "--quiet", "--no-tags", url, "+refs/heads/" + BRANCH + ":" + TRACKING);
         if (fetch.status() != 0) {
             if (!fetch.err().contains("couldn't find remote ref")) {
@@ -94,17 +102,21 @@ public final class GitRemote implements Transport {
         var files = new HashMap<String, String>();
         files.put(VAULT, blob(vaultAge));
         files.put(RECIPIENTS, blob(Transport.recipientsFile(recipients)));
-        push(seen.revision(), files, "kimen sync: " + who + " published the team vault");
+        try (FileLock held = useCache()) {
+            push(seen.revision(), files, "kimen sync: " + who + " published the team vault");
+        }
     }
 
     @Override
     public boolean unlock(String who) {
-        Snapshot now = read();
-        if (!now.locked()) {
-            return false;
+        try (FileLock held = useCache()) {
+            Snapshot now = fetch();
+            if (!now.locked()) {
+                return false;
+            }
+            push(now.revision(), Map.of(), "kimen sync: " + who + " removed a stale lock");
+            return true;
         }
-        push(now.revision(), Map.of(), "kimen sync: " + who + " removed a stale lock");
-        return true;
     }
 
     /** Commits {@code parent}'s tree with {@code files} (name to blob) put and {@code lock} removed, and pushes it. */
@@ -179,9 +191,33 @@ public final class GitRemote implements Transport {
         return out;
     }
 
-    /** Creates the bare cache repository, with a fallback committer when the user has configured none. */
+    /**
+     * Takes the cache for this process (kimen processes on one cache queue here; the kernel drops
+     * the lock of a killed one), makes sure it is set up, and removes the lock files a killed git
+     * left in it: git would otherwise refuse every later fetch ("Unable to create '….lock': File
+     * exists"). Holding our lock, no other kimen uses the cache; a git orphaned by a killed kimen
+     * that still runs can at worst leave the tracking ref a commit behind, which the next read
+     * corrects, and a push stays a compare-and-swap on the remote itself.
+     */
+    private FileLock useCache() {
+        FileLock held = FileLock.acquire(cache);
+        try {
+            ensureCache();
+            sweepLockFiles();
+            return held;
+        } catch (RuntimeException e) {
+            held.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Creates the bare cache repository, with a fallback committer when the user has configured
+     * none. {@value #READY} is written last, so a setup cut off half-way is redone (else the user's
+     * global hooks would apply to a cache whose {@code core.hooksPath} was never set).
+     */
     private void ensureCache() {
-        if (Files.isDirectory(cache.resolve("objects"))) {
+        if (Files.exists(cache.resolve(READY))) {
             return;
         }
         PrivateFiles.createPrivateDirs(cache.getParent());
@@ -192,6 +228,18 @@ public final class GitRemote implements Transport {
         if (git(null, "var", "GIT_COMMITTER_IDENT").status() != 0) {
             git(null, "config", "user.name", "kimen").check("config");
             git(null, "config", "user.email", "kimen@localhost").check("config");
+        }
+        PrivateFiles.write(cache.resolve(READY), new byte[0]);
+    }
+
+    private void sweepLockFiles() {
+        try (Stream<Path> files = Files.walk(cache)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".lock")
+                    && !f.startsWith(cache.resolve("objects")) && Files.isRegularFile(f)).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            throw KimenException.wrap(Reason.INTERNAL, "cannot clean kimen's git cache " + cache + ": " + e.getMessage(), e);
         }
     }
 

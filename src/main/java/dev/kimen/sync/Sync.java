@@ -361,6 +361,7 @@ public final class Sync {
         deleteIfExists(state.resolve(remote + ".baseline.age"));
         deleteIfExists(state.resolve(remote + ".recipients-pending"));
         Path cache = dirs.kimenCacheDir().resolve("sync").resolve(vaultId).resolve(remote + ".git");
+        deleteIfExists(cache.resolveSibling(cache.getFileName() + ".lock"));
         if (Files.isDirectory(cache)) {
             try (Stream<Path> files = Files.walk(cache)) {
                 for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN §2: writes are atomic and durable. A {@code secret set}, a {@code vault rekey} and a
- * {@code bundle open} are each SIGKILLed at random moments, round after round (up to 100 rounds,
+ * DESIGN §2: writes are atomic and durable. A {@code secret set}, a {@code vault rekey}, a
+ * {@code bundle open} and a {@code sync pull} are each SIGKILLed at random moments, round after round (up to 100 rounds,
  * as many as fit in a minute, at least 10); after each round the vault still opens and holds
  * every write that was acknowledged (the process exited 0 before the kill). A write that was cut
  * off is either absent or complete, never torn, and the next write sweeps its temp file.
@@ -157,6 +157,72 @@ class CrashE2ETest {
         assertEquals(List.of(), ConcurrencyE2ETest.tempFiles(target));
     }
 
+    /**
+     * {@code sync pull} over a real git remote, killed at any moment together with the git it
+     * runs: the vault holds every value a finished pull took and each name a cut-off one took
+     * whole; bob's own secrets stay; and the next pull works (no lock git left in kimen's cache
+     * stops it) and sweeps the temp files.
+     */
+    @Test
+    void killedPullsLeaveAWholeVaultAndASyncThatStillWorks() throws Exception {
+        Path bare = tmp.resolve("remote.git");
+        SyncE2ETest.GitRepo.git(tmp, "init", "--quiet", "--bare", bare.toString());
+        Kimen alice = teamMember("alice", bare, Map.of("team.base", utf8("base")));
+        Kimen bob = teamMember("bob", bare, Map.of("bob.own", Canary.bytes()));
+        String bobKey = bob.run("bundle", "recipient", bob.home().resolve("key.txt").toString()).ok().out().strip();
+        alice.run("sync", "init", "--remote", "team", "--recipient", bobKey).ok();
+        bob.run("sync", "pull", "--reconcile").ok(); // joining with a secret of his own, which he shares
+        bob.run("sync", "push").ok();
+        alice.run("sync", "pull").ok();
+        Path vault = bob.defaultVault();
+        var published = new LinkedHashMap<String, byte[]>();
+        var taken = new LinkedHashMap<String, byte[]>(); // what a finished pull must have brought
+        taken.put("bob.own", Canary.bytes());
+
+        killLoop("sync pull", new KillRound() {
+            @Override
+            public Kimen.Running start(int round, Random random) {
+                byte[] value = bytes(random, 2000);
+                alice.runWithStdin(value, "secret", "set", "team.round" + round, "--stdin").ok();
+                alice.run("sync", "push").ok();
+                published.put("team.round" + round, value);
+                return bob.start(new byte[0], "sync", "pull");
+            }
+
+            @Override
+            public void after(int round, boolean acked, String context) {
+                if (acked) {
+                    taken.putAll(published);
+                }
+                Map<String, byte[]> contents = Vaults.read(vault, PASS);
+                taken.forEach((n, v) -> assertArrayEquals(v, contents.get(n), context + ": lost " + n));
+                published.forEach((n, v) -> {
+                    if (contents.containsKey(n)) {
+                        assertArrayEquals(v, contents.get(n), context + ": a cut-off pull tore " + n);
+                    }
+                });
+                assertEquals("rw-------", Vaults.mode(vault), context);
+            }
+        });
+
+        bob.run("sync", "pull").ok();
+        Map<String, byte[]> contents = Vaults.read(vault, PASS);
+        published.forEach((n, v) -> assertArrayEquals(v, contents.get(n), "after the last pull: " + n));
+        assertArrayEquals(Canary.bytes(), contents.get("bob.own"));
+        assertEquals(List.of(), ConcurrencyE2ETest.tempFiles(vault));
+        assertEquals(List.of(), bob.run("sync", "changes", "--json").json().getArray("local_changes"),
+                "the baseline caught up with the vault");
+    }
+
+    private Kimen teamMember(String name, Path bare, Map<String, byte[]> secrets) {
+        Kimen k = Kimen.in(tmp.resolve(name), LOG).with("KIMEN_PASSPHRASE", PASS);
+        Vaults.create(k.defaultVault(), PASS, secrets);
+        Path key = k.home().resolve("key.txt");
+        k.run("bundle", "keygen", "--out", key.toString()).ok();
+        k.run("remote", "add", "team", "git+file://" + bare, "--identity", key.toString()).ok();
+        return k;
+    }
+
     /** One kind of process, started and SIGKILLed at a random moment, round after round. */
     private interface KillRound {
         Kimen.Running start(int round, Random random) throws Exception;
@@ -178,7 +244,10 @@ class CrashE2ETest {
             Kimen.Running running = kind.start(round, random);
             boolean exited = running.process().waitFor(delay, TimeUnit.MILLISECONDS);
             if (!exited) {
-                running.process().destroyForcibly(); // SIGKILL: bin/kimen execs java, so this is the JVM
+                // SIGKILL to the JVM (bin/kimen execs java) and whatever it started, as the OOM
+                // killer or a container's stop would: no child finishes the work for it.
+                running.process().descendants().forEach(ProcessHandle::destroyForcibly);
+                running.process().destroyForcibly();
                 killed++;
             }
             Kimen.Result result = running.finish();

@@ -352,7 +352,7 @@ class SyncE2ETest {
     }
 
     /** A bare repository driven by the real git, with a private HOME so no user config applies. */
-    private record GitRepo(Path bare, Path scratch) implements TeamRemote {
+    record GitRepo(Path bare, Path scratch) implements TeamRemote {
         GitRepo {
             git(scratch, "init", "--quiet", "--bare", bare.toString());
         }

@@ -41,10 +41,15 @@ class TransportTest {
         if (!Files.exists(bare)) {
             git(tmp, "init", "--quiet", "--bare", bare.toString());
         }
+        return gitRemote("team.git", env);
+    }
+
+    /** A git remote on {@link #bare} with its own cache, as one member's kimen has it. */
+    private GitRemote gitRemote(String cache, Map<String, String> env) {
         var withHome = new HashMap<>(env);
         withHome.put("PATH", System.getenv("PATH"));
         withHome.put("HOME", tmp.toString());
-        return new GitRemote("team", "file://" + bare, tmp.resolve("cache/team.git"), withHome);
+        return new GitRemote("team", "file://" + bare, tmp.resolve("cache").resolve(cache), withHome);
     }
 
     private Transport transport(String kind) throws Exception {
@@ -153,6 +158,29 @@ class TransportTest {
         assertTrue(e.getMessage().contains("vault pushes are frozen today") && e.getMessage().contains("hook declined"),
                 e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    /** A git killed mid-fetch leaves its lock files; one killed mid-setup, a cache without its config. */
+    @org.junit.jupiter.api.Test
+    void gitRecoversWhatAKilledGitLeftInTheCache() throws Exception {
+        Transport t = transport("git");
+        t.publish(t.read(), bytes("first"), TEAM, "alice@host");
+        GitRemote other = gitRemote("other.git", Map.of());
+        other.publish(other.read(), bytes("second"), TEAM, "bob@host");
+        Path cache = tmp.resolve("cache/team.git");
+        Files.writeString(cache.resolve("refs/remotes/origin/" + GitRemote.BRANCH + ".lock"), "");
+        Files.writeString(cache.resolve("packed-refs.lock"), "");
+        assertArrayEquals(bytes("second"), t.read().vaultAge(), "the fetch updated the tracking ref");
+        try (var left = Files.walk(cache)) {
+            assertEquals(List.of(), left.filter(p -> p.toString().endsWith(".lock")).toList());
+        }
+
+        Files.delete(cache.resolve(GitRemote.READY));
+        git(tmp, "--git-dir=" + cache, "config", "--unset", "core.hooksPath");
+        t.read();
+        assertEquals("/dev/null", git(tmp, "--git-dir=" + cache, "config", "core.hooksPath").strip(),
+                "a setup cut off half-way is redone");
+        assertTrue(Files.exists(cache.resolve(GitRemote.READY)));
     }
 
     private static void hook(Path file, String body) throws IOException {
