@@ -11,10 +11,15 @@ public record KdfParams(int memoryKib, int passes, int parallelism) {
     /** Upstream Kimen's parameters: 64 MiB, 3 passes, 4 lanes. */
     public static final KdfParams DEFAULT = new KdfParams(65536, 3, 4);
 
-    /** Bounds that reject a hostile header before it can make us allocate or spin forever. */
-    public static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
-    public static final int MAX_PASSES = 64;
-    public static final int MAX_PARALLELISM = 64;
+    /**
+     * Bounds on what a header may ask for. The derivation runs before a file can be authenticated,
+     * so these numbers are whoever wrote the file's: kimen and upstream Kimen write only
+     * {@link #DEFAULT}, and the bounds leave it 16 times the room (at most 1 GiB and 16 passes, some
+     * seconds of work) while a planted file cannot make kimen allocate gigabytes or spin for minutes.
+     */
+    public static final int MAX_MEMORY_KIB = 1024 * 1024;
+    public static final int MAX_PASSES = 16;
+    public static final int MAX_PARALLELISM = 16;
 
     /** Whether Argon2 accepts these and they are within the bounds above. */
     public boolean isAcceptable() {

@@ -27,6 +27,7 @@ import java.lang.invoke.MethodHandle;
 final class LibArgon2 {
     private static final int ARGON2_ID = 2; // argon2_type Argon2_id
     private static final int ARGON2_VERSION_13 = 0x13;
+    private static final int ARGON2_MEMORY_ALLOCATION_ERROR = -22; // argon2_error_codes
     /** Wipe the password and secret right after they are hashed into H0, before the passes. */
     private static final int ARGON2_FLAG_CLEAR_PASSWORD_AND_SECRET = 0b11;
 
@@ -139,6 +140,9 @@ final class LibArgon2 {
                 set(ctx, "version", ARGON2_VERSION_13);
                 set(ctx, "flags", ARGON2_FLAG_CLEAR_PASSWORD_AND_SECRET);
                 int status = call(ctx);
+                if (status == ARGON2_MEMORY_ALLOCATION_ERROR) {
+                    throw new OutOfMemoryError("libargon2 could not allocate " + params.memoryKib() + " KiB");
+                }
                 if (status != 0) {
                     throw new IllegalStateException("libargon2 argon2_ctx failed (" + status + "): "
                             + errorMessage(status));

@@ -99,10 +99,10 @@ public final class GitRemote implements Transport {
         if (seen.locked()) {
             throw Sync.lockPresent(name);
         }
-        var files = new HashMap<String, String>();
-        files.put(VAULT, blob(vaultAge));
-        files.put(RECIPIENTS, blob(Transport.recipientsFile(recipients)));
         try (FileLock held = useCache()) {
+            var files = new HashMap<String, String>();
+            files.put(VAULT, blob(vaultAge));
+            files.put(RECIPIENTS, blob(Transport.recipientsFile(recipients)));
             push(seen.revision(), files, "kimen sync: " + who + " published the team vault");
         }
     }

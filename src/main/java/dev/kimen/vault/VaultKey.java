@@ -1,5 +1,7 @@
 package dev.kimen.vault;
 
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
 import dev.kimen.crypto.Aead;
 import dev.kimen.crypto.Argon2id;
 import dev.kimen.crypto.KdfParams;
@@ -22,8 +24,16 @@ public final class VaultKey implements AutoCloseable {
     }
 
     public static VaultKey derive(SecretBytes passphrase, KdfParams params, byte[] salt) {
-        return new VaultKey(SecretBytes.adopt(Argon2id.derive(passphrase, salt, params, Aead.KEY_BYTES)),
-                params, salt);
+        byte[] key;
+        try {
+            key = Argon2id.derive(passphrase, salt, params, Aead.KEY_BYTES);
+        } catch (OutOfMemoryError e) { // the header's memory cost, within KdfParams' bounds, but more than is free here
+            throw KimenException.of(Reason.INVALID_VAULT_FILE, "the vault's key derivation asks for "
+                            + params.memoryKib() / 1024 + " MiB of memory, more than kimen could get",
+                    "kimen writes vaults that ask for " + KdfParams.DEFAULT.memoryKib() / 1024
+                            + " MiB; this header was written by something else");
+        }
+        return new VaultKey(SecretBytes.adopt(key), params, salt);
     }
 
     /** A key received whole (from a session), for a file with these parameters and salt. Adopts {@code key}. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -133,6 +134,36 @@ class CanaryE2ETest {
                     && argv.subList(1, argv.size()).equals(List.of("-c", "sleep 1; :", "<secret#0>"))), seen::toString);
             assertTrue(seen.stream().noneMatch(argv -> argv.contains("sleep 3; :")), seen::toString);
             assertTrue(watch.samples() > 0);
+        }
+    }
+
+    /**
+     * The file check every e2e class runs after each test ({@link OutputLog}) sees the canary in a
+     * file under a home kimen ran in and in a files dir left in the temp dir, and not in the runs'
+     * recorded outputs nor in a file the test declared it keeps.
+     */
+    @Test
+    void theFileCheckSeesTheCanaryInAFileLeftBehind() throws Exception {
+        var probe = new OutputLog();
+        probe.beforeEach(null);
+        Path home = tmp.resolve("probe-home");
+        Kimen.in(home, probe);
+        Path config = Files.createDirectories(home.resolve(".config/kimen")).resolve("left.txt");
+        Path output = home.resolve(Kimen.IO_DIR).resolve("stdout");
+        Path kept = probe.keeps(home.resolve("export.env"));
+        Path filesDir = Files.createTempDirectory("kimen-");
+        Path projected = filesDir.resolve("token");
+        try {
+            for (Path f : List.of(config, output, kept, projected)) {
+                Files.write(f, Canary.bytes());
+            }
+            assertEquals(List.of(config.toString(), projected.toString()).stream().sorted().toList(), probe.leftBehind());
+        } finally {
+            Files.delete(projected);
+            Files.delete(filesDir);
+            Files.delete(config);
+            Files.delete(output);
+            Files.delete(kept);
         }
     }
 

@@ -155,7 +155,7 @@ class InstallE2ETest {
         env.put("HOME", home.toString());
         env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
         env.put("LANG", "C.UTF-8");
-        return Kimen.withExactEnv(env, Files.createDirectories(home.resolve(".e2e-io")), LOG).using(launcher);
+        return Kimen.withExactEnv(env, Files.createDirectories(home.resolve(Kimen.IO_DIR)), LOG).using(launcher);
     }
 
     /**

@@ -33,6 +33,8 @@ final class Kimen {
     static final Path MIMA = Path.of("bin/mima").toAbsolutePath();
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final long TIMEOUT_SECONDS = 60;
+    /** Under HOME: where runs' outputs are kept for the {@link OutputLog}. */
+    static final String IO_DIR = ".e2e-io";
 
     private final Map<String, String> env;
     private final Path scratch;
@@ -71,7 +73,8 @@ final class Kimen {
     static Kimen in(Path home, OutputLog log) {
         try {
             Files.createDirectories(home);
-            return new Kimen(privateEnv(home), Files.createDirectories(home.resolve(".e2e-io")), log);
+            log.watch(home);
+            return new Kimen(privateEnv(home), Files.createDirectories(home.resolve(IO_DIR)), log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -79,6 +82,9 @@ final class Kimen {
 
     /** Exactly {@code env}, nothing inherited (for launcher tests). */
     static Kimen withExactEnv(Map<String, String> env, Path scratch, OutputLog log) {
+        if (env.containsKey("HOME")) {
+            log.watch(Path.of(env.get("HOME")));
+        }
         return new Kimen(env, scratch, log);
     }
 

@@ -312,7 +312,7 @@ class SessionE2ETest {
                 byte[] data = Files.readAllBytes(f);
                 for (int i = 0; i < held.size(); i++) {
                     // VALUE may sit in the stdout file of `secret get`, whose purpose is to print it
-                    boolean allowed = i == 4 && f.startsWith(kimen.home().resolve(".e2e-io"));
+                    boolean allowed = i == 4 && f.startsWith(kimen.home().resolve(Kimen.IO_DIR));
                     if (!allowed) {
                         int which = i;
                         assertFalse(contains(data, held.get(i)), () -> f + " holds held material #" + which);
