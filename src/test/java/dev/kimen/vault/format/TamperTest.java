@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +75,39 @@ class TamperTest {
         });
         assertEquals(Reason.WRONG_PASSPHRASE, e.reason(), "v3 as v2");
         assertRefused(vault, v3.replace(VaultFile.MAGIC_V3, VaultFile.MAGIC).getBytes(StandardCharsets.US_ASCII), "v3 as v2");
+    }
+
+    /** Every other order of the file's lines (header lines swapped, ciphertext moved) is refused. */
+    @Test
+    void everyReorderingOfTheLinesIsRefused(@TempDir Path dir) throws Exception {
+        Path vault = dir.resolve("vault.kv");
+        var store = TestVaults.create(vault, "pw");
+        TestVaults.put(store, "name", "value");
+        List<String> lines = Files.readString(vault, StandardCharsets.US_ASCII).lines().toList();
+        int[] tried = {0};
+        permute(new ArrayList<>(lines), 0, order -> {
+            if (!order.equals(lines)) {
+                assertRefused(vault, (String.join("\n", order) + "\n").getBytes(StandardCharsets.US_ASCII), "order " + order);
+                tried[0]++;
+            }
+        });
+        assertEquals(119, tried[0], "5 lines: 5! - 1 other orders");
+    }
+
+    private interface Check {
+        void accept(List<String> order) throws Exception;
+    }
+
+    private static void permute(List<String> items, int from, Check check) throws Exception {
+        if (from == items.size()) {
+            check.accept(items);
+            return;
+        }
+        for (int i = from; i < items.size(); i++) {
+            Collections.swap(items, from, i);
+            permute(items, from + 1, check);
+            Collections.swap(items, from, i);
+        }
     }
 
     private static void tamperWith(Path vault, byte[] original) throws Exception {
