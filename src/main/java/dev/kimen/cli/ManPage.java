@@ -96,7 +96,7 @@ public final class ManPage {
     static String render(String program, CommandSpec root) {
         var page = new StringBuilder();
         String other = program.equals("mima") ? "kimen" : "mima";
-        line(page, ".TH " + program.toUpperCase(java.util.Locale.ROOT) + " 1 \"\" \"" + esc(program + " " + Version.VALUE)
+        line(page, ".TH " + program.toUpperCase(java.util.Locale.ROOT) + " 1 \"\" \"" + esc(program + " " + Version.value())
                 + "\" \"User Commands\"");
         // no hyphenation inside option and reason names (HY: what .YS restores), ragged right around long ones
         line(page, ".nr HY 0\n.nh\n.ad l");

@@ -7,11 +7,21 @@ import picocli.CommandLine.IVersionProvider;
 
 /** The version Maven wrote into {@code version.properties} at build time. */
 public final class Version implements IVersionProvider {
-    public static final String VALUE = load();
+    /**
+     * Read when first asked for, not when picocli creates this provider for every command line:
+     * a resource lookup in the jar costs a start about a millisecond.
+     */
+    private static final class Holder {
+        static final String VALUE = load();
+    }
+
+    public static String value() {
+        return Holder.VALUE;
+    }
 
     @Override
     public String[] getVersion() {
-        return new String[] {Cli.program() + " " + VALUE}; // mima names itself too
+        return new String[] {Cli.program() + " " + value()}; // mima names itself too
     }
 
     private static String load() {

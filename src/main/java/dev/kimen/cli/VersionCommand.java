@@ -24,14 +24,14 @@ public final class VersionCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        String line = Cli.program() + " " + Version.VALUE;
+        String line = Cli.program() + " " + Version.value();
         if (!verbose) {
-            return ok("version", Json.object("version", Version.VALUE), line);
+            return ok("version", Json.object("version", Version.value()), line);
         }
         String runtime = System.getProperty("java.home") + " (" + Runtime.version() + ")";
         String cache = aotCache();
         String argon2 = Argon2id.nativeAvailable() ? "libargon2" : "bouncycastle";
-        return ok("version", Json.object("version", Version.VALUE, "java", runtime, "aot_cache", cache, "argon2", argon2),
+        return ok("version", Json.object("version", Version.value(), "java", runtime, "aot_cache", cache, "argon2", argon2),
                 line + "\njava: " + runtime + "\naot cache: " + (cache == null ? "none" : cache)
                         + "\nargon2id: " + (argon2.equals("libargon2") ? "libargon2 (native)"
                         : "bouncycastle (pure Java, about 3x slower; install libargon2-1)"));

@@ -19,9 +19,6 @@ import dev.kimen.unlock.SessionKeys;
 import dev.kimen.vault.VaultKey;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,9 +36,16 @@ public final class SessionClient implements SessionKeys {
     static final Duration ANSWER_LIMIT = Duration.ofSeconds(10);
 
     private final SessionDir where;
+    private final boolean useNative;
 
     public SessionClient(SessionDir where) {
+        this(where, true);
+    }
+
+    /** @param useNative whether to connect through kimen's JNI helper when it is loaded (tests pass false for the JDK's way) */
+    SessionClient(SessionDir where, boolean useNative) {
         this.where = where;
+        this.useNative = useNative;
     }
 
     public static SessionClient of(Map<String, String> env, UserDirs dirs) {
@@ -135,27 +139,20 @@ public final class SessionClient implements SessionKeys {
 
     /** One request and its answer; empty when nothing listens on the socket. */
     private Optional<Message> ask(Message request) {
-        SocketChannel channel;
+        Connection connection;
         try {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            connection = Connection.open(where.socket(), useNative);
         } catch (IOException e) {
-            throw failed("cannot open a Unix socket: " + e.getMessage());
+            return Optional.empty(); // no socket, or one no process listens on
         }
-        try (channel) {
-            try {
-                channel.connect(UnixDomainSocketAddress.of(where.socket()));
-            } catch (IOException e) {
-                return Optional.empty(); // no socket, or one no process listens on
+        try (connection; var deadline = new Deadline(connection::wake, ANSWER_LIMIT)) {
+            if (!connection.peerIsSameUser()) {
+                throw KimenException.of(Reason.SESSION_REFUSED, "the process listening on " + where.socket()
+                                + " runs as another user; kimen will not talk to it",
+                        "check " + SessionDir.ENV + " and who owns " + where.dir());
             }
-            try (var deadline = new Deadline(channel, ANSWER_LIMIT)) {
-                if (!PeerCheck.forThisProcess().sameUser(channel)) {
-                    throw KimenException.of(Reason.SESSION_REFUSED, "the process listening on " + where.socket()
-                                    + " runs as another user; kimen will not talk to it",
-                            "check " + SessionDir.ENV + " and who owns " + where.dir());
-                }
-                Protocol.write(channel, request);
-                return Optional.of(Protocol.read(channel));
-            }
+            Protocol.write(connection, request);
+            return Optional.of(Protocol.read(connection));
         } catch (EOFException e) {
             throw failed("the session daemon at " + where.socket() + " closed the connection without answering");
         } catch (ProtocolException e) {

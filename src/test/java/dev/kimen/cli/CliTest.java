@@ -50,11 +50,11 @@ class CliTest {
 
     @Test
     void versionBothForms() {
-        assertEquals("kimen " + Version.VALUE + "\n", cli.run("--version").out());
-        assertEquals("kimen " + Version.VALUE + "\n", cli.run("version").out());
+        assertEquals("kimen " + Version.value() + "\n", cli.run("--version").out());
+        assertEquals("kimen " + Version.value() + "\n", cli.run("version").out());
         var json = cli.run("version", "--json").json();
         assertOk(json, "version");
-        assertEquals(Version.VALUE, json.getString("version"));
+        assertEquals(Version.value(), json.getString("version"));
     }
 
     @Test

@@ -254,6 +254,21 @@ class SessionDaemonTest {
                 .collect(Collectors.toSet());
     }
 
+    /** Without kimen's JNI helper (no C compiler where it was built) the client talks through the JDK's channel. */
+    @Test
+    void theJdkChannelServesAClientWithoutTheNativeHelper() throws IOException {
+        SessionDir where = new SessionDir(tmp.resolve("s"), "test");
+        serve(where);
+        var client = new SessionClient(where, false);
+        try (VaultKey key = key(1, salt(1))) {
+            client.start(VAULT, Duration.ofMinutes(15), key);
+        }
+        try (VaultKey back = client.keyFor(VAULT, PARAMS, salt(1)).orElseThrow()) {
+            assertTrue(back.fits(PARAMS, salt(1)));
+        }
+        assertEquals(1, client.stop().orElseThrow());
+    }
+
     /** The daemon binds a temporary name before renaming it into place; that name must fit too. */
     @Test
     void aDaemonListensInTheLongestDirPrepareAccepts() throws IOException {

@@ -115,12 +115,11 @@ public final class KmapParser {
 
     private static ValueSource source(String text, String origin, List<Problem> problems) {
         ValueSource s = ValueSource.parse(text);
-        String empty = switch (s) {
-            case ValueSource.Secret secret when secret.name().isEmpty() -> "secret: needs a name";
-            case ValueSource.Keyring keyring when keyring.name().isEmpty() -> "keyring: needs a name";
-            case ValueSource.Exec exec when exec.argv().isEmpty() -> "exec: needs a command";
-            default -> null;
-        };
+        // instanceof, not a pattern switch: see Values.resolve (every run parses its projections here)
+        String empty = s instanceof ValueSource.Secret secret && secret.name().isEmpty() ? "secret: needs a name"
+                : s instanceof ValueSource.Keyring keyring && keyring.name().isEmpty() ? "keyring: needs a name"
+                : s instanceof ValueSource.Exec exec && exec.argv().isEmpty() ? "exec: needs a command"
+                : null;
         if (empty != null) {
             problems.add(Problem.error(origin, empty));
             return null;

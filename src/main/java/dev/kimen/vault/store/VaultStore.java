@@ -2,6 +2,7 @@ package dev.kimen.vault.store;
 
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
+import dev.kimen.crypto.Aead;
 import dev.kimen.crypto.KdfParams;
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.fs.FileLock;
@@ -10,7 +11,6 @@ import dev.kimen.vault.Vault;
 import dev.kimen.vault.VaultKey;
 import dev.kimen.vault.format.VaultCodec;
 import dev.kimen.vault.format.VaultFile;
-import dev.kimen.crypto.Aead;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,0 +1,43 @@
+package dev.kimen.process;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * kimen's JNI helper ({@code src/main/native}: signal forwarding, the session socket's client
+ * end), built with the system's C compiler when there is one. Loaded once from the directory the
+ * launcher names in the system property {@code kimen.native.dir}; without it each user falls
+ * back to plain Java.
+ *
+ * <p>JNI rather than the FFM API, which {@link Libc} uses elsewhere: a JNI method binds in
+ * microseconds, the FFM API's first downcall costs a cold start about 60 ms, and every
+ * {@code run} needs these.
+ */
+public final class NativeLibrary {
+    static final String FILE = "libkimen-native.so";
+    private static final boolean LOADED = load();
+
+    private NativeLibrary() {}
+
+    /** Whether the library is loaded, so that its functions can be called. */
+    public static boolean loaded() {
+        return LOADED;
+    }
+
+    private static boolean load() {
+        String dir = System.getProperty("kimen.native.dir");
+        if (dir == null) {
+            return false;
+        }
+        Path lib = Path.of(dir, FILE);
+        if (!Files.isRegularFile(lib)) {
+            return false;
+        }
+        try {
+            System.load(lib.toAbsolutePath().toString());
+            return true;
+        } catch (UnsatisfiedLinkError | SecurityException e) {
+            return false;
+        }
+    }
+}
