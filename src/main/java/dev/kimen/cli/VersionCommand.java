@@ -2,6 +2,7 @@ package dev.kimen.cli;
 
 import dev.kimen.crypto.Argon2id;
 import dev.kimen.json.Json;
+import dev.kimen.process.NativeLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +13,11 @@ import picocli.CommandLine.Option;
 @Command(name = "version", description = {"Print kimen's version.",
     "--verbose adds what makes it start and unlock fast, or not: the Java runtime, the AOT cache this start"
         + " mapped (none: KIMEN_AOT=off, or a cache the JVM refused), and whether Argon2id runs in libargon2 or in"
-        + " pure Java."},
+        + " pure Java, and kimen's native helper (SIGQUIT forwarding, a fast session client; none where kimen was"
+        + " built without a C compiler)."},
         footerHeading = "%nExamples:%n", footer = {"  kimen version", "  kimen version --verbose --json"})
 public final class VersionCommand extends BaseCommand {
-    @Option(names = "--verbose", description = "Also the runtime, the AOT cache in use and the Argon2id implementation.")
+    @Option(names = "--verbose", description = "Also the runtime, the AOT cache in use, the Argon2id implementation and the native helper.")
     boolean verbose;
 
     public VersionCommand(Context ctx) {
@@ -31,10 +33,14 @@ public final class VersionCommand extends BaseCommand {
         String runtime = System.getProperty("java.home") + " (" + Runtime.version() + ")";
         String cache = aotCache();
         String argon2 = Argon2id.nativeAvailable() ? "libargon2" : "bouncycastle";
-        return ok("version", Json.object("version", Version.value(), "java", runtime, "aot_cache", cache, "argon2", argon2),
+        String helper = NativeLibrary.loaded() ? NativeLibrary.path().toString() : null;
+        return ok("version", Json.object("version", Version.value(), "java", runtime, "aot_cache", cache, "argon2", argon2,
+                        "native_helper", helper),
                 line + "\njava: " + runtime + "\naot cache: " + (cache == null ? "none" : cache)
                         + "\nargon2id: " + (argon2.equals("libargon2") ? "libargon2 (native)"
-                        : "bouncycastle (pure Java, about 3x slower; install libargon2-1)"));
+                        : "bouncycastle (pure Java, about 3x slower; install libargon2-1)")
+                        + "\nnative helper: " + (helper != null ? helper
+                        : "none (SIGQUIT is not forwarded; session calls start slower; build with a C compiler)"));
     }
 
     /** The AOT cache file mapped into this JVM, or null: the JVM has no API for it, /proc/self/maps tells. */

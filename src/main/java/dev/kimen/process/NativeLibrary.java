@@ -15,29 +15,34 @@ import java.nio.file.Path;
  */
 public final class NativeLibrary {
     static final String FILE = "libkimen-native.so";
-    private static final boolean LOADED = load();
+    private static final Path LOADED = load();
 
     private NativeLibrary() {}
 
     /** Whether the library is loaded, so that its functions can be called. */
     public static boolean loaded() {
+        return LOADED != null;
+    }
+
+    /** The file loaded, or null. */
+    public static Path path() {
         return LOADED;
     }
 
-    private static boolean load() {
+    private static Path load() {
         String dir = System.getProperty("kimen.native.dir");
         if (dir == null) {
-            return false;
+            return null;
         }
-        Path lib = Path.of(dir, FILE);
+        Path lib = Path.of(dir, FILE).toAbsolutePath();
         if (!Files.isRegularFile(lib)) {
-            return false;
+            return null;
         }
         try {
-            System.load(lib.toAbsolutePath().toString());
-            return true;
+            System.load(lib.toString());
+            return lib;
         } catch (UnsatisfiedLinkError | SecurityException e) {
-            return false;
+            return null;
         }
     }
 }

@@ -174,6 +174,10 @@ class InstallE2ETest {
             assertTrue(Integer.parseInt(mapped.get(0)) >= 1, program.launcher() + ": the AOT cache is not mapped");
             assertTrue(Integer.parseInt(mapped.get(1)) >= 1, program.launcher() + ": libargon2 is not mapped");
         }
+        String helper = user.run("version", "--verbose", "--json").json().getString("native_helper");
+        assertTrue(helper != null && helper.endsWith("/native/libkimen-native.so")
+                && !helper.startsWith(Path.of("target").toAbsolutePath().toString()),
+                user.launcher() + ": the installed native helper is not the one loaded: " + helper);
         if (!user.launcher().startsWith("/usr/bin")) { // the .deb's native launchers take no KIMEN_AOT
             assertEquals("0", user.with("KIMEN_AOT", "off").run("run", "--env", "X=app.token", "--", "sh", "-c",
                     COUNT_MAPPINGS).ok().out().lines().findFirst().orElseThrow(), "KIMEN_AOT=off, yet a cache is mapped");

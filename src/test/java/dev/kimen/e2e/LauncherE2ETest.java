@@ -82,6 +82,8 @@ class LauncherE2ETest {
         if (System.getenv("CI") != null || Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libargon2.so.1"))) {
             assertEquals("libargon2", verbose.getString("argon2"));
         }
+        // the build made the JNI helper with the C compiler CI has, and the launcher loaded it
+        assertEquals(Path.of("target/native/libkimen-native.so").toAbsolutePath().toString(), verbose.getString("native_helper"));
 
         Path jar = Path.of("target/kimen.jar");
         Path cache = Path.of("target/kimen.aot");
