@@ -22,7 +22,9 @@ import java.lang.invoke.MethodHandle;
  * <p>Hand-written FFM rather than a dependency: the Java bindings for libargon2 on Maven Central
  * (argon2-jvm and its forks) go through JNA, a second native bridge and a large jar on the start
  * path; the FFM binding found (Zylquinal/argon2) is on JitPack only and unpacks its own binaries
- * into the temp directory. One struct and two functions are less code than either.
+ * into the temp directory. One struct and two functions are less code than either. When kimen's
+ * JNI helper is loaded the call goes through it instead ({@link NativeArgon2}): same library,
+ * same context, without the FFM API's cold-start cost.
  */
 final class LibArgon2 {
     private static final int ARGON2_ID = 2; // argon2_type Argon2_id
@@ -35,7 +37,7 @@ final class LibArgon2 {
      * Only soname 1 (20171227 and later) has this {@code argon2_context}: older releases lack the
      * {@code version} field. Absolute paths for a loader that does not search the usual places.
      */
-    private static final String[] CANDIDATES = {
+    static final String[] CANDIDATES = {
         "libargon2.so.1",
         "/usr/lib/x86_64-linux-gnu/libargon2.so.1",
         "/usr/lib/aarch64-linux-gnu/libargon2.so.1",
@@ -46,22 +48,25 @@ final class LibArgon2 {
         "/usr/local/lib/libargon2.1.dylib",
     };
 
-    /** {@code argon2_context} of argon2.h on an LP64 platform. */
-    private static final StructLayout CONTEXT = MemoryLayout.structLayout(
-            ADDRESS.withName("out"), JAVA_INT.withName("outlen"), MemoryLayout.paddingLayout(4),
-            ADDRESS.withName("pwd"), JAVA_INT.withName("pwdlen"), MemoryLayout.paddingLayout(4),
-            ADDRESS.withName("salt"), JAVA_INT.withName("saltlen"), MemoryLayout.paddingLayout(4),
-            ADDRESS.withName("secret"), JAVA_INT.withName("secretlen"), MemoryLayout.paddingLayout(4),
-            ADDRESS.withName("ad"), JAVA_INT.withName("adlen"),
-            JAVA_INT.withName("t_cost"), JAVA_INT.withName("m_cost"),
-            JAVA_INT.withName("lanes"), JAVA_INT.withName("threads"), JAVA_INT.withName("version"),
-            ADDRESS.withName("allocate_cbk"), ADDRESS.withName("free_cbk"),
-            JAVA_INT.withName("flags"), MemoryLayout.paddingLayout(4));
-
     private LibArgon2() {}
 
-    /** Loaded on first use, so a command that derives no key pays nothing. Null: absent. */
+    /**
+     * Loaded on first use, so a command that derives no key pays nothing, nor one whose key comes
+     * through the JNI helper (the FFM layouts' own initialisation costs milliseconds). Null: absent.
+     */
     private static final class Holder {
+        /** {@code argon2_context} of argon2.h on an LP64 platform. */
+        private static final StructLayout CONTEXT = MemoryLayout.structLayout(
+                ADDRESS.withName("out"), JAVA_INT.withName("outlen"), MemoryLayout.paddingLayout(4),
+                ADDRESS.withName("pwd"), JAVA_INT.withName("pwdlen"), MemoryLayout.paddingLayout(4),
+                ADDRESS.withName("salt"), JAVA_INT.withName("saltlen"), MemoryLayout.paddingLayout(4),
+                ADDRESS.withName("secret"), JAVA_INT.withName("secretlen"), MemoryLayout.paddingLayout(4),
+                ADDRESS.withName("ad"), JAVA_INT.withName("adlen"),
+                JAVA_INT.withName("t_cost"), JAVA_INT.withName("m_cost"),
+                JAVA_INT.withName("lanes"), JAVA_INT.withName("threads"), JAVA_INT.withName("version"),
+                ADDRESS.withName("allocate_cbk"), ADDRESS.withName("free_cbk"),
+                JAVA_INT.withName("flags"), MemoryLayout.paddingLayout(4));
+
         static final SymbolLookup LIBRARY = load();
         static final MethodHandle CTX = function("argon2_ctx", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
 
@@ -97,8 +102,19 @@ final class LibArgon2 {
         return symbol.isPresent() ? Linker.nativeLinker().downcallHandle(symbol.get(), descriptor) : null;
     }
 
+    /** Through kimen's JNI helper when it is loaded ({@link NativeArgon2}), else through the FFM API. */
     static boolean available() {
-        return Holder.CTX != null;
+        return NativeArgon2.available() || Holder.CTX != null;
+    }
+
+    /** Threads only schedule the lanes: no more of them than CPUs, whatever a header asks. */
+    static int threads(KdfParams params) {
+        return Math.min(params.parallelism(), Runtime.getRuntime().availableProcessors());
+    }
+
+    static byte[] derive(byte[] password, byte[] salt, byte[] secret, byte[] associatedData, KdfParams params, int length) {
+        return NativeArgon2.available() ? NativeArgon2.derive(password, salt, secret, associatedData, params, length)
+                : throughFfm(password, salt, secret, associatedData, params, length);
     }
 
     /**
@@ -106,9 +122,9 @@ final class LibArgon2 {
      * only schedule the lanes, so the tag is BouncyCastle's. The inputs are copied into native memory that is zeroed before it
      * is freed; {@code secret} and {@code associatedData} may be null.
      */
-    static byte[] derive(byte[] password, byte[] salt, byte[] secret, byte[] associatedData,
-                         KdfParams params, int length) {
-        if (!available()) {
+    static byte[] throughFfm(byte[] password, byte[] salt, byte[] secret, byte[] associatedData,
+                             KdfParams params, int length) {
+        if (Holder.CTX == null) {
             throw new IllegalStateException("libargon2 is not loaded");
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -119,7 +135,7 @@ final class LibArgon2 {
                 pwd = copy(arena, password);
                 sec = copy(arena, secret);
                 out = arena.allocate(length);
-                MemorySegment ctx = arena.allocate(CONTEXT);
+                MemorySegment ctx = arena.allocate(Holder.CONTEXT);
                 set(ctx, "out", out);
                 set(ctx, "outlen", length);
                 set(ctx, "pwd", pwd);
@@ -134,8 +150,7 @@ final class LibArgon2 {
                 set(ctx, "t_cost", params.passes());
                 set(ctx, "m_cost", params.memoryKib());
                 set(ctx, "lanes", params.parallelism());
-                // threads only schedule the lanes: no more of them than CPUs, whatever a header asks
-                set(ctx, "threads", Math.min(params.parallelism(), Runtime.getRuntime().availableProcessors()));
+                set(ctx, "threads", threads(params));
                 // libargon2 takes 0 here without complaint and hashes it into H0: another tag.
                 set(ctx, "version", ARGON2_VERSION_13);
                 set(ctx, "flags", ARGON2_FLAG_CLEAR_PASSWORD_AND_SECRET);
@@ -162,11 +177,11 @@ final class LibArgon2 {
     }
 
     private static void set(MemorySegment ctx, String field, int value) {
-        ctx.set(JAVA_INT, CONTEXT.byteOffset(groupElement(field)), value);
+        ctx.set(JAVA_INT, Holder.CONTEXT.byteOffset(groupElement(field)), value);
     }
 
     private static void set(MemorySegment ctx, String field, MemorySegment value) {
-        ctx.set(ADDRESS, CONTEXT.byteOffset(groupElement(field)), value);
+        ctx.set(ADDRESS, Holder.CONTEXT.byteOffset(groupElement(field)), value);
     }
 
     private static int call(MemorySegment ctx) {

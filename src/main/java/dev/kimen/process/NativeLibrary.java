@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * kimen's JNI helper ({@code src/main/native}: signal forwarding, the session socket's client
- * end), built with the system's C compiler when there is one. Loaded once from the directory the
+ * end, libargon2 through {@code dlopen}), built with the system's C compiler when there is one. Loaded once from the directory the
  * launcher names in the system property {@code kimen.native.dir}; without it each user falls
  * back to plain Java.
  *

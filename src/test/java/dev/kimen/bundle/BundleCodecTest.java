@@ -109,6 +109,50 @@ class BundleCodecTest {
     }
 
     /**
+     * The header of a file sealed to two recipients (version line, two stanzas of two lines, the
+     * MAC line): every other order of those lines is refused, whichever recipient opens it.
+     */
+    @Test
+    void everyOtherOrderOfTheHeaderLinesIsRefused() throws IOException {
+        byte[] plaintext = "a small bundle payload".getBytes(StandardCharsets.UTF_8);
+        List<AgeIdentity> ids = AgeIdentity.readFile(Files.writeString(tmp.resolve("k.txt"), CCTV_IDENTITY + "\n"));
+        String other;
+        try (var id = AgeIdentity.generate()) {
+            other = id.recipient();
+        }
+        byte[] file = AgeFile.encrypt(plaintext, List.of(other, CCTV_RECIPIENT), false);
+        String latin1 = new String(file, StandardCharsets.ISO_8859_1); // one char per byte
+        int bodyStart = latin1.indexOf('\n', latin1.indexOf("\n---") + 1) + 1;
+        List<String> header = List.of(latin1.substring(0, bodyStart - 1).split("\n"));
+        assertEquals(6, header.size(), String.join("\n", header));
+        byte[] body = Arrays.copyOfRange(file, bodyStart, file.length);
+        int[] tried = {0};
+        permute(new java.util.ArrayList<>(header), 0, order -> {
+            if (!order.equals(header)) {
+                byte[] head = (String.join("\n", order) + "\n").getBytes(StandardCharsets.ISO_8859_1);
+                byte[] bad = Arrays.copyOf(head, head.length + body.length);
+                System.arraycopy(body, 0, bad, head.length, body.length);
+                var e = assertThrows(KimenException.class, () -> AgeFile.decrypt(bad, ids), order::toString);
+                assertEquals(Reason.INVALID_BUNDLE, e.reason(), order.toString());
+                tried[0]++;
+            }
+        });
+        assertEquals(719, tried[0]);
+    }
+
+    private static void permute(List<String> items, int from, java.util.function.Consumer<List<String>> check) {
+        if (from == items.size()) {
+            check.accept(items);
+            return;
+        }
+        for (int i = from; i < items.size(); i++) {
+            java.util.Collections.swap(items, from, i);
+            permute(items, from + 1, check);
+            java.util.Collections.swap(items, from, i);
+        }
+    }
+
+    /**
      * A change either is refused as {@code invalid_bundle} or decrypts to the very same plaintext:
      * armor tolerates some whitespace changes (a flipped bit that turns LF into a CR LF-equivalent
      * or padding whitespace) without changing the authenticated bytes.

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Each vector runs through libargon2 (native=true) and through BouncyCastle (native=false). */
+/** Each vector runs through libargon2 (native=true: the JNI helper, and the FFM binding below) and through BouncyCastle (native=false). */
 class Argon2idTest {
     /** RFC 9106 §5.3 (Argon2id test vector): m=32 KiB, t=3, p=4, 32-byte tag, with secret and AD. */
     @ParameterizedTest(name = "native={0}")
@@ -53,16 +53,35 @@ class Argon2idTest {
             byte[] a = Argon2id.derive(true, pw, salt, (byte[]) c[2], (byte[]) c[3], params, (int) c[4]);
             byte[] b = Argon2id.derive(false, pw, salt, (byte[]) c[2], (byte[]) c[3], params, (int) c[4]);
             assertArrayEquals(b, a, () -> params + " " + c[0]);
+            byte[] ffm = LibArgon2.throughFfm(pw.reveal(), salt, (byte[]) c[2], (byte[]) c[3], params, (int) c[4]);
+            assertArrayEquals(b, ffm, () -> "FFM: " + params + " " + c[0]);
         }
     }
 
-    /** libargon2 rejects a salt under 8 bytes; its message reaches the exception. */
+    /**
+     * Where the build had a C compiler (CI: always), libargon2 goes through kimen's JNI helper,
+     * and its FFM binding, the fallback, gives the RFC 9106 vector too.
+     */
+    @Test
+    void theHelperCallsLibargon2AndTheFfmBindingStillWorks() {
+        requireNative();
+        assertTrue(NativeArgon2.available(), "the JNI helper did not load libargon2 (kimen.native.dir="
+                + System.getProperty("kimen.native.dir") + ")");
+        byte[] tag = LibArgon2.throughFfm(Hex.repeat(0x01, 32), Hex.repeat(0x02, 16), Hex.repeat(0x03, 8),
+                Hex.repeat(0x04, 12), new KdfParams(32, 3, 4), 32);
+        assertArrayEquals(Hex.bytes("0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659"), tag);
+    }
+
+    /** libargon2 rejects a salt under 8 bytes; its message reaches the exception, through either bridge. */
     @Test
     void nativeFailureIsAnError() {
         requireNative();
         var e = assertThrows(IllegalStateException.class, () -> Argon2id.derive(true, SecretBytes.ofUtf8("pw"),
                 Hex.repeat(1, 4), null, null, new KdfParams(64, 1, 1), 32));
         assertTrue(e.getMessage().contains("Salt is too short"), e.getMessage());
+        var ffm = assertThrows(IllegalStateException.class, () -> LibArgon2.throughFfm("pw".getBytes(StandardCharsets.UTF_8),
+                Hex.repeat(1, 4), null, null, new KdfParams(64, 1, 1), 32));
+        assertTrue(ffm.getMessage().contains("Salt is too short"), ffm.getMessage());
     }
 
     @Test
