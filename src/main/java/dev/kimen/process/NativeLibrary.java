@@ -5,9 +5,9 @@ import java.nio.file.Path;
 
 /**
  * kimen's JNI helper ({@code src/main/native}: signal forwarding, the session socket's client
- * end, libargon2 through {@code dlopen}), built with the system's C compiler when there is one. Loaded once from the directory the
- * launcher names in the system property {@code kimen.native.dir}; without it each user falls
- * back to plain Java.
+ * end, libargon2 through {@code dlopen}), built with the system's C compiler when there is one.
+ * Loaded once from the directory the launcher names in the system property
+ * {@code kimen.native.dir}; without it each user falls back to plain Java (or the FFM API).
  *
  * <p>JNI rather than the FFM API, which {@link Libc} uses elsewhere: a JNI method binds in
  * microseconds, the FFM API's first downcall costs a cold start about 60 ms, and every
