@@ -107,6 +107,19 @@ final class LibArgon2 {
         return NativeArgon2.available() || Holder.CTX != null;
     }
 
+    /**
+     * Throws for a failed {@code argon2_ctx}: a memory cost the process could not get is an
+     * {@link OutOfMemoryError} (the vault reports it), anything else libargon2's own message.
+     */
+    static void check(int status, KdfParams params, java.util.function.IntFunction<String> message) {
+        if (status == ARGON2_MEMORY_ALLOCATION_ERROR) {
+            throw new OutOfMemoryError("libargon2 could not allocate " + params.memoryKib() + " KiB");
+        }
+        if (status != 0) {
+            throw new IllegalStateException("libargon2 argon2_ctx failed (" + status + "): " + message.apply(status));
+        }
+    }
+
     /** Threads only schedule the lanes: no more of them than CPUs, whatever a header asks. */
     static int threads(KdfParams params) {
         return Math.min(params.parallelism(), Runtime.getRuntime().availableProcessors());
@@ -155,13 +168,7 @@ final class LibArgon2 {
                 set(ctx, "version", ARGON2_VERSION_13);
                 set(ctx, "flags", ARGON2_FLAG_CLEAR_PASSWORD_AND_SECRET);
                 int status = call(ctx);
-                if (status == ARGON2_MEMORY_ALLOCATION_ERROR) {
-                    throw new OutOfMemoryError("libargon2 could not allocate " + params.memoryKib() + " KiB");
-                }
-                if (status != 0) {
-                    throw new IllegalStateException("libargon2 argon2_ctx failed (" + status + "): "
-                            + errorMessage(status));
-                }
+                check(status, params, LibArgon2::errorMessage);
                 return out.toArray(JAVA_BYTE);
             } finally {
                 pwd.fill((byte) 0);

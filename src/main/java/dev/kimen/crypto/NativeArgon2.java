@@ -2,7 +2,6 @@ package dev.kimen.crypto;
 
 import dev.kimen.process.NativeLibrary;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * libargon2 through kimen's JNI helper ({@code src/main/native/kimen_argon2.c}, which opens the
@@ -10,7 +9,6 @@ import java.util.Arrays;
  * same function when the helper is not built, at some 40 ms more per cold start.
  */
 final class NativeArgon2 {
-    private static final int ARGON2_MEMORY_ALLOCATION_ERROR = -22;
     private static final boolean LOADED = load();
 
     private NativeArgon2() {}
@@ -41,13 +39,7 @@ final class NativeArgon2 {
         byte[] out = new byte[length];
         int status = ctx0(out, password, salt, secret, associatedData, params.passes(), params.memoryKib(),
                 params.parallelism(), LibArgon2.threads(params));
-        if (status == ARGON2_MEMORY_ALLOCATION_ERROR) {
-            throw new OutOfMemoryError("libargon2 could not allocate " + params.memoryKib() + " KiB");
-        }
-        if (status != 0) {
-            Arrays.fill(out, (byte) 0);
-            throw new IllegalStateException("libargon2 argon2_ctx failed (" + status + "): " + error0(status));
-        }
+        LibArgon2.check(status, params, NativeArgon2::error0); // on failure `out` holds nothing: C copies only a result
         return out;
     }
 
