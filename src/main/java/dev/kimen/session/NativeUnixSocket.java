@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The session socket's client end through kimen's JNI helper ({@code src/main/native/kimen_unix.c}):
@@ -54,7 +55,7 @@ final class NativeUnixSocket implements Connection {
             throw new IOException("read failed: errno " + -n);
         }
         dst.put(chunk, 0, n);
-        java.util.Arrays.fill(chunk, (byte) 0);
+        Arrays.fill(chunk, (byte) 0);
         return n == 0 && chunk.length > 0 ? -1 : n;
     }
 
@@ -64,7 +65,7 @@ final class NativeUnixSocket implements Connection {
         byte[] chunk = new byte[Math.min(src.remaining(), 8192)];
         src.get(src.position(), chunk);
         int n = write0(fd, chunk, 0, chunk.length);
-        java.util.Arrays.fill(chunk, (byte) 0);
+        Arrays.fill(chunk, (byte) 0);
         if (n < 0) {
             throw new IOException("write failed: errno " + -n);
         }
