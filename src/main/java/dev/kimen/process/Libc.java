@@ -7,8 +7,9 @@ import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
 /**
- * The few libc calls the JDK has no API for, through the FFM API (no JNI library to ship). Each
- * handle is made on first use: making one costs milliseconds, and most commands need none.
+ * The few libc calls the JDK has no API for, through the FFM API. Each handle is made on first
+ * use: making one costs milliseconds, and most commands need none. {@link #isatty}, which several
+ * commands need on every start, goes through kimen's JNI helper when it is loaded.
  */
 public final class Libc {
     private static final int PR_SET_DUMPABLE = 4; // <linux/prctl.h>
@@ -31,8 +32,17 @@ public final class Libc {
 
     /** {@code isatty(3)}: whether descriptor {@code fd} is a terminal. */
     public static boolean isatty(int fd) {
+        if (NativeLibrary.loaded()) {
+            try {
+                return isatty0(fd) == 1;
+            } catch (UnsatisfiedLinkError olderHelper) {
+                // a helper built before this function existed: the FFM API answers
+            }
+        }
         return call(function("isatty", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT)), fd) == 1;
     }
+
+    private static native int isatty0(int fd);
 
     /** {@code setsid(2)}: leaves the terminal's session and process group; false when it failed. */
     public static boolean setsid() {
