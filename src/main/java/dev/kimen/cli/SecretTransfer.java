@@ -152,6 +152,8 @@ final class SecretTransfer {
                     "  kimen secret import --from-dotenv prod.env --prefix prod. --overwrite",
                     "  ssh host cat app.env | kimen secret import --from-dotenv -"})
     static final class Import extends SecretCommands.VaultCommand {
+        private static final int SHOWN = 10;
+
         @Option(names = "--from-dotenv", required = true, paramLabel = "<file>",
                 description = "The dotenv file; - reads stdin.")
         String file;
@@ -179,7 +181,7 @@ final class SecretTransfer {
             withStore(store -> store.update(v -> {
                 List<String> existing = named.keySet().stream().filter(v::contains).toList();
                 if (!existing.isEmpty() && !overwrite) {
-                    throw KimenException.of(Reason.SECRET_EXISTS, "already in the vault: " + String.join(", ", existing),
+                    throw KimenException.of(Reason.SECRET_EXISTS, "already in the vault: " + someOf(existing),
                             "pass --overwrite to replace them, or --prefix to import beside them; nothing was stored");
                 }
                 replaced.addAll(existing);
@@ -189,7 +191,13 @@ final class SecretTransfer {
             var names = List.copyOf(named.keySet());
             return ok("import", Json.object("names", names, "replaced", replaced), "imported " + names.size()
                     + " secrets" + (replaced.isEmpty() ? "" : " (" + replaced.size() + " replaced)") + ": "
-                    + String.join(", ", names));
+                    + someOf(names));
+        }
+
+        /** Up to {@value #SHOWN} names, then how many more: a 10 000-line file makes no 10 000-name line (JSON has them all). */
+        private static String someOf(List<String> names) {
+            return names.size() <= SHOWN ? String.join(", ", names)
+                    : String.join(", ", names.subList(0, SHOWN)) + " and " + (names.size() - SHOWN) + " more";
         }
 
         private String read(boolean fromStdin, String origin) {

@@ -109,6 +109,25 @@ class SecretTransferTest {
         assertEquals(22, cli.run("secret", "import", "--from-dotenv", home.resolve("missing.env").toString()).code());
     }
 
+    /** A big file's import says how many, with a few names, not every name on one line; JSON lists them all. */
+    @Test
+    void aBigImportNamesAFewAndCountsTheRest() throws Exception {
+        var lines = new StringBuilder();
+        for (int i = 0; i < 25; i++) {
+            lines.append("BIG_").append(i).append("=v").append(i).append('\n');
+        }
+        Path file = Files.writeString(home.resolve("big.env"), lines);
+        var r = cli.run("secret", "import", "--from-dotenv", file.toString());
+        assertEquals(0, r.code(), r.stderr());
+        assertTrue(r.out().startsWith("imported 25 secrets: BIG_0, "), r.out());
+        assertTrue(r.out().strip().endsWith(" and 15 more"), r.out());
+        var again = cli.run("secret", "import", "--from-dotenv", file.toString(), "--json");
+        assertEquals(24, again.code(), again.stderr());
+        assertTrue(again.errorJson().getString("error").endsWith(" and 15 more"), again.stderr());
+        var json = cli.run("secret", "import", "--from-dotenv", file.toString(), "--prefix", "p.", "--json");
+        assertEquals(25, json.json().getArray("names").size());
+    }
+
     @Test
     void importReadsStdin() {
         var r = cli.runWithStdin("FROM_PIPE='piped value'\n".getBytes(StandardCharsets.UTF_8),
