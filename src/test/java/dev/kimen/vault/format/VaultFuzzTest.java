@@ -61,4 +61,26 @@ class VaultFuzzTest {
         }
         Fuzz.seeds("plaintext").forEach(seed -> VaultCodec.decodePlaintext(seed, true).close());
     }
+
+    /** The strict base64 check looks at the last quantum only; it must accept exactly what re-encoding the whole line does. */
+    @Property
+    void theCanonicalBase64CheckAgreesWithReencoding(@ForAll("base64ish") String line) {
+        byte[] decoded;
+        try {
+            decoded = java.util.Base64.getDecoder().decode(line);
+        } catch (IllegalArgumentException rejected) {
+            return; // the decoder's own refusal comes first
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(
+                java.util.Base64.getEncoder().encodeToString(decoded).equals(line), VaultFile.canonical(line, decoded), line);
+    }
+
+    @Provide
+    Arbitrary<String> base64ish() {
+        var chars = net.jqwik.api.Arbitraries.strings().withChars("AQgwBCDEFabcz0189+/=").ofMaxLength(14);
+        var encoded = net.jqwik.api.Arbitraries.bytes().array(byte[].class).ofMaxSize(10)
+                .map(b -> java.util.Base64.getEncoder().encodeToString(b));
+        return net.jqwik.api.Arbitraries.oneOf(chars, encoded, encoded.map(e -> e.replace("=", "")),
+                encoded.filter(e -> !e.isEmpty()).map(e -> e.substring(0, e.length() - 1) + (e.endsWith("=") ? "A" : "B")));
+    }
 }
