@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kimen.KimenException;
+import dev.kimen.Permutations;
 import dev.kimen.Reason;
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.vault.Vault;
@@ -113,7 +114,7 @@ class BundleCodecTest {
      * MAC line): every other order of those lines is refused, whichever recipient opens it.
      */
     @Test
-    void everyOtherOrderOfTheHeaderLinesIsRefused() throws IOException {
+    void everyOtherOrderOfTheHeaderLinesIsRefused() throws Exception {
         byte[] plaintext = "a small bundle payload".getBytes(StandardCharsets.UTF_8);
         List<AgeIdentity> ids = AgeIdentity.readFile(Files.writeString(tmp.resolve("k.txt"), CCTV_IDENTITY + "\n"));
         String other;
@@ -127,7 +128,7 @@ class BundleCodecTest {
         assertEquals(6, header.size(), String.join("\n", header));
         byte[] body = Arrays.copyOfRange(file, bodyStart, file.length);
         int[] tried = {0};
-        permute(new java.util.ArrayList<>(header), 0, order -> {
+        Permutations.each(header, order -> {
             if (!order.equals(header)) {
                 byte[] head = (String.join("\n", order) + "\n").getBytes(StandardCharsets.ISO_8859_1);
                 byte[] bad = Arrays.copyOf(head, head.length + body.length);
@@ -138,18 +139,6 @@ class BundleCodecTest {
             }
         });
         assertEquals(719, tried[0]);
-    }
-
-    private static void permute(List<String> items, int from, java.util.function.Consumer<List<String>> check) {
-        if (from == items.size()) {
-            check.accept(items);
-            return;
-        }
-        for (int i = from; i < items.size(); i++) {
-            java.util.Collections.swap(items, from, i);
-            permute(items, from + 1, check);
-            java.util.Collections.swap(items, from, i);
-        }
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kimen.KimenException;
+import dev.kimen.Permutations;
 import dev.kimen.Reason;
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.vault.SecretMeta;
@@ -15,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -85,29 +84,13 @@ class TamperTest {
         TestVaults.put(store, "name", "value");
         List<String> lines = Files.readString(vault, StandardCharsets.US_ASCII).lines().toList();
         int[] tried = {0};
-        permute(new ArrayList<>(lines), 0, order -> {
+        Permutations.each(lines, order -> {
             if (!order.equals(lines)) {
                 assertRefused(vault, (String.join("\n", order) + "\n").getBytes(StandardCharsets.US_ASCII), "order " + order);
                 tried[0]++;
             }
         });
         assertEquals(119, tried[0], "5 lines: 5! - 1 other orders");
-    }
-
-    private interface Check {
-        void accept(List<String> order) throws Exception;
-    }
-
-    private static void permute(List<String> items, int from, Check check) throws Exception {
-        if (from == items.size()) {
-            check.accept(items);
-            return;
-        }
-        for (int i = from; i < items.size(); i++) {
-            Collections.swap(items, from, i);
-            permute(items, from + 1, check);
-            Collections.swap(items, from, i);
-        }
     }
 
     private static void tamperWith(Path vault, byte[] original) throws Exception {
