@@ -2,7 +2,7 @@
  * Argon2id through libargon2, as JNI functions of dev.kimen.crypto.NativeArgon2: the library is
  * opened with dlopen(3) at run time (no libargon2-dev needed to build this), and argon2_ctx is
  * called with the context declared below. The FFM API reaches the same function without this
- * helper, but its first downcall costs a cold start some 40 ms, which every unlock by passphrase
+ * helper, but its first downcall costs a cold start about 50 ms, which every unlock by passphrase
  * would pay.
  */
 #define _GNU_SOURCE

@@ -6,7 +6,7 @@
  * here too, for the signals Java handlers catch.
  *
  * JNI rather than the FFM API: binding a JNI method costs microseconds, while the FFM API's first
- * downcall costs about 125 ms of start-up, which every `run` would pay.
+ * downcall costs about 50 ms of start-up, which every `run` would pay.
  */
 #include <jni.h>
 #include <signal.h>

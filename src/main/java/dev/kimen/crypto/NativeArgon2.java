@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * libargon2 through kimen's JNI helper ({@code src/main/native/kimen_argon2.c}, which opens the
  * library with {@code dlopen}): what {@link LibArgon2} calls first. Its FFM binding reaches the
- * same function when the helper is not built, at some 40 ms more per cold start.
+ * same function when the helper is not built, at about 50 ms more per cold start.
  */
 final class NativeArgon2 {
     private static final boolean LOADED = load();

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * {@code kimen.native.dir}; without it each user falls back to plain Java (or the FFM API).
  *
  * <p>JNI rather than the FFM API, which {@link Libc} uses elsewhere: a JNI method binds in
- * microseconds, the FFM API's first downcall costs a cold start about 60 ms, and every
+ * microseconds, the FFM API's first downcall costs a cold start about 50 ms, and every
  * {@code run} needs these.
  */
 public final class NativeLibrary {
