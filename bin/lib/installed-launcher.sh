@@ -12,5 +12,10 @@ cache=()
 # kimen.launcher: this script as it was called (symlinks kept), for code that calls kimen back (the shell hook).
 launcher="$0"
 case "$launcher" in /*) ;; *) launcher="$PWD/$launcher" ;; esac
-exec "$lib/runtime/bin/java" "${jvm_flags[@]}" ${cache[@]+"${cache[@]}"} -Dkimen.program="$program" -Dkimen.launcher="$launcher" \
-  -Dkimen.native.dir="$lib/native" -cp "$lib/kimen.jar" dev.kimen.Main "$@"
+java=("$lib/runtime/bin/java" "${jvm_flags[@]}" ${cache[@]+"${cache[@]}"} -Dkimen.program="$program" -Dkimen.launcher="$launcher"
+      -Dkimen.native.dir="$lib/native" -cp "$lib/kimen.jar" dev.kimen.Main)
+# `kimen run` with a session: the native client asks the daemon to plan it and execs the command
+# with no JVM started; it falls back to this same java command line.
+fastrun="$lib/native/kimen-fastrun"
+[ "$program" = kimen ] && [ "${1:-}" = run ] && [ -x "$fastrun" ] && exec "$fastrun" "${#java[@]}" "${java[@]}" "$@"
+exec "${java[@]}" "$@"

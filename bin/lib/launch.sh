@@ -93,5 +93,10 @@ cache=()
 # kimen.launcher: this script as it was called (symlinks kept), for code that calls kimen back (the shell hook).
 launcher="$0"
 case "$launcher" in /*) ;; *) launcher="$PWD/$launcher" ;; esac
-exec "$jdk/bin/java" "${jvm_flags[@]}" ${cache[@]+"${cache[@]}"} -Dkimen.program="$program" -Dkimen.launcher="$launcher" \
-  -Dkimen.native.dir="$root/target/native" -cp "$jar" dev.kimen.Main "$@"
+java=("$jdk/bin/java" "${jvm_flags[@]}" ${cache[@]+"${cache[@]}"} -Dkimen.program="$program" -Dkimen.launcher="$launcher"
+      -Dkimen.native.dir="$root/target/native" -cp "$jar" dev.kimen.Main)
+# `kimen run` with a session: the native client asks the daemon to plan it and execs the command
+# with no JVM started; it falls back to this same java command line (src/main/native/kimen_fastrun.c).
+fastrun="$root/target/native/kimen-fastrun"
+[ "$program" = kimen ] && [ "${1:-}" = run ] && [ -x "$fastrun" ] && exec "$fastrun" "${#java[@]}" "${java[@]}" "$@"
+exec "${java[@]}" "$@"

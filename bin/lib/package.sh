@@ -4,7 +4,7 @@
 #                               bin/kimen bin/mima                     launchers (bin/lib/installed-launcher.sh)
 #                               lib/kimen/runtime/                     a jlink'd Java runtime, only the modules kimen uses
 #                               lib/kimen/kimen.jar, kimen.aot         the jar and its AOT cache, trained with that runtime
-#                               lib/kimen/jvm-flags.sh, native/        the launchers' JVM flags, the JNI helper (signals, session socket)
+#                               lib/kimen/jvm-flags.sh, native/        the launchers' JVM flags, the JNI helper (signals, session socket), kimen-fastrun
 #                               share/man/man1/{kimen,mima}.1          man pages, generated from the command model
 #                               share/bash-completion/completions/, share/zsh/site-functions/,
 #                               share/fish/vendor_completions.d/       tab completion for both programs
@@ -75,6 +75,7 @@ build_image() {
   cp -p "$root/target/kimen.jar" "$lib/"
   cp "$root/bin/lib/jvm-flags.sh" "$lib/"
   [ -f "$root/target/native/libkimen-native.so" ] && cp "$root/target/native/libkimen-native.so" "$lib/native/"
+  [ -f "$root/target/native/kimen-fastrun" ] && cp "$root/target/native/kimen-fastrun" "$lib/native/"
   local program
   for program in kimen mima; do
     sed "s/@PROGRAM@/$program/g" "$root/bin/lib/installed-launcher.sh" >"$image/bin/$program"

@@ -27,7 +27,7 @@ public final class SessionMain {
                 throw new IllegalArgumentException("usage: SessionMain <session dir>");
             }
             Optional<SessionDaemon> daemon = SessionDaemon.open(new SessionDir(Path.of(args[0]), "argument"),
-                    Clock.systemUTC());
+                    Clock.systemUTC(), new dev.kimen.cli.FastRun());
             if (daemon.isEmpty()) {
                 report(out, "busy");
                 System.exit(0);

@@ -26,6 +26,7 @@ public final class Context {
     private final Path cwd;
     private Config config;
     private List<String> args = List.of();
+    private HandOff handOff; // set when the session daemon plans a run for the native client (FastRun)
     private Clock clock; // null: the system's, looked up when first needed (the time zone costs a start some 7 ms)
 
     public Context(InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
@@ -118,6 +119,17 @@ public final class Context {
         if (names.isEmpty()) {
             return;
         }
+        if (handOff != null) {
+            handOff.accessed(names); // written once the run is sure to be handed to the client
+            return;
+        }
+        writeAccess(names);
+    }
+
+    void writeAccess(java.util.Collection<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
         try {
             if (!config().accessLog()) {
                 return;
@@ -134,6 +146,16 @@ public final class Context {
     /** Today in the user's time zone: the day expiry dates are judged against. */
     public LocalDate today() {
         return LocalDate.now(clock != null ? clock : Clock.systemDefaultZone());
+    }
+
+    /** The run being planned for the native client, or null (a command run the usual way). */
+    HandOff handOff() {
+        return handOff;
+    }
+
+    Context handOff(HandOff handOff) {
+        this.handOff = handOff;
+        return this;
     }
 
     /** For tests: the clock {@link #today()} reads. */

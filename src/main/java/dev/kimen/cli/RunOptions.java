@@ -52,11 +52,19 @@ public final class RunOptions {
         if (exec) {
             refuseCleanupForExec(plan);
         }
+        HandOff handOff = ctx.handOff();
+        if (handOff != null) {
+            handOff.require(ctx, plan, vault, masking, filesDir);
+        }
         try (var secrets = new VaultLookup(ctx, vault);
              var projected = Projector.project(plan, secrets, baseEnv(ctx),
                      () -> filesDir == null ? FilesDir.fresh(ctx.env()) : FilesDir.at(ctx.resolve(filesDir)),
                      filesDir != null, masking)) {
             secrets.close(); // values now live only in what the child gets
+            if (handOff != null) {
+                handOff.launch(command, projected.env(), ctx.cwd());
+                return 0;
+            }
             if (exec) {
                 ctx.out().flush();
                 ctx.err().flush();

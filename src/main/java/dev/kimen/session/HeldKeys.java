@@ -1,6 +1,9 @@
 package dev.kimen.session;
 
+import dev.kimen.crypto.KdfParams;
+import dev.kimen.unlock.SessionKeys;
 import dev.kimen.vault.VaultKey;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +17,7 @@ import java.util.TreeMap;
  * its idle TTL and when it expires. Each use moves the expiry forward; an expired key is forgotten
  * (its bytes zeroed) when anything next looks, and by the daemon's periodic sweep.
  */
-final class HeldKeys {
+final class HeldKeys implements SessionKeys {
     private record Entry(VaultKey key, Duration ttl, Instant expires) {}
 
     private final Clock clock;
@@ -39,6 +42,21 @@ final class HeldKeys {
         }
         entries.put(vault, new Entry(e.key(), e.ttl(), expiry(e.ttl())));
         return Optional.of(e.key().copy());
+    }
+
+    /**
+     * The session step for a run the daemon plans itself ({@link RunPlanner}), as
+     * {@link SessionClient#keyFor} is for a command: a key for an older salt is forgotten.
+     */
+    @Override
+    public synchronized Optional<VaultKey> keyFor(Path vault, KdfParams params, byte[] salt) {
+        Optional<VaultKey> held = use(vault.toString());
+        if (held.isPresent() && !held.get().fits(params, salt)) {
+            held.get().close();
+            forget(vault.toString());
+            return Optional.empty();
+        }
+        return held;
     }
 
     synchronized int forget(String vault) {

@@ -23,8 +23,10 @@ import java.util.List;
 /**
  * The session socket's messages: one request and one response per connection. A frame is
  * {@code [u32 length][u8 version][u8 type][fields]}, big-endian; a string is a u16 length and
- * UTF-8, bytes a u8 length and the bytes, a duration i64 seconds, an instant i64 epoch
- * milliseconds (-1: none).
+ * UTF-8, a list of strings a u16 count and the strings, bytes a u8 length and the bytes, a
+ * duration i64 seconds, an instant i64 epoch milliseconds (-1: none). The native client
+ * (src/main/native/kimen_fastrun.c) speaks its two messages, {@link RunPlan} and {@link Launch},
+ * in C: a change here is a change there.
  *
  * <p>Binary rather than JSON so the key never becomes a {@code String}: every buffer that held it
  * is zeroed after use. Decoding is strict (bounded lengths, known types, exact key and salt sizes,
@@ -32,8 +34,11 @@ import java.util.List;
  */
 final class Protocol {
     static final int VERSION = 1;
-    static final int MAX_PAYLOAD = 64 * 1024;
+    /** Big enough for a {@link RunPlan} carrying a large environment (Linux allows 2 MiB of arguments and environment in all). */
+    static final int MAX_PAYLOAD = 1024 * 1024;
     static final int MAX_VAULTS = 1024;
+    /** The most strings a list may hold (arguments, environment entries): a u16 count. */
+    static final int MAX_STRINGS = 0xFFFF;
 
     private Protocol() {}
 
@@ -52,6 +57,14 @@ final class Protocol {
 
     record Stop() implements Message {}
 
+    /**
+     * {@code kimen run}'s arguments, working directory and environment ({@code NAME=value}
+     * entries), from the native client (src/main/native/kimen_fastrun.c), which starts no JVM:
+     * the daemon plans the run ({@link RunPlanner}) and answers with a {@link Launch}, or
+     * {@link Failed} to have the client start the JVM instead.
+     */
+    record RunPlan(String cwd, List<String> args, List<String> env) implements Message {}
+
     /** Responses. {@code count}: how many vaults the request stored or forgot. */
     record Done(int count) implements Message {}
 
@@ -63,22 +76,37 @@ final class Protocol {
 
     record Failed(String message) implements Message {}
 
-    private static final byte STATUS = 1, GET = 2, PUT = 3, FORGET = 4, LOCK = 5, STOP = 6,
-            DONE = 64, KEY = 65, NO_KEY = 66, STATE = 67, FAILED = 68;
+    /**
+     * What the native client is to {@code execve}: the program's absolute path, its argv and
+     * environment ({@code NAME=value}, secrets among them), and what to write to stderr first
+     * (the run's warnings, may be empty).
+     */
+    record Launch(String program, List<String> argv, List<String> env, String notes) implements Message {}
+
+    private static final byte STATUS = 1, GET = 2, PUT = 3, FORGET = 4, LOCK = 5, STOP = 6, RUN_PLAN = 7,
+            DONE = 64, KEY = 65, NO_KEY = 66, STATE = 67, FAILED = 68, LAUNCH = 69;
+
+    /** The buffer a message is first encoded into; a bigger one (x4, up to MAX_PAYLOAD) when it does not fit. */
+    private static final int FIRST_BUFFER = 64 * 1024;
 
     static void write(WritableByteChannel channel, Message message) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(4 + MAX_PAYLOAD);
-        try {
-            buf.position(4).put((byte) VERSION);
-            encode(buf, message);
-            buf.putInt(0, buf.position() - 4).flip();
-            while (buf.hasRemaining()) {
-                channel.write(buf);
+        for (int size = FIRST_BUFFER; ; size *= 4) {
+            ByteBuffer buf = ByteBuffer.allocate(4 + size);
+            try {
+                buf.position(4).put((byte) VERSION);
+                encode(buf, message);
+                buf.putInt(0, buf.position() - 4).flip();
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+                return;
+            } catch (java.nio.BufferOverflowException e) {
+                if (size >= MAX_PAYLOAD) {
+                    throw new ProtocolException("message longer than " + MAX_PAYLOAD + " bytes");
+                }
+            } finally {
+                Arrays.fill(buf.array(), (byte) 0);
             }
-        } catch (java.nio.BufferOverflowException e) {
-            throw new ProtocolException("message longer than " + MAX_PAYLOAD + " bytes");
-        } finally {
-            Arrays.fill(buf.array(), (byte) 0);
         }
     }
 
@@ -145,6 +173,10 @@ final class Protocol {
             buf.put(LOCK);
         } else if (message instanceof Stop) {
             buf.put(STOP);
+        } else if (message instanceof RunPlan r) {
+            putString(buf.put(RUN_PLAN), r.cwd());
+            putStrings(buf, r.args());
+            putStrings(buf, r.env());
         } else if (message instanceof Done d) {
             buf.put(DONE).putInt(d.count());
         } else if (message instanceof Key k) {
@@ -159,6 +191,11 @@ final class Protocol {
             }
         } else if (message instanceof Failed f) {
             putString(buf.put(FAILED), f.message());
+        } else if (message instanceof Launch l) {
+            putString(buf.put(LAUNCH), l.program());
+            putStrings(buf, l.argv());
+            putStrings(buf, l.env());
+            putString(buf, l.notes());
         } else {
             throw new IllegalArgumentException("unknown message " + message.getClass().getSimpleName());
         }
@@ -173,11 +210,13 @@ final class Protocol {
             case FORGET -> new Forget(getString(buf));
             case LOCK -> new Lock();
             case STOP -> new Stop();
+            case RUN_PLAN -> new RunPlan(getString(buf), getStrings(buf), getStrings(buf));
             case DONE -> new Done(buf.getInt());
             case KEY -> new Key(getKey(buf));
             case NO_KEY -> new NoKey();
             case STATE -> new State(getHeld(buf));
             case FAILED -> new Failed(getString(buf));
+            case LAUNCH -> new Launch(getString(buf), getStrings(buf), getStrings(buf), getString(buf));
             default -> throw new ProtocolException("unknown message type " + type);
         };
     }
@@ -250,6 +289,23 @@ final class Protocol {
             throw new java.nio.BufferOverflowException();
         }
         buf.putShort((short) bytes.length).put(bytes);
+    }
+
+    private static void putStrings(ByteBuffer buf, List<String> strings) {
+        if (strings.size() > MAX_STRINGS) {
+            throw new java.nio.BufferOverflowException();
+        }
+        buf.putShort((short) strings.size());
+        strings.forEach(s -> putString(buf, s));
+    }
+
+    private static List<String> getStrings(ByteBuffer buf) throws ProtocolException {
+        int count = Short.toUnsignedInt(buf.getShort());
+        var strings = new ArrayList<String>(Math.min(count, buf.remaining() / 2));
+        for (int i = 0; i < count; i++) {
+            strings.add(getString(buf));
+        }
+        return List.copyOf(strings);
     }
 
     private static String getString(ByteBuffer buf) throws ProtocolException {

@@ -6,10 +6,12 @@ import dev.kimen.session.Protocol.Failed;
 import dev.kimen.session.Protocol.Forget;
 import dev.kimen.session.Protocol.Get;
 import dev.kimen.session.Protocol.Key;
+import dev.kimen.session.Protocol.Launch;
 import dev.kimen.session.Protocol.Lock;
 import dev.kimen.session.Protocol.Message;
 import dev.kimen.session.Protocol.NoKey;
 import dev.kimen.session.Protocol.Put;
+import dev.kimen.session.Protocol.RunPlan;
 import dev.kimen.session.Protocol.State;
 import dev.kimen.session.Protocol.Status;
 import dev.kimen.session.Protocol.Stop;
@@ -57,12 +59,15 @@ public final class SessionDaemon {
     private final ServerSocketChannel server;
     private final Object socketId;
     private final HeldKeys keys;
+    private final RunPlanner planner;
     private final PeerCheck peers = PeerCheck.forThisProcess();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r ->
             Thread.ofPlatform().daemon().name("kimen-session-sweep").unstarted(r));
 
-    private SessionDaemon(SessionDir where, FileChannel lock, ServerSocketChannel server, Object socketId, Clock clock) {
+    private SessionDaemon(SessionDir where, FileChannel lock, ServerSocketChannel server, Object socketId, Clock clock,
+                          RunPlanner planner) {
         this.where = where;
+        this.planner = planner;
         this.lock = lock;
         this.server = server;
         this.socketId = socketId;
@@ -73,8 +78,10 @@ public final class SessionDaemon {
      * Takes the daemon lock and listens on the socket: bound under a temporary name, made 0600,
      * then renamed into place, so it is never reachable with a wider mode. Empty when another
      * daemon holds the lock.
+     *
+     * @param planner plans the native client's runs ({@link RunPlan}); null: the client is always told to start the JVM
      */
-    public static Optional<SessionDaemon> open(SessionDir where, Clock clock) throws IOException {
+    public static Optional<SessionDaemon> open(SessionDir where, Clock clock, RunPlanner planner) throws IOException {
         where.prepare();
         FileChannel lock = FileChannel.open(where.lockFile(), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(PrivateFiles.FILE_MODE));
@@ -89,7 +96,7 @@ public final class SessionDaemon {
         server.bind(UnixDomainSocketAddress.of(temp));
         Files.setPosixFilePermissions(temp, PrivateFiles.FILE_MODE);
         Files.move(temp, where.socket(), StandardCopyOption.ATOMIC_MOVE);
-        var daemon = new SessionDaemon(where, lock, server, socketId(where.socket()), clock);
+        var daemon = new SessionDaemon(where, lock, server, socketId(where.socket()), clock, planner);
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::removeSocket)); // SIGTERM leaves no socket
         return Optional.of(daemon);
     }
@@ -141,6 +148,15 @@ public final class SessionDaemon {
     /** Answers requests until {@code session stop}, or until the socket is gone. */
     public void serve() {
         sweeper.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
+        if (planner != null) {
+            Thread.ofVirtual().name("kimen-warm-up").start(() -> {
+                try {
+                    planner.warmUp(where.dir());
+                } catch (RuntimeException | Error e) {
+                    // only a head start: the first real plan loads what this did not
+                }
+            });
+        }
         while (true) {
             SocketChannel channel;
             try {
@@ -186,6 +202,7 @@ public final class SessionDaemon {
             }
             case Forget f -> new Done(keys.forget(f.vault()));
             case Lock l -> new Done(keys.forgetAll());
+            case RunPlan r -> plan(r);
             case Stop s -> {
                 int count = keys.forgetAll();
                 removeSocket(); // before answering: `session status` right after `stop` finds no daemon
@@ -196,6 +213,32 @@ public final class SessionDaemon {
                 yield new Failed("not a request");
             }
         };
+    }
+
+    /**
+     * The native client's run, planned with the keys held here, or Failed: the client then starts
+     * the JVM, which does the run (and reports any error) itself. Whatever goes wrong in planning,
+     * even running out of memory, costs the client only that detour, never the daemon.
+     */
+    private Message plan(RunPlan request) {
+        if (planner == null) {
+            return new Failed("this daemon plans no runs");
+        }
+        try {
+            var env = new java.util.LinkedHashMap<String, String>();
+            for (String entry : request.env()) {
+                int eq = entry.indexOf('=');
+                if (eq > 0) {
+                    env.putIfAbsent(entry.substring(0, eq), entry.substring(eq + 1)); // the first wins, as getenv(3) finds it
+                }
+            }
+            return planner.plan(Path.of(request.cwd()), request.args(), env, keys)
+                    .<Message>map(l -> new Launch(l.program().toString(), l.argv(), l.env().entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue()).toList(), l.notes()))
+                    .orElseGet(() -> new Failed("not a plain run"));
+        } catch (RuntimeException | Error e) {
+            return new Failed("could not plan the run");
+        }
     }
 
     private void sweep() {

@@ -69,6 +69,20 @@ class HeldKeysTest {
     }
 
     @Test
+    void keyForGivesAKeyThatFitsTheFileAndForgetsOneForAnOlderSalt() {
+        keys.put("/a.kv", key(1), TTL);
+        var params = new KdfParams(1024, 1, 1);
+        try (VaultKey fits = keys.keyFor(java.nio.file.Path.of("/a.kv"), params, new byte[16]).orElseThrow()) {
+            assertArrayEquals(bytes(1), fits.key().reveal());
+        }
+        assertTrue(keys.keyFor(java.nio.file.Path.of("/b.kv"), params, new byte[16]).isEmpty());
+        byte[] rekeyed = new byte[16];
+        rekeyed[0] = 1;
+        assertTrue(keys.keyFor(java.nio.file.Path.of("/a.kv"), params, rekeyed).isEmpty());
+        assertEquals(List.of(), keys.status(), "the key for the old salt is still held");
+    }
+
+    @Test
     void aKeyIsHeldUntilItsTtlPassesAndNotAfter() {
         VaultKey held = key(1);
         keys.put("/a.kv", held, TTL);

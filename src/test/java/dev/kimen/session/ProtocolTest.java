@@ -14,10 +14,12 @@ import dev.kimen.session.Protocol.Failed;
 import dev.kimen.session.Protocol.Forget;
 import dev.kimen.session.Protocol.Get;
 import dev.kimen.session.Protocol.Key;
+import dev.kimen.session.Protocol.Launch;
 import dev.kimen.session.Protocol.Lock;
 import dev.kimen.session.Protocol.Message;
 import dev.kimen.session.Protocol.NoKey;
 import dev.kimen.session.Protocol.Put;
+import dev.kimen.session.Protocol.RunPlan;
 import dev.kimen.session.Protocol.State;
 import dev.kimen.session.Protocol.Status;
 import dev.kimen.session.Protocol.Stop;
@@ -222,8 +224,61 @@ class ProtocolTest {
     // Limits on what write() sends
 
     @Test
-    void writeRefusesAMessageLongerThanMaxPayloadAndSendsNothing() throws IOException {
-        int fits = Protocol.MAX_PAYLOAD - 4; // version, type, u16 length
+    void runPlanAndLaunchRoundTrip() throws IOException {
+        var plan = new RunPlan("/home/ünï/p", List.of("run", "--env", "X=a.b", "--", "sh", "-c", "echo \"$X\""),
+                List.of("PATH=/usr/bin:/bin", "EMPTY=", "A=b=c"));
+        assertEquals(plan, roundTrip(plan));
+        assertEquals(new RunPlan("/", List.of(), List.of()), roundTrip(new RunPlan("/", List.of(), List.of())));
+        var launch = new Launch("/usr/bin/env", List.of("env", ""), List.of("X=s3cr3t", "Y="), "kimen: warning: w\n");
+        assertEquals(launch, roundTrip(launch));
+    }
+
+    @Test
+    void runPlanIsLaidOutAsTheNativeClientWritesIt() throws IOException {
+        byte[] byHand = handFrame(Protocol.VERSION, 7, b -> {
+            string(b, "/w");
+            b.putShort((short) 2);
+            string(b, "run");
+            string(b, "true");
+            b.putShort((short) 1);
+            string(b, "A=1");
+        });
+        assertArrayEquals(byHand, frame(new RunPlan("/w", List.of("run", "true"), List.of("A=1"))));
+        byte[] launch = handFrame(Protocol.VERSION, 69, b -> {
+            string(b, "/bin/true");
+            b.putShort((short) 1);
+            string(b, "true");
+            b.putShort((short) 0);
+            string(b, "");
+        });
+        assertArrayEquals(launch, frame(new Launch("/bin/true", List.of("true"), List.of(), "")));
+    }
+
+    /** A Launch whose environment brings its payload to exactly {@code payload} bytes. */
+    static Launch launchOfPayload(int payload) {
+        var env = new ArrayList<String>();
+        int size = 2 + (2 + 2) + (2 + 2 + 1) + 2 + 2; // version and type, program "/p", argv ["a"], env count, notes ""
+        while (payload - size > 60_000 + 2) {
+            env.add("x".repeat(60_000));
+            size += 60_002;
+        }
+        env.add("y".repeat(payload - size - 2));
+        return new Launch("/p", List.of("a"), env, "");
+    }
+
+    @Test
+    void aLargeMessageGrowsTheBufferUpToMaxPayloadAndNoFurther() throws IOException {
+        Launch fits = launchOfPayload(Protocol.MAX_PAYLOAD);
+        assertEquals(4 + Protocol.MAX_PAYLOAD, frame(fits).length);
+        assertEquals(fits, roundTrip(fits));
+        var out = new ByteArrayOutputStream();
+        assertThrows(ProtocolException.class, () -> Protocol.write(Channels.newChannel(out), launchOfPayload(Protocol.MAX_PAYLOAD + 1)));
+        assertEquals(0, out.size(), "nothing sent");
+    }
+
+    @Test
+    void writeRefusesAStringLongerThanItsU16LengthAndSendsNothing() throws IOException {
+        int fits = 0xFFFF;
         assertEquals(new Failed("x".repeat(fits)), roundTrip(new Failed("x".repeat(fits))));
         for (String tooLong : List.of("x".repeat(fits + 1), "x".repeat(70_000))) {
             var out = new ByteArrayOutputStream();

@@ -48,7 +48,7 @@ class SessionDaemonTest {
 
     /** Opens a daemon on {@code where} and serves it on a thread of its own. */
     Thread serve(SessionDir where) throws IOException {
-        SessionDaemon daemon = SessionDaemon.open(where, Clock.systemUTC()).orElseThrow();
+        SessionDaemon daemon = SessionDaemon.open(where, Clock.systemUTC(), null).orElseThrow();
         started.add(where);
         Thread thread = Thread.ofPlatform().name("test-daemon").start(daemon::serve);
         serving.add(thread);
@@ -191,7 +191,7 @@ class SessionDaemonTest {
     void aSecondDaemonOnTheSameDirLeaves() throws IOException {
         SessionClient client = started();
         Object socket = Files.readAttributes(client.where().socket(), "unix:ino").get("ino");
-        assertEquals(Optional.empty(), SessionDaemon.open(client.where(), Clock.systemUTC()));
+        assertEquals(Optional.empty(), SessionDaemon.open(client.where(), Clock.systemUTC(), null));
         assertEquals(socket, Files.readAttributes(client.where().socket(), "unix:ino").get("ino"));
         assertEquals(Optional.of(List.of()), client.status()); // the first still answers
     }

@@ -1,0 +1,72 @@
+package dev.kimen.cli;
+
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
+import dev.kimen.projection.Plan;
+import dev.kimen.projection.Projection;
+import dev.kimen.projection.run.Runner;
+import dev.kimen.projection.source.ValueSource;
+import dev.kimen.session.RunPlanner.Launch;
+import dev.kimen.unlock.PassphraseChain;
+import dev.kimen.unlock.SessionKeys;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@code run} planned inside the session daemon for the native client ({@link FastRun}): the
+ * usual run code with three differences, each checked where the run does that step. The vault's
+ * key comes only from the keys the daemon holds; the run only goes ahead when nothing but an exec
+ * is left to do (see {@link #require}); and instead of starting the command it records what to
+ * exec ({@link #launch}), with the access-log entry kept back until the client is answered.
+ */
+final class HandOff {
+    private final SessionKeys keys;
+    private Launch launch;
+    private Collection<String> accessed = List.of();
+
+    HandOff(SessionKeys keys) {
+        this.keys = keys;
+    }
+
+    SessionKeys keys() {
+        return keys;
+    }
+
+    /**
+     * Refuses (so the client starts the JVM) a run that needs more than an exec or more than a held
+     * key: a projection other than env, a value from the keyring or from a command (the daemon runs
+     * no user command and opens no D-Bus connection), masking, a files dir, or a passphrase source
+     * that the chain puts before the session.
+     */
+    void require(Context ctx, Plan plan, VaultOptions vault, boolean masking, String filesDir) {
+        boolean plain = !masking && filesDir == null && vault.passphraseCmd == null && !vault.passphraseStdin
+                && ctx.env().getOrDefault(PassphraseChain.ENV, "").isEmpty();
+        for (Projection p : plan.effective()) {
+            plain &= p.kind() == Projection.Kind.ENV
+                    && (p.source() instanceof ValueSource.Secret || p.source() instanceof ValueSource.Const);
+        }
+        if (!plain) {
+            throw KimenException.of(Reason.USAGE, "not a run the native client can start");
+        }
+    }
+
+    /** Records the exec: the program found as {@link Runner#exec} finds it. */
+    void launch(List<String> argv, Map<String, String> env, Path cwd) {
+        launch = new Launch(Runner.resolve(argv.getFirst(), env.getOrDefault("PATH", ""), cwd), List.copyOf(argv),
+                Map.copyOf(env), "");
+    }
+
+    Launch launch() {
+        return launch;
+    }
+
+    void accessed(Collection<String> names) {
+        accessed = List.copyOf(names);
+    }
+
+    Collection<String> accessed() {
+        return accessed;
+    }
+}

@@ -1,0 +1,311 @@
+/*
+ * kimen-fastrun: `kimen run` with no JVM, when the session daemon can plan the run.
+ *
+ *   kimen-fastrun N JAVA-COMMAND(N words) KIMEN-ARGUMENTS...
+ *
+ * The launchers (bin/lib/launch.sh, installed-launcher.sh) exec this for `kimen run …` in place
+ * of the JVM. It sends the daemon the kimen arguments, the working directory and the environment
+ * (a RunPlan message, see dev.kimen.session.Protocol); the daemon runs kimen's own run code on
+ * them (dev.kimen.cli.FastRun) and, when all that is left to do is to start the command, answers
+ * with a Launch: the program, its argv and environment, and warnings for stderr. This program
+ * then writes the warnings and execve's the command, which keeps this PID, as `run --exec` does.
+ *
+ * Any other outcome (no daemon, another user's socket, no key held, a run that needs files, stdin
+ * or masking, an error to report, a daemon of another version, anything unexpected) ends in
+ * execv of JAVA-COMMAND followed by KIMEN-ARGUMENTS, exactly what the launcher would have run:
+ * the JVM then does the run, or reports the error, the usual way.
+ *
+ * Written by hand, in C, because its whole point is to start no runtime: a JVM start is what
+ * costs a `run` most of its time (bench/README.md), and no library does this one exchange.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define PROTOCOL_VERSION 1
+#define RUN_PLAN 7
+#define LAUNCH 69
+#define MAX_PAYLOAD (1024 * 1024) /* Protocol.MAX_PAYLOAD */
+#define MAX_STRING 0xFFFF
+#define MAX_STRINGS 0xFFFF
+#define ANSWER_SECONDS 10 /* SessionClient.ANSWER_LIMIT */
+
+struct buf {
+    unsigned char *data;
+    size_t len, cap;
+    int bad; /* a string or count did not fit the protocol */
+};
+
+static void put(struct buf *b, const void *bytes, size_t n) {
+    if (b->bad || n > MAX_PAYLOAD + 4 - b->len) {
+        b->bad = 1;
+        return;
+    }
+    memcpy(b->data + b->len, bytes, n);
+    b->len += n;
+}
+
+static void put_u16(struct buf *b, size_t v) {
+    if (v > 0xFFFF) {
+        b->bad = 1;
+        return;
+    }
+    unsigned char be[2] = {(unsigned char) (v >> 8), (unsigned char) v};
+    put(b, be, 2);
+}
+
+static void put_string(struct buf *b, const char *s) {
+    size_t n = strlen(s);
+    if (n > MAX_STRING) {
+        b->bad = 1;
+        return;
+    }
+    put_u16(b, n);
+    put(b, s, n);
+}
+
+static void put_strings(struct buf *b, char *const *v, size_t count) {
+    put_u16(b, count);
+    for (size_t i = 0; i < count; i++) {
+        put_string(b, v[i]);
+    }
+}
+
+/* The reading side: every read is bounds-checked; `bad` is set on the first overrun. */
+struct reader {
+    const unsigned char *p;
+    size_t left;
+    int bad;
+};
+
+static int get_u8(struct reader *r) {
+    if (r->bad || r->left < 1) {
+        r->bad = 1;
+        return -1;
+    }
+    r->left--;
+    return *r->p++;
+}
+
+static size_t get_u16(struct reader *r) {
+    int hi = get_u8(r), lo = get_u8(r);
+    return r->bad ? 0 : (size_t) (hi << 8 | lo);
+}
+
+/* A NUL-terminated copy of the next string; NULL (and `bad`) when cut short or holding a NUL. */
+static char *get_string(struct reader *r) {
+    size_t n = get_u16(r);
+    if (r->bad || n > r->left || memchr(r->p, 0, n) != NULL) {
+        r->bad = 1;
+        return NULL;
+    }
+    char *s = malloc(n + 1);
+    if (s == NULL) {
+        r->bad = 1;
+        return NULL;
+    }
+    memcpy(s, r->p, n);
+    s[n] = 0;
+    r->p += n;
+    r->left -= n;
+    return s;
+}
+
+/* A NULL-terminated array of the next list of strings. */
+static char **get_strings(struct reader *r) {
+    size_t n = get_u16(r);
+    char **v = r->bad ? NULL : calloc(n + 1, sizeof *v);
+    if (v == NULL) {
+        r->bad = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < n && !r->bad; i++) {
+        v[i] = get_string(r);
+    }
+    return v;
+}
+
+/* Whether `path` is non-empty and absolute, as dev.kimen.config.UserDirs.xdg wants its values. */
+static int absolute(const char *path) {
+    return path != NULL && path[0] == '/';
+}
+
+/*
+ * The session socket, by dev.kimen.session.SessionDir's rules: $KIMEN_SESSION_DIR, else
+ * $XDG_RUNTIME_DIR/kimen, else $XDG_CACHE_HOME/kimen or $HOME/.cache/kimen. 0 when there is none
+ * to try (the JVM then reports what is wrong, if anything).
+ */
+static int socket_path(char *out, size_t size) {
+    const char *explicit = getenv("KIMEN_SESSION_DIR");
+    const char *runtime = getenv("XDG_RUNTIME_DIR");
+    const char *cache = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    int n;
+    if (explicit != NULL && explicit[0] != 0) {
+        if (!absolute(explicit)) {
+            return 0;
+        }
+        n = snprintf(out, size, "%s/session.sock", explicit);
+    } else if (absolute(runtime)) {
+        n = snprintf(out, size, "%s/kimen/session.sock", runtime);
+    } else if (absolute(cache)) {
+        n = snprintf(out, size, "%s/kimen/session.sock", cache);
+    } else if (absolute(home)) {
+        n = snprintf(out, size, "%s/.cache/kimen/session.sock", home);
+    } else {
+        return 0;
+    }
+    return n > 0 && (size_t) n < size;
+}
+
+/* A connection to this user's daemon, checked to run as this user; -1 when there is none. */
+static int connect_daemon(void) {
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    if (!socket_path(addr.sun_path, sizeof addr.sun_path)) {
+        return -1;
+    }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    struct timeval limit = {ANSWER_SECONDS, 0};
+    if (connect(fd, (struct sockaddr *) &addr, sizeof addr) < 0
+            || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != getuid()
+            || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) < 0
+            || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n) {
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w <= 0) {
+            return -1;
+        }
+        p += w;
+        n -= (size_t) w;
+    }
+    return 0;
+}
+
+static int read_all(int fd, unsigned char *p, size_t n) {
+    while (n > 0) {
+        ssize_t r = read(fd, p, n);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            return -1;
+        }
+        p += r;
+        n -= (size_t) r;
+    }
+    return 0;
+}
+
+/*
+ * Asks the daemon to plan `kimen args…`; on a Launch answer, writes its notes to stderr and
+ * execve's it (not returning). Returns when the JVM is to do the run.
+ */
+static void try_launch(char **args, int count) {
+    char cwd[4096];
+    if (getcwd(cwd, sizeof cwd) == NULL) {
+        return;
+    }
+    size_t env_count = 0;
+    while (environ[env_count] != NULL) {
+        env_count++;
+    }
+    if (env_count > MAX_STRINGS || (size_t) count > MAX_STRINGS) {
+        return;
+    }
+    int fd = connect_daemon();
+    if (fd < 0) {
+        return;
+    }
+    struct buf req = {malloc(MAX_PAYLOAD + 4), 4, MAX_PAYLOAD + 4, 0};
+    if (req.data == NULL) {
+        close(fd);
+        return;
+    }
+    unsigned char head[2] = {PROTOCOL_VERSION, RUN_PLAN};
+    put(&req, head, 2);
+    put_string(&req, cwd);
+    put_strings(&req, args, (size_t) count);
+    put_strings(&req, environ, env_count);
+    size_t payload = req.len - 4;
+    req.data[0] = (unsigned char) (payload >> 24);
+    req.data[1] = (unsigned char) (payload >> 16);
+    req.data[2] = (unsigned char) (payload >> 8);
+    req.data[3] = (unsigned char) payload;
+    int sent = !req.bad && write_all(fd, req.data, req.len) == 0;
+    explicit_bzero(req.data, req.len); /* the environment may hold secrets of its own */
+    free(req.data);
+    unsigned char size[4];
+    if (!sent || read_all(fd, size, 4) < 0) {
+        close(fd);
+        return;
+    }
+    size_t length = (size_t) size[0] << 24 | (size_t) size[1] << 16 | (size_t) size[2] << 8 | size[3];
+    unsigned char *answer = length >= 2 && length <= MAX_PAYLOAD ? malloc(length) : NULL;
+    if (answer == NULL || read_all(fd, answer, length) < 0) {
+        free(answer);
+        close(fd);
+        return;
+    }
+    close(fd);
+    struct reader r = {answer, length, 0};
+    if (get_u8(&r) == PROTOCOL_VERSION && get_u8(&r) == LAUNCH) {
+        char *program = get_string(&r);
+        char **argv = get_strings(&r);
+        char **env = get_strings(&r);
+        char *notes = get_string(&r);
+        if (!r.bad && r.left == 0 && program[0] == '/' && argv[0] != NULL) {
+            explicit_bzero(answer, length);
+            (void) write_all(STDERR_FILENO, (const unsigned char *) notes, strlen(notes));
+            execve(program, argv, env);
+            /* the program went away since the daemon looked: the JVM tells it properly */
+        }
+        /* left to the exec's replacement of this memory or to the JVM's: the copies hold secrets, so clear them */
+        for (char **v = env; v != NULL && *v != NULL; v++) {
+            explicit_bzero(*v, strlen(*v));
+        }
+    }
+    explicit_bzero(answer, length);
+    free(answer);
+}
+
+int main(int argc, char **argv) {
+    char *end;
+    long n = argc > 1 ? strtol(argv[1], &end, 10) : -1;
+    if (argc < 3 || *end != 0 || n < 1 || n > argc - 2) {
+        fprintf(stderr, "kimen-fastrun: started by kimen's launcher, not by hand\n");
+        return 2;
+    }
+    char **java = argv + 2;
+    if (getenv("KIMEN_FASTRUN") == NULL || strcmp(getenv("KIMEN_FASTRUN"), "off") != 0) {
+        try_launch(java + n, argc - 2 - (int) n);
+    }
+    execv(java[0], java);
+    fprintf(stderr, "kimen: error: cannot start %s: %s\n", java[0], strerror(errno));
+    return 127;
+}
