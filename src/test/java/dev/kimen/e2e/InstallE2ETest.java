@@ -181,6 +181,19 @@ class InstallE2ETest {
         if (!user.launcher().startsWith("/usr/bin")) { // the .deb's native launchers take no KIMEN_AOT
             assertEquals("0", user.with("KIMEN_AOT", "off").run("run", "--env", "X=app.token", "--", "sh", "-c",
                     COUNT_MAPPINGS).ok().out().lines().findFirst().orElseThrow(), "KIMEN_AOT=off, yet a cache is mapped");
+            runsWithoutAJvmInASession(user, kimen);
+        }
+    }
+
+    /** With a session, the installed launcher's run goes through its own kimen-fastrun: the command has its PID. */
+    private static void runsWithoutAJvmInASession(Kimen withPassphrase, Kimen kimen) {
+        withPassphrase.run("session", "start").ok();
+        try {
+            Kimen.Running running = kimen.start(null, "run", "--env", "X=app.token", "--", "sh", "-c", "echo \"$X\"; echo $$");
+            assertEquals(List.of(VALUE, String.valueOf(running.process().pid())), running.finish().ok().lines(),
+                    kimen.launcher() + ": the run was not the native client's");
+        } finally {
+            kimen.run("session", "stop");
         }
     }
 
