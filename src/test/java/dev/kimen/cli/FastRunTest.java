@@ -127,6 +127,21 @@ class FastRunTest {
     }
 
     @Test
+    void aVaultTooLargeForTheDaemonsInterpreterIsLeftToTheJvmUnlessNoSecretIsRead() {
+        try (var store = new VaultStore(vaultFile, () -> dev.kimen.crypto.SecretBytes.ofUtf8("pw"))) {
+            store.update(v -> {
+                for (int i = 0; i < 1200; i++) {
+                    v.put("filler." + i, dev.kimen.crypto.SecretBytes.ofUtf8("%040d".formatted(i)));
+                }
+                return null;
+            });
+        }
+        assertTrue(vaultFile.toFile().length() > HandOff.MAX_VAULT_BYTES, "the filler is too small: " + vaultFile.toFile().length());
+        assertEquals(Optional.empty(), plan("run", "--env", "TOKEN=app.token", "--", "true"));
+        assertTrue(plan("run", "--env", "C=const:c", "--", "true").isPresent(), "no secret read, no vault opened");
+    }
+
+    @Test
     void aPassphraseInTheEnvironmentComesBeforeTheSessionSoTheJvmDecides() {
         env.put("KIMEN_PASSPHRASE", "not the passphrase");
         assertEquals(Optional.empty(), plan("run", "--env", "T=app.token", "--", "true"));
