@@ -116,14 +116,11 @@ public final class Context {
      * directory, the names. A log that cannot be written is warned about; the command goes on.
      */
     public void recordAccess(java.util.Collection<String> names) {
-        if (names.isEmpty()) {
-            return;
-        }
-        if (handOff != null) {
+        if (handOff == null) {
+            writeAccess(names);
+        } else if (!names.isEmpty()) { // VaultLookup records again, empty, when closed a second time
             handOff.accessed(names); // written once the run is sure to be handed to the client
-            return;
         }
-        writeAccess(names);
     }
 
     void writeAccess(java.util.Collection<String> names) {

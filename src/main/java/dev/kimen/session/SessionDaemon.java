@@ -114,16 +114,13 @@ public final class SessionDaemon {
      * Loads (reads, without initialising) every class a request can reach, now, from the jar the
      * daemon started from. The daemon lives for hours; a jar rewritten in place meanwhile (a
      * rebuild) would otherwise make the first request that needs a not-yet-loaded class fail,
-     * leaving a daemon that cannot answer.
+     * leaving a daemon that cannot answer. Run plans ({@link RunPlan}) reach far more (the command
+     * line, maps, the vault) and are not preloaded: once the jar has changed, the daemon plans no
+     * more runs ({@link #plan}), and the client starts the JVM of the new jar instead.
      */
     public static void preload() throws IOException {
-        Path jar;
-        try {
-            jar = Path.of(SessionDaemon.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (java.net.URISyntaxException | RuntimeException e) {
-            return;
-        }
-        if (!Files.isRegularFile(jar)) {
+        Path jar = jar();
+        if (jar == null) {
             return; // classes in a directory (tests): nothing can rewrite them under a running daemon
         }
         ClassLoader loader = SessionDaemon.class.getClassLoader();
@@ -139,6 +136,28 @@ public final class SessionDaemon {
             }
         }
     }
+
+    /** The jar this daemon's classes come from, or null (a directory, in tests, or unknown). */
+    private static Path jar() {
+        try {
+            Path location = Path.of(SessionDaemon.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(location) ? location : null;
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The jar's size and modification time: changed by a rebuild or an upgrade. */
+    private static Object jarStamp() {
+        Path jar = jar();
+        try {
+            return jar == null ? null : List.of(Files.size(jar), Files.getLastModifiedTime(jar));
+        } catch (IOException e) {
+            return "gone";
+        }
+    }
+
+    private static final Object JAR_STAMP = jarStamp();
 
     /** What the daemon's requests use, as class-file name prefixes. */
     private static final List<String> PRELOADED = List.of("dev/kimen/session/", "dev/kimen/vault/VaultKey",
@@ -223,6 +242,9 @@ public final class SessionDaemon {
     private Message plan(RunPlan request) {
         if (planner == null) {
             return new Failed("this daemon plans no runs");
+        }
+        if (!Objects.equals(JAR_STAMP, jarStamp())) {
+            return new Failed("kimen changed since this daemon started"); // its code would mix with the new jar's
         }
         try {
             var env = new java.util.LinkedHashMap<String, String>();

@@ -101,14 +101,19 @@ class FastRunE2ETest {
         assertEquals(143, kimen.run("run", "--env", "X=app.token", "--", "sh", "-c", "kill -TERM $$").exit());
         Path marker = tmp.resolve("marker");
         Kimen.Running running = kimen.with("MARKER", marker.toString()).start(null, "run", "--env", "X=app.token", "--",
-                "sh", "-c", "trap 'echo got USR1 >> \"$MARKER\"; exit 42' USR1; echo up > \"$MARKER\"; while :; do sleep 0.1; done");
+                "sh", "-c", "trap 'echo got USR1 >> \"$MARKER\"; exit 42' USR1; echo $$ > \"$MARKER.tmp\"; mv \"$MARKER.tmp\" \"$MARKER\"; while :; do sleep 0.1; done");
         for (int i = 0; i < 600 && !Files.exists(marker); i++) {
             Thread.sleep(50); // waiting for the command to start, not timing anything
         }
-        // USR1, which the JVM path does not forward: only the command itself can have caught it
-        assertEquals(0, new ProcessBuilder("kill", "-USR1", String.valueOf(running.process().pid())).start().waitFor());
-        assertEquals(42, running.finish().exit());
-        assertTrue(Files.readString(marker).contains("got USR1"));
+        long command = Long.parseLong(Files.readAllLines(marker).getFirst());
+        try {
+            // USR1, which the JVM's run does not forward (it would die of it): only the command itself can catch it
+            assertEquals(0, new ProcessBuilder("kill", "-USR1", String.valueOf(running.process().pid())).start().waitFor());
+            assertEquals(42, running.finish().exit());
+            assertTrue(Files.readString(marker).contains("got USR1"));
+        } finally {
+            ProcessHandle.of(command).ifPresent(ProcessHandle::destroyForcibly); // left running if the JVM had died instead
+        }
     }
 
     @Test

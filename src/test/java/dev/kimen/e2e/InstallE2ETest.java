@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -162,7 +163,7 @@ class InstallE2ETest {
      * A vault, a secret, a run that sees it, for kimen and for mima: the JVM that ran it had the AOT
      * cache and libargon2 mapped (and without the cache, not).
      */
-    private static void projectsThroughItsOwnCachedRuntime(Kimen kimen) {
+    private static void projectsThroughItsOwnCachedRuntime(Kimen kimen) throws IOException {
         Kimen user = kimen.with("KIMEN_NEW_PASSPHRASE", "install-test-pass").with("KIMEN_PASSPHRASE", "install-test-pass");
         user.run("vault", "init").ok();
         user.runWithStdin(VALUE, "secret", "set", "app.token", "--stdin").ok();
@@ -185,16 +186,30 @@ class InstallE2ETest {
         }
     }
 
-    /** With a session, the installed launcher's run goes through its own kimen-fastrun: the command has its PID. */
-    private static void runsWithoutAJvmInASession(Kimen withPassphrase, Kimen kimen) {
+    /**
+     * With a session, the installed launcher's run goes through its own kimen-fastrun: the command
+     * has its PID. Once the jar has changed under the daemon (an upgrade), the daemon plans no more
+     * runs: they are the new JVM's.
+     */
+    private static void runsWithoutAJvmInASession(Kimen withPassphrase, Kimen kimen) throws IOException {
         withPassphrase.run("session", "start").ok();
+        Path jar = kimen.launcher().getParent().resolveSibling("lib/kimen/kimen.jar");
+        FileTime built = Files.getLastModifiedTime(jar);
         try {
-            Kimen.Running running = kimen.start(null, "run", "--env", "X=app.token", "--", "sh", "-c", "echo \"$X\"; echo $$");
-            assertEquals(List.of(VALUE, String.valueOf(running.process().pid())), running.finish().ok().lines(),
-                    kimen.launcher() + ": the run was not the native client's");
+            assertEquals(List.of(VALUE, "same PID"), pidProbe(kimen), kimen.launcher() + ": the run was not the native client's");
+            Files.setLastModifiedTime(jar, FileTime.from(built.toInstant().plusSeconds(60)));
+            assertEquals(List.of(VALUE, "another PID"), pidProbe(kimen), "a daemon planned a run after its jar changed");
         } finally {
+            Files.setLastModifiedTime(jar, built);
             kimen.run("session", "stop");
         }
+    }
+
+    /** A run's value, and whether the command had the PID of the process the test started. */
+    private static List<String> pidProbe(Kimen kimen) {
+        Kimen.Running running = kimen.start(null, "run", "--env", "X=app.token", "--", "sh", "-c", "echo \"$X\"; echo $$");
+        List<String> lines = running.finish().ok().lines();
+        return List.of(lines.get(0), lines.get(1).equals(String.valueOf(running.process().pid())) ? "same PID" : "another PID");
     }
 
     /** The installed completion files, as each shell finds them by itself, complete kimen's secret subcommands. */
