@@ -13,11 +13,12 @@ import picocli.CommandLine.Option;
 @Command(name = "version", description = {"Print kimen's version.",
     "--verbose adds what makes it start and unlock fast, or not: the Java runtime, the AOT cache this start"
         + " mapped (none: KIMEN_AOT=off, or a cache the JVM refused), and whether Argon2id runs in libargon2 or in"
-        + " pure Java, and kimen's native helper (SIGQUIT forwarding, a fast session client; none where kimen was"
-        + " built without a C compiler)."},
+        + " pure Java, kimen's native helper (SIGQUIT forwarding, a fast session client; none where kimen was"
+        + " built without a C compiler), and the native client that runs `kimen run` with a session without a JVM."},
         footerHeading = "%nExamples:%n", footer = {"  kimen version", "  kimen version --verbose --json"})
 public final class VersionCommand extends BaseCommand {
-    @Option(names = "--verbose", description = "Also the runtime, the AOT cache in use, the Argon2id implementation and the native helper.")
+    @Option(names = "--verbose", description = "Also the runtime, the AOT cache in use, the Argon2id implementation, the native helper"
+            + " and the native run client.")
     boolean verbose;
 
     public VersionCommand(Context ctx) {
@@ -34,13 +35,16 @@ public final class VersionCommand extends BaseCommand {
         String cache = aotCache();
         String argon2 = Argon2id.nativeAvailable() ? "libargon2" : "bouncycastle";
         String helper = NativeLibrary.loaded() ? NativeLibrary.path().toString() : null;
+        String fastRun = "off".equals(ctx.env().get("KIMEN_FASTRUN")) ? null : System.getProperty("kimen.fastrun");
         return ok("version", Json.object("version", Version.value(), "java", runtime, "aot_cache", cache, "argon2", argon2,
-                        "native_helper", helper),
+                        "native_helper", helper, "fast_run", fastRun),
                 line + "\njava: " + runtime + "\naot cache: " + (cache == null ? "none" : cache)
                         + "\nargon2id: " + (argon2.equals("libargon2") ? "libargon2 (native)"
                         : "bouncycastle (pure Java, about 3x slower; install libargon2-1)")
                         + "\nnative helper: " + (helper != null ? helper
-                        : "none (SIGQUIT is not forwarded; session calls start slower; build with a C compiler)"));
+                        : "none (SIGQUIT is not forwarded; session calls start slower; build with a C compiler)")
+                        + "\nfast run: " + (fastRun != null ? fastRun + " (with a session, a plain run starts no JVM)"
+                        : "none (every run starts the JVM: KIMEN_FASTRUN=off, a launcher without the client, or the .deb's)"));
     }
 
     /** The AOT cache file mapped into this JVM, or null: the JVM has no API for it, /proc/self/maps tells. */

@@ -182,6 +182,8 @@ class InstallE2ETest {
         if (!user.launcher().startsWith("/usr/bin")) { // the .deb's native launchers take no KIMEN_AOT
             assertEquals("0", user.with("KIMEN_AOT", "off").run("run", "--env", "X=app.token", "--", "sh", "-c",
                     COUNT_MAPPINGS).ok().out().lines().findFirst().orElseThrow(), "KIMEN_AOT=off, yet a cache is mapped");
+            assertTrue(user.run("version", "--verbose", "--json").json().getString("fast_run")
+                    .endsWith("/lib/kimen/native/kimen-fastrun"), "version --verbose names the installed client");
             runsWithoutAJvmInASession(user, kimen);
         }
     }

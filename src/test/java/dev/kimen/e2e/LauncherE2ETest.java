@@ -84,6 +84,8 @@ class LauncherE2ETest {
         }
         // the build made the JNI helper with the C compiler CI has, and the launcher loaded it
         assertEquals(Path.of("target/native/libkimen-native.so").toAbsolutePath().toString(), verbose.getString("native_helper"));
+        assertEquals(Path.of("target/native/kimen-fastrun").toAbsolutePath().toString(), verbose.getString("fast_run"));
+        assertEquals(null, kimen.with("KIMEN_FASTRUN", "off").run("version", "--verbose", "--json").json().get("fast_run"));
 
         Path jar = Path.of("target/kimen.jar");
         Path cache = Path.of("target/kimen.aot");
