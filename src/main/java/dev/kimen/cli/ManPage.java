@@ -44,7 +44,9 @@ public final class ManPage {
             new Variable("KIMEN_SESSION_DIR", null, "The directory of the session daemon's socket."),
             new Variable("KIMEN_FILES_DIR", null, "Set, not read: the command that run starts finds its file projections there."),
             new Variable("KIMEN_DEBUG", null, "Set to anything: failures print their stack trace."),
-            new Variable("KIMEN_AOT", null, "off: the launcher starts Java without its ahead-of-time cache."));
+            new Variable("KIMEN_AOT", null, "off: the launcher starts Java without its ahead-of-time cache."),
+            new Variable("KIMEN_FASTRUN", null, "off: run starts Java even with a session, instead of having the session"
+                    + " daemon plan it for the native client, which starts the command with no JVM."));
 
     /** Where things live; shown when the program has {@code command}. */
     private static final List<Variable> FILES = List.of(
