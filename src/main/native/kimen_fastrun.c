@@ -20,11 +20,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -182,19 +184,21 @@ static int connect_daemon(void) {
     struct ucred cred;
     socklen_t len = sizeof cred;
     struct timeval limit = {ANSWER_SECONDS, 0};
-    if (connect(fd, (struct sockaddr *) &addr, sizeof addr) < 0
-            || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != getuid()
-            || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) < 0
-            || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) < 0) {
+    /* the send timeout bounds connect too: a daemon whose backlog is full cannot hold the run up */
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) < 0
+            || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) < 0
+            || connect(fd, (struct sockaddr *) &addr, sizeof addr) < 0
+            || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != getuid()) {
         close(fd);
         return -1;
     }
     return fd;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n) {
+/* Writes all of p, to a socket (send without SIGPIPE: a daemon gone away means the JVM's run) or not. */
+static int write_all(int fd, const unsigned char *p, size_t n, int socket) {
     while (n > 0) {
-        ssize_t w = write(fd, p, n);
+        ssize_t w = socket ? send(fd, p, n, MSG_NOSIGNAL) : write(fd, p, n);
         if (w < 0 && errno == EINTR) {
             continue;
         }
@@ -223,12 +227,61 @@ static int read_all(int fd, unsigned char *p, size_t n) {
 }
 
 /*
+ * This process's view of the file system, as dev.kimen.session.SessionDaemon.fileSystemView
+ * writes the daemon's: its mount namespace and the device and inode of its root. The daemon plans
+ * only for a client that sees the files it would read. 0 when /proc cannot tell.
+ */
+static int file_system_view(char *out, size_t size) {
+    char ns[128];
+    struct stat root;
+    ssize_t n = readlink("/proc/self/ns/mnt", ns, sizeof ns - 1);
+    if (n <= 0 || stat("/", &root) < 0) {
+        return 0;
+    }
+    ns[n] = 0;
+    int w = snprintf(out, size, "%s %llu:%llu", ns, (unsigned long long) root.st_dev, (unsigned long long) root.st_ino);
+    return w > 0 && (size_t) w < size;
+}
+
+/*
+ * Starts the command as the JVM's run would (and dev.kimen.process.Exec, for run --exec): with
+ * only descriptors 0-2 (others close on exec), no signal blocked, SIGPIPE and SIGXFSZ at their
+ * defaults, and a file without a #! line run by /bin/sh (as the JDK and execvp(3) do).
+ */
+static void exec_command(char *program, char **argv, char **env) {
+    sigset_t none;
+    sigemptyset(&none);
+    if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0) {
+        return; /* a kernel before 5.11: the JVM's run closes them instead */
+    }
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGXFSZ, SIG_DFL);
+    execve(program, argv, env);
+    if (errno == ENOEXEC) {
+        size_t n = 0;
+        while (argv[n] != NULL) {
+            n++;
+        }
+        char **sh = calloc(n + 2, sizeof *sh);
+        if (sh == NULL) {
+            return;
+        }
+        sh[0] = "/bin/sh";
+        sh[1] = program;
+        for (size_t i = 1; i <= n; i++) {
+            sh[i + 1] = argv[i];
+        }
+        execve("/bin/sh", sh, env);
+    }
+}
+
+/*
  * Asks the daemon to plan `kimen args…`; on a Launch answer, writes its notes to stderr and
  * execve's it (not returning). Returns when the JVM is to do the run.
  */
 static void try_launch(char **args, int count) {
-    char cwd[4096];
-    if (getcwd(cwd, sizeof cwd) == NULL) {
+    char cwd[4096], where[256];
+    if (getcwd(cwd, sizeof cwd) == NULL || !file_system_view(where, sizeof where)) {
         return;
     }
     size_t env_count = 0;
@@ -249,6 +302,7 @@ static void try_launch(char **args, int count) {
     }
     unsigned char head[2] = {PROTOCOL_VERSION, RUN_PLAN};
     put(&req, head, 2);
+    put_string(&req, where);
     put_string(&req, cwd);
     put_strings(&req, args, (size_t) count);
     put_strings(&req, environ, env_count);
@@ -257,7 +311,7 @@ static void try_launch(char **args, int count) {
     req.data[1] = (unsigned char) (payload >> 16);
     req.data[2] = (unsigned char) (payload >> 8);
     req.data[3] = (unsigned char) payload;
-    int sent = !req.bad && write_all(fd, req.data, req.len) == 0;
+    int sent = !req.bad && write_all(fd, req.data, req.len, 1) == 0;
     explicit_bzero(req.data, req.len); /* the environment may hold secrets of its own */
     free(req.data);
     unsigned char size[4];
@@ -281,8 +335,9 @@ static void try_launch(char **args, int count) {
         char *notes = get_string(&r);
         if (!r.bad && r.left == 0 && program[0] == '/' && argv[0] != NULL) {
             explicit_bzero(answer, length);
-            (void) write_all(STDERR_FILENO, (const unsigned char *) notes, strlen(notes));
-            execve(program, argv, env);
+            signal(SIGPIPE, SIG_IGN); /* a closed stderr must not kill the run (the JVM ignores SIGPIPE too) */
+            (void) write_all(STDERR_FILENO, (const unsigned char *) notes, strlen(notes), 0);
+            exec_command(program, argv, env);
             /* the program went away since the daemon looked: the JVM tells it properly */
         }
         /* left to the exec's replacement of this memory or to the JVM's: the copies hold secrets, so clear them */

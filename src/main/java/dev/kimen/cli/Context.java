@@ -123,20 +123,22 @@ public final class Context {
         }
     }
 
-    void writeAccess(java.util.Collection<String> names) {
+    /** @return false when the log was to be written and could not be (warned about) */
+    boolean writeAccess(java.util.Collection<String> names) {
         if (names.isEmpty()) {
-            return;
+            return true;
         }
         try {
-            if (!config().accessLog()) {
-                return;
+            if (config().accessLog()) {
+                int dashes = args.indexOf("--");
+                var entry = new AccessLog.Entry(java.time.Instant.now(), dashes < 0 ? args : args.subList(0, dashes),
+                        cwd.toString(), names.stream().distinct().sorted().toList());
+                AccessLog.append(AccessLog.file(dirs().kimenDataDir()), entry);
             }
-            int dashes = args.indexOf("--");
-            var entry = new AccessLog.Entry(java.time.Instant.now(), dashes < 0 ? args : args.subList(0, dashes),
-                    cwd.toString(), names.stream().distinct().sorted().toList());
-            AccessLog.append(AccessLog.file(dirs().kimenDataDir()), entry);
+            return true;
         } catch (RuntimeException e) {
             warn("could not write the access log: " + e.getMessage());
+            return false;
         }
     }
 

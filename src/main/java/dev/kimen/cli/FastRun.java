@@ -28,7 +28,8 @@ import java.util.Optional;
  * start. It is the usual command line and run code, with a {@link HandOff} in the context; only a
  * run that ends in a plain exec is handed over. Anything else (an error, help, output of its own,
  * files or stdin to project, masking) comes back empty, and the client starts the JVM, which
- * does it again the usual way; so errors and their exit codes are always the JVM's own.
+ * does it again the usual way; so errors and their exit codes are always the JVM's own. (The run
+ * reads no clock: the daemon's time zone, which may not be the client's, judges nothing here.)
  */
 public final class FastRun implements RunPlanner {
     @Override
@@ -41,21 +42,13 @@ public final class FastRun implements RunPlanner {
         var handOff = new HandOff(keys);
         var ctx = new Context(InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), env, Terminal.none(), cwd).handOff(handOff);
-        String tz = env.getOrDefault("TZ", "");
-        if (!tz.isEmpty()) { // the day expiry dates are judged by: the client's zone, not the daemon's
-            try {
-                ctx.clock(java.time.Clock.system(java.time.ZoneId.of(tz.startsWith(":") ? tz.substring(1) : tz)));
-            } catch (java.time.DateTimeException e) {
-                return Optional.empty();
-            }
-        }
         int code = Cli.run(ctx, args.toArray(String[]::new));
-        Launch launch = handOff.launch();
-        if (code != 0 || launch == null || out.size() > 0) {
+        HandOff.Exec exec = handOff.exec();
+        // an access log that cannot be written: the JVM's run warns about it, where the user sees it
+        if (code != 0 || exec == null || out.size() > 0 || !ctx.writeAccess(handOff.accessed())) {
             return Optional.empty();
         }
-        ctx.writeAccess(handOff.accessed());
-        return Optional.of(new Launch(launch.program(), launch.argv(), launch.env(), err.toString(StandardCharsets.UTF_8)));
+        return Optional.of(new Launch(exec.program(), exec.argv(), exec.env(), err.toString(StandardCharsets.UTF_8)));
     }
 
     /**

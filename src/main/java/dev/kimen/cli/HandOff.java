@@ -6,7 +6,6 @@ import dev.kimen.projection.Plan;
 import dev.kimen.projection.Projection;
 import dev.kimen.projection.run.Runner;
 import dev.kimen.projection.source.ValueSource;
-import dev.kimen.session.RunPlanner.Launch;
 import dev.kimen.unlock.PassphraseChain;
 import dev.kimen.unlock.SessionKeys;
 import java.io.IOException;
@@ -21,7 +20,8 @@ import java.util.Map;
  * usual run code with three differences, each checked where the run does that step. The vault's
  * key comes only from the keys the daemon holds; the run only goes ahead when nothing but an exec
  * is left to do (see {@link #require}); and instead of starting the command it records what to
- * exec ({@link #launch}), with the access-log entry kept back until the client is answered.
+ * exec ({@link #launch}), with the access-log entry kept back until nothing can fail any more
+ * (a run that ends up the JVM's is logged by the JVM, once).
  */
 final class HandOff {
     /**
@@ -32,8 +32,11 @@ final class HandOff {
      */
     static final long MAX_VAULT_BYTES = 64 * 1024;
 
+    /** The command to exec, as planned. */
+    record Exec(Path program, List<String> argv, Map<String, String> env) {}
+
     private final SessionKeys keys;
-    private Launch launch;
+    private Exec exec;
     private Collection<String> accessed = List.of();
 
     HandOff(SessionKeys keys) {
@@ -74,12 +77,12 @@ final class HandOff {
 
     /** Records the exec: the program found as {@link Runner#exec} finds it. */
     void launch(List<String> argv, Map<String, String> env, Path cwd) {
-        launch = new Launch(Runner.resolve(argv.getFirst(), env.getOrDefault("PATH", ""), cwd), List.copyOf(argv),
-                Map.copyOf(env), "");
+        exec = new Exec(Runner.resolve(argv.getFirst(), env.getOrDefault("PATH", ""), cwd), List.copyOf(argv), Map.copyOf(env));
     }
 
-    Launch launch() {
-        return launch;
+    /** What {@link #launch} recorded, or null: the run did not get that far. */
+    Exec exec() {
+        return exec;
     }
 
     void accessed(Collection<String> names) {

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 
 /**
  * Starts the session daemon: the same {@code java} and class path as this command, a small heap,
- * an empty environment (it must not inherit {@code KIMEN_PASSPHRASE} or anything else), its
+ * an environment of {@code LANG=C.UTF-8} only (it must not inherit {@code KIMEN_PASSPHRASE} or anything else), its
  * working directory at {@code /}, stdin and stderr on nothing. Its one line on stdout says how
  * start-up went; the key goes to it afterwards, over the socket like any request.
  */
@@ -47,6 +47,9 @@ final class DaemonLauncher {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().clear();
+        // only the locale, so that file names are UTF-8 (without it, the JVM takes them as ASCII and
+        // cannot plan a run in a directory with a non-ASCII name)
+        builder.environment().put("LANG", "C.UTF-8");
         Process daemon;
         try {
             daemon = builder.start();

@@ -61,9 +61,11 @@ final class Protocol {
      * {@code kimen run}'s arguments, working directory and environment ({@code NAME=value}
      * entries), from the native client (src/main/native/kimen_fastrun.c), which starts no JVM:
      * the daemon plans the run ({@link RunPlanner}) and answers with a {@link Launch}, or
-     * {@link Failed} to have the client start the JVM instead.
+     * {@link Failed} to have the client start the JVM instead. {@code where} names the client's
+     * file system view ({@link SessionDaemon#fileSystemView}): a client in another mount namespace
+     * or root (a container sharing the socket) sees other files than the daemon would read.
      */
-    record RunPlan(String cwd, List<String> args, List<String> env) implements Message {}
+    record RunPlan(String where, String cwd, List<String> args, List<String> env) implements Message {}
 
     /** Responses. {@code count}: how many vaults the request stored or forgot. */
     record Done(int count) implements Message {}
@@ -104,6 +106,8 @@ final class Protocol {
                 if (size >= MAX_PAYLOAD) {
                     throw new ProtocolException("message longer than " + MAX_PAYLOAD + " bytes");
                 }
+            } catch (TooLong e) {
+                throw new ProtocolException(e.getMessage());
             } finally {
                 Arrays.fill(buf.array(), (byte) 0);
             }
@@ -174,7 +178,8 @@ final class Protocol {
         } else if (message instanceof Stop) {
             buf.put(STOP);
         } else if (message instanceof RunPlan r) {
-            putString(buf.put(RUN_PLAN), r.cwd());
+            putString(buf.put(RUN_PLAN), r.where());
+            putString(buf, r.cwd());
             putStrings(buf, r.args());
             putStrings(buf, r.env());
         } else if (message instanceof Done d) {
@@ -210,7 +215,7 @@ final class Protocol {
             case FORGET -> new Forget(getString(buf));
             case LOCK -> new Lock();
             case STOP -> new Stop();
-            case RUN_PLAN -> new RunPlan(getString(buf), getStrings(buf), getStrings(buf));
+            case RUN_PLAN -> new RunPlan(getString(buf), getString(buf), getStrings(buf), getStrings(buf));
             case DONE -> new Done(buf.getInt());
             case KEY -> new Key(getKey(buf));
             case NO_KEY -> new NoKey();
@@ -286,14 +291,21 @@ final class Protocol {
     private static void putString(ByteBuffer buf, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > 0xFFFF) {
-            throw new java.nio.BufferOverflowException();
+            throw new TooLong("a string longer than 65535 bytes");
         }
         buf.putShort((short) bytes.length).put(bytes);
     }
 
+    /** A field no frame can carry, however large: no bigger buffer is tried. */
+    private static final class TooLong extends RuntimeException {
+        TooLong(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private static void putStrings(ByteBuffer buf, List<String> strings) {
         if (strings.size() > MAX_STRINGS) {
-            throw new java.nio.BufferOverflowException();
+            throw new TooLong("more than " + MAX_STRINGS + " strings in a list");
         }
         buf.putShort((short) strings.size());
         strings.forEach(s -> putString(buf, s));

@@ -195,6 +195,10 @@ public final class SessionDaemon {
                 return; // another user: not one byte
             }
             Message request = Protocol.read(channel);
+            if (request instanceof RunPlan plan) {
+                answerPlan(channel, plan);
+                return;
+            }
             Message response = answer(request);
             try {
                 Protocol.write(channel, response);
@@ -221,7 +225,6 @@ public final class SessionDaemon {
             }
             case Forget f -> new Done(keys.forget(f.vault()));
             case Lock l -> new Done(keys.forgetAll());
-            case RunPlan r -> plan(r);
             case Stop s -> {
                 int count = keys.forgetAll();
                 removeSocket(); // before answering: `session status` right after `stop` finds no daemon
@@ -235,38 +238,82 @@ public final class SessionDaemon {
     }
 
     /**
-     * The native client's run, planned with the keys held here, or Failed: the client then starts
-     * the JVM, which does the run (and reports any error) itself. Whatever goes wrong in planning,
-     * even running out of memory, costs the client only that detour, never the daemon.
+     * The native client's run: planned with the keys held here and sent as a {@link Launch}, or
+     * {@link Failed}, on which the client starts the JVM, which does the run (and reports any
+     * error) itself. Whatever goes
+     * wrong in planning, even running out of memory, costs the client only that detour, never the
+     * daemon; and at most {@link #PLANS_AT_ONCE} plans share its small heap (a burst of runs from
+     * {@code make -j} takes the JVM for the rest).
      */
-    private Message plan(RunPlan request) {
+    private void answerPlan(SocketChannel channel, RunPlan request) throws IOException {
+        Optional<RunPlanner.Launch> planned = Optional.empty();
+        String refusal = "not a plain run";
         if (planner == null) {
-            return new Failed("this daemon plans no runs");
-        }
-        if (!Objects.equals(JAR_STAMP, jarStamp())) {
-            return new Failed("kimen changed since this daemon started"); // its code would mix with the new jar's
-        }
-        try {
-            var env = new java.util.LinkedHashMap<String, String>();
-            for (String entry : request.env()) {
-                int eq = entry.indexOf('=');
-                if (eq > 0) {
-                    env.putIfAbsent(entry.substring(0, eq), entry.substring(eq + 1)); // the first wins, as getenv(3) finds it
-                }
+            refusal = "this daemon plans no runs";
+        } else if (!Objects.equals(JAR_STAMP, jarStamp())) {
+            refusal = "kimen changed since this daemon started"; // its code would mix with the new jar's
+        } else if (FILE_SYSTEM_VIEW == null || !FILE_SYSTEM_VIEW.equals(request.where())) {
+            refusal = "the client sees another file system";
+        } else if (!planning.tryAcquire()) {
+            refusal = "busy";
+        } else {
+            try {
+                planned = planner.plan(Path.of(request.cwd()), request.args(), environment(request.env()), keys);
+            } catch (RuntimeException | Error e) {
+                refusal = "could not plan the run";
+            } finally {
+                planning.release();
             }
-            return planner.plan(Path.of(request.cwd()), request.args(), env, keys)
-                    .<Message>map(l -> new Launch(l.program().toString(), l.argv(), l.env().entrySet().stream()
-                            .map(e -> e.getKey() + "=" + e.getValue()).toList(), l.notes()))
-                    .orElseGet(() -> new Failed("not a plain run"));
-        } catch (RuntimeException | Error e) {
-            return new Failed("could not plan the run");
+        }
+        if (planned.isEmpty()) {
+            Protocol.write(channel, new Failed(refusal));
+            return;
+        }
+        RunPlanner.Launch launch = planned.get();
+        Protocol.write(channel, new Launch(launch.program().toString(), launch.argv(),
+                launch.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(), launch.notes()));
+    }
+
+    private static final int PLANS_AT_ONCE = 2;
+    private final java.util.concurrent.Semaphore planning = new java.util.concurrent.Semaphore(PLANS_AT_ONCE);
+
+    /** The client's {@code NAME=value} entries; the first of a name wins, as getenv(3) finds it. */
+    private static java.util.Map<String, String> environment(List<String> entries) {
+        var env = new java.util.LinkedHashMap<String, String>();
+        for (String entry : entries) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                env.putIfAbsent(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
+    /**
+     * This process's view of the file system: its mount namespace and the device and inode of
+     * its root, as the native client writes its own ({@code mnt:[4026531840] 2049:2}); null when
+     * /proc cannot tell. The daemon plans only for a client that sees the same files.
+     */
+    static String fileSystemView() {
+        try {
+            Path root = Path.of("/");
+            return Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")) + " " + Files.getAttribute(root, "unix:dev")
+                    + ":" + Files.getAttribute(root, "unix:ino");
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
+    private static final String FILE_SYSTEM_VIEW = fileSystemView();
+
     private void sweep() {
-        keys.forgetExpired();
-        if (!Objects.equals(socketId, socketId(where.socket()))) {
-            shutdown();
+        try {
+            keys.forgetExpired();
+            if (!Objects.equals(socketId, socketId(where.socket()))) {
+                shutdown();
+            }
+        } catch (RuntimeException | Error e) {
+            // a failed sweep (out of memory, say) must not cancel the schedule: the next one tries again
         }
     }
 

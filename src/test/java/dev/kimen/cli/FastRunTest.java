@@ -172,10 +172,11 @@ class FastRunTest {
     }
 
     @Test
-    void theClientsTimeZoneJudgesTheDayAndAnUnknownOneIsLeftToTheJvm() {
-        env.put("TZ", "Pacific/Kiritimati");
-        assertTrue(plan("run", "--env", "T=app.token", "--", "true").isPresent());
-        env.put("TZ", "Not/AZone");
+    void anAccessLogThatCannotBeWrittenIsLeftToTheJvmWhichWarnsWhereTheUserSeesIt() throws Exception {
+        config("config", "access-log", "on");
+        Files.createDirectories(home.resolve(".local/share"));
+        Files.writeString(home.resolve(".local/share/kimen"), "a file where the log's directory goes");
         assertEquals(Optional.empty(), plan("run", "--env", "T=app.token", "--", "true"));
+        assertTrue(plan("run", "--env", "C=const:c", "--", "true").isPresent(), "no secret read, nothing to log");
     }
 }

@@ -155,6 +155,37 @@ class FastRunE2ETest {
         assertEquals(List.of(VALUE, String.valueOf(running.process().pid()), odd, "60001"), lines);
     }
 
+    /** A launcher wrapper: {@code prelude} (shell lines), then bin/kimen with the arguments. */
+    private Kimen wrapped(String name, String prelude) throws IOException {
+        Path wrapper = tmp.resolve(name);
+        Files.writeString(wrapper, "#!/bin/bash\n" + prelude + "\nexec '" + Kimen.LAUNCHER + "' \"$@\"\n");
+        wrapper.toFile().setExecutable(true);
+        return kimen.using(wrapper);
+    }
+
+    @Test
+    void theCommandStartsAsTheJvmsWouldAndAClosedStderrDoesNotStopIt() throws Exception {
+        startSession();
+        // a descriptor left open by whatever started kimen (a make jobserver, a lock): not the command's
+        Probe probe = probe(wrapped("with-fd-7", "exec 7</dev/null"));
+        assertTrue(probe.samePid());
+        assertEquals(List.of("0", "1", "2"), probe.lines().subList(3, probe.lines().size()), "descriptor 7 reached the command");
+
+        // a script without a #! line runs through /bin/sh, as the JDK (and execvp) run it; in a non-ASCII directory
+        Path dir = Files.createDirectories(kimen.home().resolve("prøve ü"));
+        Path script = dir.resolve("no-shebang");
+        Files.writeString(script, "echo \"script $X $$\"\n");
+        script.toFile().setExecutable(true);
+        Kimen.Running running = kimen.at(dir).start(null, "run", "--env", "X=app.token", "--", "./no-shebang");
+        assertEquals("script " + VALUE + " " + running.process().pid(), running.finish().ok().out().strip());
+
+        // stderr a pipe whose reader has gone, and a warning to write there: the command still runs
+        Kimen gone = wrapped("stderr-gone", "exec 2> >(exit 0); sleep 0.3");
+        Kimen.Result result = gone.run("run", "--env", "X=const:a", "--env", "X=app.token", "--", "sh", "-c", "echo \"$X\"");
+        assertEquals(0, result.exit(), result.describe());
+        assertEquals(VALUE, result.out().strip());
+    }
+
     /**
      * A socket at the session's path that answers nonsense (as a daemon of another kimen version
      * might): the client gives up on it and the JVM does the run.

@@ -140,6 +140,7 @@ class FastrunClientTest {
         assertEquals(new Outcome(0, "LAUNCHED the value\n", "kimen: warning: a note\n"), o);
 
         RunPlan request = assertInstanceOf(RunPlan.class, requests.getFirst());
+        assertEquals(SessionDaemon.fileSystemView(), request.where(), "the client and the daemon name one view alike");
         assertEquals(dir.toRealPath().toString(), request.cwd());
         assertEquals(KIMEN_ARGS, request.args());
         assertTrue(request.env().contains("CLIENT_VAR=from the client"), request.env().toString());

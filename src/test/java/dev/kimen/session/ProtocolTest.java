@@ -225,10 +225,10 @@ class ProtocolTest {
 
     @Test
     void runPlanAndLaunchRoundTrip() throws IOException {
-        var plan = new RunPlan("/home/ünï/p", List.of("run", "--env", "X=a.b", "--", "sh", "-c", "echo \"$X\""),
+        var plan = new RunPlan("mnt:[4026531840] 2049:2", "/home/ünï/p", List.of("run", "--env", "X=a.b", "--", "sh", "-c", "echo \"$X\""),
                 List.of("PATH=/usr/bin:/bin", "EMPTY=", "A=b=c"));
         assertEquals(plan, roundTrip(plan));
-        assertEquals(new RunPlan("/", List.of(), List.of()), roundTrip(new RunPlan("/", List.of(), List.of())));
+        assertEquals(new RunPlan("", "/", List.of(), List.of()), roundTrip(new RunPlan("", "/", List.of(), List.of())));
         var launch = new Launch("/usr/bin/env", List.of("env", ""), List.of("X=s3cr3t", "Y="), "kimen: warning: w\n");
         assertEquals(launch, roundTrip(launch));
     }
@@ -236,6 +236,7 @@ class ProtocolTest {
     @Test
     void runPlanIsLaidOutAsTheNativeClientWritesIt() throws IOException {
         byte[] byHand = handFrame(Protocol.VERSION, 7, b -> {
+            string(b, "mnt:[1] 2:3");
             string(b, "/w");
             b.putShort((short) 2);
             string(b, "run");
@@ -243,7 +244,7 @@ class ProtocolTest {
             b.putShort((short) 1);
             string(b, "A=1");
         });
-        assertArrayEquals(byHand, frame(new RunPlan("/w", List.of("run", "true"), List.of("A=1"))));
+        assertArrayEquals(byHand, frame(new RunPlan("mnt:[1] 2:3", "/w", List.of("run", "true"), List.of("A=1"))));
         byte[] launch = handFrame(Protocol.VERSION, 69, b -> {
             string(b, "/bin/true");
             b.putShort((short) 1);

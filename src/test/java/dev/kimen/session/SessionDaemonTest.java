@@ -48,7 +48,11 @@ class SessionDaemonTest {
 
     /** Opens a daemon on {@code where} and serves it on a thread of its own. */
     Thread serve(SessionDir where) throws IOException {
-        SessionDaemon daemon = SessionDaemon.open(where, Clock.systemUTC(), null).orElseThrow();
+        return serve(where, null);
+    }
+
+    Thread serve(SessionDir where, RunPlanner planner) throws IOException {
+        SessionDaemon daemon = SessionDaemon.open(where, Clock.systemUTC(), planner).orElseThrow();
         started.add(where);
         Thread thread = Thread.ofPlatform().name("test-daemon").start(daemon::serve);
         serving.add(thread);
@@ -94,6 +98,59 @@ class SessionDaemonTest {
                 fail("not within " + PATIENCE + ": " + what);
             }
             Thread.sleep(20);
+        }
+    }
+
+    /** One raw request and its answer, as the native client sends and reads them. */
+    static Protocol.Message ask(SessionDir where, Protocol.Message request) throws IOException {
+        try (Connection c = Connection.open(where.socket(), false)) {
+            Protocol.write(c, request);
+            return Protocol.read(c);
+        }
+    }
+
+    @Test
+    void runPlansAreMadeOnlyForTheDaemonsOwnFileSystemViewAndTwoAtATime() throws Exception {
+        var gate = new java.util.concurrent.CountDownLatch(1);
+        var calls = new java.util.concurrent.atomic.AtomicInteger();
+        RunPlanner planner = new RunPlanner() {
+            @Override
+            public Optional<Launch> plan(Path cwd, List<String> args, java.util.Map<String, String> env,
+                                         dev.kimen.unlock.SessionKeys keys) {
+                calls.incrementAndGet();
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return Optional.of(new Launch(Path.of("/bin/true"), List.of("true", cwd.toString()), env, "note"));
+            }
+
+            @Override
+            public void warmUp(Path scratch) {}
+        };
+        SessionDir where = new SessionDir(tmp.resolve("s"), "test");
+        serve(where, planner);
+        started.add(where);
+        String here = SessionDaemon.fileSystemView();
+        assertNotNull(here);
+        assertTrue(here.matches("mnt:\\[\\d+] \\d+:\\d+"), here);
+        var plan = new Protocol.RunPlan(here, "/w", List.of("run"), List.of("A=1", "B=2=3", "A=shadowed", "junk"));
+
+        assertEquals(new Protocol.Failed("the client sees another file system"),
+                ask(where, new Protocol.RunPlan("mnt:[1] 0:0", "/w", List.of("run"), List.of())));
+        assertEquals(0, calls.get(), "planned for a client in another mount namespace or root");
+
+        try (var clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var first = clients.submit(() -> ask(where, plan));
+            var second = clients.submit(() -> ask(where, plan));
+            await("two plans under way", () -> calls.get() == 2);
+            assertEquals(new Protocol.Failed("busy"), ask(where, plan), "a third plan at once");
+            gate.countDown();
+            var launch = new Protocol.Launch("/bin/true", List.of("true", "/w"), List.of("A=1", "B=2=3"), "note");
+            assertEquals(launch, first.get());
+            assertEquals(launch, second.get());
+            assertEquals(launch, ask(where, plan), "the slots are free again");
         }
     }
 
