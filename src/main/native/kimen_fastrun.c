@@ -252,7 +252,7 @@ static void exec_command(char *program, char **argv, char **env) {
     sigset_t none;
     sigemptyset(&none);
     if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0 || sigprocmask(SIG_SETMASK, &none, NULL) < 0) {
-        return; /* a kernel before 5.11: the JVM's run closes them instead */
+        return; /* close_range needs Linux 5.11: before that, the JVM's run starts the command */
     }
     signal(SIGPIPE, SIG_DFL);
     signal(SIGXFSZ, SIG_DFL);
@@ -335,10 +335,16 @@ static void try_launch(char **args, int count) {
         char *notes = get_string(&r);
         if (!r.bad && r.left == 0 && program[0] == '/' && argv[0] != NULL) {
             explicit_bzero(answer, length);
-            signal(SIGPIPE, SIG_IGN); /* a closed stderr must not kill the run (the JVM ignores SIGPIPE too) */
+            /* a closed stderr must not kill the run (the JVM ignores SIGPIPE too) */
+            struct sigaction ignore = {.sa_handler = SIG_IGN}, found;
+            sigemptyset(&ignore.sa_mask);
+            int ignored = sigaction(SIGPIPE, &ignore, &found) == 0;
             (void) write_all(STDERR_FILENO, (const unsigned char *) notes, strlen(notes), 0);
             exec_command(program, argv, env);
-            /* the program went away since the daemon looked: the JVM tells it properly */
+            /* the program went away since the daemon looked: the JVM, started as found, tells it properly */
+            if (ignored) {
+                sigaction(SIGPIPE, &found, NULL);
+            }
         }
         /* left to the exec's replacement of this memory or to the JVM's: the copies hold secrets, so clear them */
         for (char **v = env; v != NULL && *v != NULL; v++) {
