@@ -1,5 +1,5 @@
-# The JVM flags of every kimen start, sourced by the launchers (bin/lib/launch.sh, the installed
-# one), by bin/lib/package.sh (the AOT training runs and the .deb's launchers) and by
+# The JVM flags of every kimen start, and how a launcher starts kimen with them (start_kimen);
+# sourced by the launchers (bin/lib/launch.sh, the installed one), by bin/lib/package.sh (the AOT training runs and the .deb's launchers) and by
 # bench/startup.sh. Training and use must share them: the JVM refuses a cache made otherwise.
 # Chosen by measurement (bench/README.md):
 # -XX:+UseSerialGC  the fastest start for a short-lived process.
@@ -20,4 +20,24 @@ jvm_flags=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xlog:disable -Xlog:all=warn
 aot_train() {
   "$1" "${jvm_flags[@]}" -XX:AOTCacheOutput="$4" -Dkimen.native.dir="$3" -cp "$2" dev.kimen.AotTraining \
     </dev/null >/dev/null 2>&1 && [ -f "$4" ]
+}
+
+# start_kimen JAVA NATIVE_DIR JAR ARGS...: the launchers' last step, with their $program and their
+# cache=() of AOT flags. Execs the JVM with these flags, or, for `kimen run …` when NATIVE_DIR has
+# the native run client (src/main/native/kimen_fastrun.c), that client: it asks the session daemon
+# to plan the run and execs the command with no JVM started, else falls back to the same java
+# command line. System properties: kimen.program (kimen or mima); kimen.launcher, the script as it
+# was called (symlinks kept), for code that calls kimen back (the shell hook); kimen.fastrun, the
+# client, for `kimen version --verbose`; kimen.native.dir, where the JNI helper was built, if a C
+# compiler was there.
+start_kimen() {
+  local java_bin="$1" native="$2" jar="$3" launcher="$0" fastrun="$2/kimen-fastrun"
+  shift 3
+  case "$launcher" in /*) ;; *) launcher="$PWD/$launcher" ;; esac
+  [ -x "$fastrun" ] || fastrun=""
+  local java=("$java_bin" "${jvm_flags[@]}" ${cache[@]+"${cache[@]}"} -Dkimen.program="$program"
+              -Dkimen.launcher="$launcher" ${fastrun:+"-Dkimen.fastrun=$fastrun"} -Dkimen.native.dir="$native"
+              -cp "$jar" dev.kimen.Main)
+  [ "$program" = kimen ] && [ "${1:-}" = run ] && [ -n "$fastrun" ] && exec "$fastrun" "${#java[@]}" "${java[@]}" "$@"
+  exec "${java[@]}" "$@"
 }

@@ -89,16 +89,4 @@ fi
 cache=()
 [ "${KIMEN_AOT:-}" != off ] && aot_usable && cache=(-XX:AOTCache="$aot")
 
-# kimen.native.dir: where the SIGQUIT forwarder (src/main/native) was built, if a C compiler was there.
-# kimen.launcher: this script as it was called (symlinks kept), for code that calls kimen back (the shell hook).
-# kimen.fastrun: the native run client (below), when there is one, for `kimen version --verbose`.
-launcher="$0"
-case "$launcher" in /*) ;; *) launcher="$PWD/$launcher" ;; esac
-fastrun="$root/target/native/kimen-fastrun"
-[ -x "$fastrun" ] || fastrun=""
-java=("$jdk/bin/java" "${jvm_flags[@]}" ${cache[@]+"${cache[@]}"} -Dkimen.program="$program" -Dkimen.launcher="$launcher" ${fastrun:+"-Dkimen.fastrun=$fastrun"}
-      -Dkimen.native.dir="$root/target/native" -cp "$jar" dev.kimen.Main)
-# `kimen run` with a session: the native client asks the daemon to plan it and execs the command
-# with no JVM started; it falls back to this same java command line (src/main/native/kimen_fastrun.c).
-[ "$program" = kimen ] && [ "${1:-}" = run ] && [ -n "$fastrun" ] && exec "$fastrun" "${#java[@]}" "${java[@]}" "$@"
-exec "${java[@]}" "$@"
+start_kimen "$jdk/bin/java" "$root/target/native" "$jar" "$@"

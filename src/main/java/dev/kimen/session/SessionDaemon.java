@@ -60,6 +60,8 @@ public final class SessionDaemon {
     private final Object socketId;
     private final HeldKeys keys;
     private final RunPlanner planner;
+    private static final int PLANS_AT_ONCE = 2;
+    private final java.util.concurrent.Semaphore planning = new java.util.concurrent.Semaphore(PLANS_AT_ONCE);
     private final PeerCheck peers = PeerCheck.forThisProcess();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r ->
             Thread.ofPlatform().daemon().name("kimen-session-sweep").unstarted(r));
@@ -273,9 +275,6 @@ public final class SessionDaemon {
         Protocol.write(channel, new Launch(launch.program().toString(), launch.argv(),
                 launch.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(), launch.notes()));
     }
-
-    private static final int PLANS_AT_ONCE = 2;
-    private final java.util.concurrent.Semaphore planning = new java.util.concurrent.Semaphore(PLANS_AT_ONCE);
 
     /** The client's {@code NAME=value} entries; the first of a name wins, as getenv(3) finds it. */
     private static java.util.Map<String, String> environment(List<String> entries) {

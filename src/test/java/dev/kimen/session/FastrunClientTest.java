@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -126,15 +125,9 @@ class FastrunClientTest {
         return new Outcome(exit, out, stderr);
     }
 
-    static byte[] frame(Message message) throws IOException {
-        var out = new ByteArrayOutputStream();
-        Protocol.write(Channels.newChannel(out), message);
-        return out.toByteArray();
-    }
-
     @Test
     void aLaunchIsExecdWithItsEnvironmentAfterItsNotes() throws Exception {
-        byte[] launch = frame(LAUNCH);
+        byte[] launch = ProtocolTest.frame(LAUNCH);
         answer = () -> launch;
         Outcome o = runClient(Map.of("CLIENT_VAR", "from the client"));
         assertEquals(new Outcome(0, "LAUNCHED the value\n", "kimen: warning: a note\n"), o);
@@ -150,7 +143,7 @@ class FastrunClientTest {
     void everythingElseExecsTheJvmCommandUnchanged() throws Exception {
         answer = () -> {
             try {
-                return frame(new Failed("not a plain run"));
+                return ProtocolTest.frame(new Failed("not a plain run"));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -168,7 +161,7 @@ class FastrunClientTest {
 
     @Test
     void framesCutShortCorruptedOrTooLongNeverCrashIt() throws Exception {
-        byte[] launch = frame(LAUNCH);
+        byte[] launch = ProtocolTest.frame(LAUNCH);
         List<byte[]> refused = new ArrayList<>();
         for (int n = 0; n < launch.length; n++) {
             refused.add(Arrays.copyOf(launch, n));
