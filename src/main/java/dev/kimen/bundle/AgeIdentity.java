@@ -1,6 +1,7 @@
 package dev.kimen.bundle;
 
 import com.exceptionfactory.jagged.RecipientStanzaReader;
+import com.exceptionfactory.jagged.bech32.Bech32;
 import com.exceptionfactory.jagged.x25519.X25519KeyFactory;
 import com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory;
@@ -112,6 +113,26 @@ public final class AgeIdentity implements AutoCloseable {
             throw KimenException.of(Reason.INVALID_VALUE, "not a valid age X25519 identity (bad encoding or checksum)");
         } finally {
             Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    /**
+     * The identity's 32-byte X25519 secret (the data of its bech32 text), for keys derived from it
+     * (sync's signing key). The caller destroys it.
+     */
+    public SecretBytes secretKey() {
+        char[] chars = chars();
+        try {
+            byte[] data = Bech32.getDecoder().decode(CharBuffer.wrap(chars)).getData();
+            if (data.length != 32) {
+                Arrays.fill(data, (byte) 0);
+                throw new IllegalArgumentException("not 32 bytes");
+            }
+            return SecretBytes.adopt(data);
+        } catch (IllegalArgumentException e) {
+            throw KimenException.of(Reason.INVALID_VALUE, "not a valid age X25519 identity (bad encoding or checksum)");
+        } finally {
+            Arrays.fill(chars, '\0');
         }
     }
 
