@@ -43,6 +43,8 @@ public enum Reason {
     REMOTE_UNREACHABLE(32, "sync precondition"),
     REMOTE_EMPTY(32, "sync precondition"),
     NOT_A_RECIPIENT(32, "sync precondition"),
+    REMOTE_UNTRUSTED(32, "sync precondition"),
+    MEMBERSHIP_UNCONFIRMED(32, "sync precondition"),
     COMMAND_NOT_STARTED(125, "run: could not start the command"),
     COMMAND_NOT_EXECUTABLE(126, "run: the command is not executable"),
     COMMAND_NOT_FOUND(127, "run: the command was not found");

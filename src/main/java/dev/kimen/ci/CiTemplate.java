@@ -28,7 +28,9 @@ public enum CiTemplate {
             "fails when kimen sync preflight --strict --json finds the team remote unsafe to sync",
             List.of("set the repository variable KIMEN_REPO to a git URL of kimen (and KIMEN_REF to a commit)",
                     "set the repository variable KIMEN_SYNC_URL to the team remote's git URL",
-                    "kimen bundle keygen | gh secret set KIMEN_AGE_IDENTITY   # the CI identity; seal vault.age to its recipient"));
+                    "kimen bundle keygen --out ci-key.txt; gh secret set KIMEN_AGE_IDENTITY < ci-key.txt   # the CI identity; seal vault.age to its recipient",
+                    "kimen sync recipients add \"$(kimen sync whoami --identity ci-key.txt --label ci)\" && kimen sync push",
+                    "set the repository variable KIMEN_SYNC_EXPECT to the fingerprint kimen sync recipients list shows"));
 
     /** Where the workflows go, relative to the repository's root. */
     public static final Path WORKFLOWS_DIR = Path.of(".github", "workflows");

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 /** {@code kimen config path|show|vault …|unlock …}. */
 @Command(name = "config", description = "Show and change the user's kimen configuration.",
         subcommands = {ConfigCommands.PathCmd.class, ConfigCommands.Show.class, ConfigCommands.VaultCfg.class,
-                ConfigCommands.UnlockCfg.class, ConfigCommands.AccessLogCfg.class},
+                ConfigCommands.UnlockCfg.class, ConfigCommands.AccessLogCfg.class, ConfigCommands.SyncBackupsCfg.class},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen config path", "  kimen config show",
                 "  kimen config vault set ~/secrets/work.kv",
@@ -115,6 +115,34 @@ public final class ConfigCommands extends GroupCommand {
             }
             boolean on = config.accessLog();
             return ok("config_access_log", Json.object("enabled", on), "access log " + (on ? "on" : "off"));
+        }
+    }
+
+    @Command(name = "sync-backups", description = {"How many backups of a vault sync keeps per remote (the newest;"
+            + " default 10). A backup holds the values of its day, so fewer means old values of rotated secrets leave"
+            + " the disk sooner.", "Without a number, print the current setting."},
+            footerHeading = "%nExamples:%n", footer = {"  kimen config sync-backups 20", "  kimen config sync-backups --json"})
+    static final class SyncBackupsCfg extends BaseCommand {
+        @Parameters(paramLabel = "<n>", arity = "0..1", description = "1 to 1000.")
+        Integer keep;
+
+        SyncBackupsCfg(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Config config = ctx.config();
+            if (keep != null) {
+                if (keep < 1 || keep > 1000) {
+                    throw KimenException.of(Reason.USAGE, "sync-backups takes a number from 1 to 1000",
+                            "kimen config sync-backups 10");
+                }
+                config.setSyncBackups(keep);
+                config.save();
+            }
+            int n = config.syncBackups();
+            return ok("config_sync_backups", Json.object("backups", n), "sync keeps the newest " + n + " backups");
         }
     }
 

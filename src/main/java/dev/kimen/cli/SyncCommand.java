@@ -4,9 +4,11 @@ import dev.kimen.KimenException;
 import dev.kimen.Reason;
 import dev.kimen.bundle.AgeIdentity;
 import dev.kimen.json.Json;
+import dev.kimen.sync.Member;
 import dev.kimen.sync.Remote;
 import dev.kimen.sync.Remotes;
 import dev.kimen.sync.Sync;
+import dev.kimen.sync.TeamState;
 import dev.kimen.sync.ThreeWayMerge;
 import dev.kimen.vault.store.VaultStore;
 import java.nio.file.Path;
@@ -36,22 +38,38 @@ abstract class SyncCommand extends BaseCommand {
         super(ctx);
     }
 
+    /** Whether the step needs the member's identity (restoring a local backup does not). */
+    boolean needsIdentity() {
+        return true;
+    }
+
     <R> R withSync(Function<Sync, R> step) {
         try (VaultStore store = vault.store(ctx)) {
             Remote r = choose(new Remotes(ctx.config(), store.path(), ctx.cwd()));
             remote = r.name();
-            String identity = identityFile != null ? ctx.resolve(identityFile).toString() : r.identity();
-            if (identity == null) {
-                throw KimenException.of(Reason.USAGE, "sync needs your age identity for " + remote,
-                        "give --identity <file>, or remember one: kimen remote set " + remote + " "
-                                + r.url().text() + " --identity <file>");
-            }
-            List<AgeIdentity> ids = AgeIdentity.readFile(Path.of(identity));
+            List<AgeIdentity> ids = needsIdentity() ? AgeIdentity.readFile(identity(r)) : List.of();
             try {
-                return step.apply(new Sync(store, r, ids, ctx.dirs(), ctx.env()));
+                return step.apply(new Sync(store, r, ids, ctx.dirs(), ctx.env(), ctx.config().syncBackups()));
             } finally {
                 ids.forEach(AgeIdentity::close);
             }
+        }
+    }
+
+    /** The identity file: {@code --identity}, else the one {@code r} remembers. */
+    Path identity(Remote r) {
+        String identity = identityFile != null ? ctx.resolve(identityFile).toString() : r.identity();
+        if (identity == null) {
+            throw KimenException.of(Reason.USAGE, "sync needs your age identity for " + r.name(),
+                    "give --identity <file>, or remember one: kimen remote set " + r.name() + " "
+                            + r.url().text() + " --identity <file>");
+        }
+        return Path.of(identity);
+    }
+
+    Remote chooseRemote() {
+        try (VaultStore store = vault.store(ctx)) {
+            return choose(new Remotes(ctx.config(), store.path(), ctx.cwd()));
         }
     }
 
@@ -72,10 +90,20 @@ abstract class SyncCommand extends BaseCommand {
     }
 
     Map<String, Object> json(Sync.Report r) {
-        return Json.object("remote", remote, "local_changes", changes(r.local()), "remote_changes", changes(r.remote()),
-                "conflicts", r.conflicts(), "local_changed", r.localChanged(),
+        var fields = Json.object("remote", remote, "local_changes", changes(r.local()), "remote_changes",
+                changes(r.remote()), "conflicts", r.conflicts(), "local_changed", r.localChanged(),
                 "backup", r.backup() == null ? null : r.backup().toString(), "recipients", r.recipients(),
-                "published", r.published(), "removed_recipients", r.removed());
+                "published", r.published(), "removed_recipients", r.removed().stream().map(Member::recipient).toList(),
+                "removed_members", r.removed().stream().map(Member::label).toList());
+        fields.putAll(team(r.team()));
+        fields.put("notes", r.notes());
+        return fields;
+    }
+
+    /** The verified state in JSON: its sequence number, signer and the members' fingerprint. */
+    static Map<String, Object> team(TeamState team) {
+        return Json.object("seq", team == null ? null : team.head().seq(),
+                "fingerprint", team == null ? null : team.membership().fingerprint());
     }
 
     private static List<Map<String, Object>> changes(List<ThreeWayMerge.Change> changes) {
@@ -85,7 +113,6 @@ abstract class SyncCommand extends BaseCommand {
     static String kind(ThreeWayMerge.Change c) {
         return c.kind().name().toLowerCase(java.util.Locale.ROOT);
     }
-
 
     /**
      * Prints a report that may be a failure ({@code failure} not null): under {@code --json} one
@@ -108,10 +135,35 @@ abstract class SyncCommand extends BaseCommand {
     }
 
     /** Warns that removed members may still hold what they could read, naming what to rotate. */
-    void warnRemoved(List<String> removed, List<String> rotate) {
+    void warnRemoved(List<Member> removed, List<String> rotate) {
         if (!removed.isEmpty()) {
-            ctx.warn(Sync.count(removed.size(), "removed member") + " may keep copies of every value they could read"
+            ctx.warn(Sync.count(removed.size(), "removed member") + " ("
+                    + removed.stream().map(Member::label).collect(Collectors.joining(", "))
+                    + ") may keep copies of every value they could read"
                     + (rotate.isEmpty() ? "" : "; rotate the credentials behind: " + String.join(", ", rotate)));
         }
+    }
+
+    /** The notes a step left for the user, as warnings on stderr. */
+    void warnNotes(Sync.Report r) {
+        r.notes().forEach(ctx::warn);
+    }
+
+    /**
+     * Asks at the terminal whether to trust a team seen for the first time, showing its members and
+     * fingerprint (as ssh shows a new host key). Without a terminal the answer is no.
+     */
+    Sync.Confirmation askAtTerminal() {
+        return team -> {
+            var prompt = new StringBuilder("kimen: " + remote + " is a team you have not confirmed yet. Its members:\n");
+            team.membership().members().forEach(m -> prompt.append("  ").append(m.label()).append("  ")
+                    .append(m.recipient()).append("  ").append(m.shortSigningKey()).append('\n'));
+            prompt.append("Fingerprint: ").append(team.membership().fingerprint()).append('\n')
+                    .append("Compare it with what a member you trust sees (kimen sync recipients list).\n")
+                    .append("Trust this team? Type yes to go on: ");
+            // Labels, recipients and keys were checked when the log was read: no control characters.
+            String answer = ctx.terminal().readLine(prompt.toString()).orElse("").strip();
+            return answer.equalsIgnoreCase("yes") || answer.equalsIgnoreCase("y");
+        };
     }
 }

@@ -20,18 +20,25 @@ import picocli.CommandLine.Parameters;
  * {@code kimen sync}: on its own, pull (reconciling) then push, as one report; with a subcommand,
  * one step of team sync.
  */
-@Command(name = "sync", description = "Share a vault with a team through a remote that only ever holds ciphertext "
-        + "(vault.age, sealed to the team's age recipients). On its own: pull --reconcile, then push, as one "
-        + "report. Conflicts stop it (31); an unsafe remote stops it (32). Nothing is overwritten without a backup.",
+@Command(name = "sync", description = "Share a vault with a team through a remote it does not trust: the remote "
+        + "holds ciphertext (vault.age, sealed to the members) and a log of states each signed by a member, which "
+        + "every member verifies. On its own: pull --reconcile, then push, as one report. Conflicts stop it (31); "
+        + "an unsafe or unverified remote stops it (32). Nothing is overwritten without a backup.",
         subcommands = {SyncCommands.Init.class, SyncCommands.Preflight.class, SyncCommands.StatusCmd.class,
                 SyncCommands.Conflicts.class, SyncCommands.Changes.class, SyncCommands.Push.class,
                 SyncCommands.Pull.class, SyncCommands.Resolve.class, SyncCommands.ResetBaseline.class,
-                SyncCommands.Unlock.class, SyncCommands.Restore.class, SyncCommands.Recipients.class},
+                SyncCommands.Unlock.class, SyncCommands.Restore.class, SyncMemberCommands.Recipients.class,
+                SyncMemberCommands.Whoami.class, SyncMemberCommands.Upgrade.class},
         footerHeading = "%nExamples:%n",
-        footer = {"  kimen sync init --remote team --identity ~/.config/kimen/team-key.txt --recipient age1…",
+        footer = {"  kimen sync init --remote team --identity ~/.config/kimen/team-key.txt --member bob@laptop=age1…+ed25519:…",
+                "  kimen sync pull --expect SHA256:…  # join: the fingerprint a member gave you",
                 "  kimen sync                       # pull --reconcile, then push", "  kimen sync --json",
                 "  kimen sync preflight --strict --json"})
 public final class SyncCommands extends SyncCommand {
+    @Option(names = "--expect", paramLabel = "SHA256:…", description = "Trust a team seen for the first time only if "
+            + "its members have this fingerprint (a member shows it: kimen sync recipients list).")
+    String expect;
+
     public SyncCommands(Context ctx) {
         super(ctx);
     }
@@ -42,13 +49,14 @@ public final class SyncCommands extends SyncCommand {
         var human = new StringBuilder();
         try {
             withSync(sync -> {
-                Sync.Report pulled = sync.pull(true);
+                Sync.Report pulled = sync.pull(true, expect, askAtTerminal());
                 steps.add(step("pull", json(pulled)));
                 human.append(Pull.summary(pulled, remote)).append('\n');
                 Sync.Report pushed = sync.push();
                 steps.add(step("push", json(pushed)));
                 human.append(Push.summary(pushed, remote));
                 warnRemoved(pushed.removed(), pushed.rotate());
+                warnNotes(pushed);
                 return null;
             });
         } catch (KimenException e) {
@@ -75,24 +83,22 @@ public final class SyncCommands extends SyncCommand {
         return step;
     }
 
-    @Command(name = "init", description = "Set up an empty remote: your vault, sealed to you and the --recipient "
-            + "members.",
-            footerHeading = "%nExamples:%n", footer = {"  kimen sync init --remote team --identity key.txt --recipient age1…"})
-    static final class Init extends SyncCommand {
-        @Option(names = "--recipient", paramLabel = "age1…", description = "Another member's recipient (repeatable).")
-        List<String> recipients = new ArrayList<>();
-
+    @Command(name = "init", description = "Set up an empty remote: your vault, sealed to you and the --member members, "
+            + "as the team's first signed state. Prints the members' fingerprint, which joining members check.",
+            footerHeading = "%nExamples:%n", footer = {"  kimen sync init --remote team --identity key.txt --member "
+                    + "bob@laptop=age1…+ed25519:…"})
+    static final class Init extends SyncMemberCommands.FirstStateCommand {
         Init(Context ctx) {
             super(ctx);
         }
 
         @Override
         public Integer call() {
-            Sync.Report r = withSync(sync -> sync.init(recipients));
+            Sync.Report r = withSync(sync -> sync.init(members, label()));
             if (identityFile != null) {
                 rememberIdentity();
             }
-            return ok("sync_init", json(r), "remote " + remote + " set up for " + Sync.count(r.recipients(), "recipient"));
+            return printed("sync_init", r, "set up");
         }
 
         private void rememberIdentity() {
@@ -105,8 +111,9 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "preflight", description = "Check that syncing is safe: the remote is reachable and unlocked, this "
-            + "vault has a readable baseline, you are among the recipients, and nothing conflicts. Changes nothing. "
+    @Command(name = "preflight", description = "Check that syncing is safe: the remote is reachable, this vault has a "
+            + "readable baseline, the remote verifies (signed by members, no rollback, a team you confirmed), it is "
+            + "unlocked, you are a member, and nothing conflicts. Changes nothing. "
             + "The report goes to stdout; --strict exits 32 on a failed precondition (31 when only conflicts fail).",
             footerHeading = "%nExamples:%n", footer = {"  kimen sync preflight --remote team --strict --json"})
     static final class Preflight extends SyncCommand {
@@ -191,8 +198,9 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "push", description = "Publish your vault, sealed to the team (with pending member changes). "
-            + "Refused when the remote moved (pull first), is locked, or was never synced (32).",
+    @Command(name = "push", description = "Publish your vault as a new state signed by you, sealed to the verified "
+            + "members (with your pending member changes). Refused when the remote moved (pull first), is locked, "
+            + "fails verification, or was never synced (32).",
             footerHeading = "%nExamples:%n", footer = {"  kimen sync push --remote team"})
     static final class Push extends SyncCommand {
         Push(Context ctx) {
@@ -203,22 +211,32 @@ public final class SyncCommands extends SyncCommand {
         public Integer call() {
             Sync.Report r = withSync(Sync::push);
             warnRemoved(r.removed(), r.rotate());
+            warnNotes(r);
             return ok("sync_push", json(r), summary(r, remote));
         }
 
         static String summary(Sync.Report r, String remote) {
-            return r.published() ? "pushed to " + remote + " (" + Sync.count(r.recipients(), "recipient") + ")"
+            return r.published() ? "pushed state " + r.team().head().seq() + " to " + remote + " ("
+                    + Sync.count(r.recipients(), "member") + ", fingerprint " + r.team().membership().fingerprint() + ")"
                     : "nothing to push: " + remote + " already has this vault";
         }
     }
 
-    @Command(name = "pull", description = "Take the remote's changes. When both sides changed (different names), only "
+    @Command(name = "pull", description = "Take the remote's changes, once they verify. The first pull of a team asks "
+            + "you to confirm its members' fingerprint (--expect, or yes at the terminal). When both sides changed "
+            + "(different names), only "
             + "--reconcile merges them per name; without it the pull stops (31). Names changed differently on both "
             + "sides always stop it (31). A stopped pull changes nothing; a changed vault is backed up first.",
-            footerHeading = "%nExamples:%n", footer = {"  kimen sync pull --remote team", "  kimen sync pull --reconcile --json"})
+            footerHeading = "%nExamples:%n", footer = {"  kimen sync pull --remote team --expect SHA256:…   # joining",
+                    "  kimen sync pull --reconcile --json"})
     static final class Pull extends SyncCommand {
         @Option(names = "--reconcile", description = "Merge per name when both sides changed.")
         boolean reconcile;
+
+        @Option(names = "--expect", paramLabel = "SHA256:…", description = "Trust a team seen for the first time only if "
+                + "its members have this fingerprint (a member shows it: kimen sync recipients list). Without it, a "
+                + "first pull asks at the terminal, or stops (32, membership_unconfirmed).")
+        String expect;
 
         Pull(Context ctx) {
             super(ctx);
@@ -226,7 +244,7 @@ public final class SyncCommands extends SyncCommand {
 
         @Override
         public Integer call() {
-            Sync.Report r = withSync(sync -> sync.pull(reconcile));
+            Sync.Report r = withSync(sync -> sync.pull(reconcile, expect, askAtTerminal()));
             return ok("sync_pull", json(r), summary(r, remote));
         }
 
@@ -269,16 +287,26 @@ public final class SyncCommands extends SyncCommand {
             footerHeading = "%nExamples:%n", footer = {"  kimen sync reset-baseline --remote team",
                     "  kimen sync pull --reconcile --remote team"})
     static final class ResetBaseline extends SyncCommand {
+        @Option(names = "--forget-team", description = "Also forget the team state you last verified (its members and "
+                + "sequence): the next pull asks you to confirm the team again. For a team that was set up anew.")
+        boolean forgetTeam;
+
         ResetBaseline(Context ctx) {
             super(ctx);
         }
 
         @Override
+        boolean needsIdentity() {
+            return false;
+        }
+
+        @Override
         public Integer call() {
-            boolean removed = withSync(Sync::resetBaseline);
+            boolean removed = withSync(sync -> sync.resetBaseline(forgetTeam));
             return ok("sync_reset_baseline", Json.object("remote", remote, "removed", removed), removed
-                    ? "baseline for " + remote + " forgotten; next: kimen sync pull --reconcile --remote " + remote
-                    : "there was no baseline for " + remote);
+                    ? "baseline for " + remote + (forgetTeam ? " and its confirmed team" : "")
+                            + " forgotten; next: kimen sync pull --reconcile --remote " + remote
+                    : "there was nothing to forget for " + remote);
         }
     }
 
@@ -302,7 +330,8 @@ public final class SyncCommands extends SyncCommand {
     }
 
     @Command(name = "restore", description = "Put back the vault as it was before the last pull that changed it (or "
-            + "--backup <file>). What it replaces is backed up too, so a restore can be undone.",
+            + "--backup <file>). What it replaces is backed up too, so a restore can be undone. The newest 10 backups "
+            + "are kept (kimen config sync-backups). Needs no identity.",
             footerHeading = "%nExamples:%n", footer = {"  kimen sync restore --remote team", "  kimen sync restore --list",
                     "  kimen sync restore --backup ~/.local/share/kimen/sync/…/backups/team-1763900000000.kv"})
     static final class Restore extends SyncCommand {
@@ -317,94 +346,24 @@ public final class SyncCommands extends SyncCommand {
         }
 
         @Override
+        boolean needsIdentity() {
+            return false;
+        }
+
+        @Override
         public Integer call() {
             if (list) {
                 List<String> all = withSync(Sync::backups).stream().map(Path::toString).toList();
-                return ok("sync_restore_list", Json.object("remote", remote, "backups", all),
-                        all.isEmpty() ? "no backups for " + remote : String.join("\n", all));
+                int keep = ctx.config().syncBackups();
+                return ok("sync_restore_list", Json.object("remote", remote, "backups", all, "keep", keep),
+                        (all.isEmpty() ? "no backups for " + remote : String.join("\n", all)) + "\n(the newest " + keep
+                                + " are kept; change it with: kimen config sync-backups <n>)");
             }
             Path[] done = withSync(sync -> sync.restore(backup == null ? null : ctx.resolve(backup)));
             ctx.warn("where the restore changed your vault it now differs from " + remote + ": the next kimen sync"
                     + " pushes those differences to the team (kimen sync changes lists them)");
             return ok("sync_restore", Json.object("remote", remote, "restored", done[0].toString(), "backup",
                     done[1].toString()), "restored " + done[0] + " (what it replaced: " + done[1] + ")");
-        }
-    }
-
-    @Command(name = "recipients", description = "The team: who the remote's vault is sealed to. Changes take effect on "
-            + "your next push, which re-seals the vault.",
-            subcommands = {RecipientsList.class, RecipientsAdd.class, RecipientsRm.class},
-            footerHeading = "%nExamples:%n", footer = {"  kimen sync recipients list --remote team",
-                    "  kimen sync recipients add age1… --remote team", "  kimen sync recipients rm age1… --remote team"})
-    static final class Recipients extends GroupCommand {
-        Recipients(Context ctx) {
-            super(ctx);
-        }
-    }
-
-    /** Shared output of the recipients commands. */
-    abstract static class MembersCommand extends SyncCommand {
-        MembersCommand(Context ctx) {
-            super(ctx);
-        }
-
-        int print(String action, Sync.Members m) {
-            var human = new StringBuilder();
-            m.current().forEach(r -> human.append(m.removing().contains(r) ? "- " : "  ").append(r)
-                    .append(m.removing().contains(r) ? "   (removed on your next push)" : "").append('\n'));
-            m.adding().forEach(r -> human.append("+ ").append(r).append("   (added on your next push)\n"));
-            return ok(action, Json.object("remote", remote, "recipients", m.current(), "adding", m.adding(),
-                    "removing", m.removing(), "rotate", m.rotate()), human.toString().stripTrailing());
-        }
-    }
-
-    @Command(name = "list", description = "The remote's recipients and the changes waiting for your next push.",
-            footerHeading = "%nExamples:%n", footer = {"  kimen sync recipients list --remote team --json"})
-    static final class RecipientsList extends MembersCommand {
-        RecipientsList(Context ctx) {
-            super(ctx);
-        }
-
-        @Override
-        public Integer call() {
-            return print("sync_recipients_list", withSync(Sync::members));
-        }
-    }
-
-    @Command(name = "add", description = "Add a member (their age1… recipient) on your next push.",
-            footerHeading = "%nExamples:%n", footer = {"  kimen sync recipients add age1… --remote team",
-                    "  kimen sync push --remote team"})
-    static final class RecipientsAdd extends MembersCommand {
-        @Parameters(paramLabel = "age1…", description = "The new member's recipient (kimen bundle recipient <identity>).")
-        String recipient;
-
-        RecipientsAdd(Context ctx) {
-            super(ctx);
-        }
-
-        @Override
-        public Integer call() {
-            return print("sync_recipients_add", withSync(sync -> sync.addMember(recipient)));
-        }
-    }
-
-    @Command(name = "rm", description = "Remove a member on your next push. They may keep copies of what they could "
-            + "already read: rotate those credentials (the command names them).",
-            footerHeading = "%nExamples:%n", footer = {"  kimen sync recipients rm age1… --remote team",
-                    "  kimen sync push --remote team"})
-    static final class RecipientsRm extends MembersCommand {
-        @Parameters(paramLabel = "age1…", description = "The member's recipient.")
-        String recipient;
-
-        RecipientsRm(Context ctx) {
-            super(ctx);
-        }
-
-        @Override
-        public Integer call() {
-            Sync.Members m = withSync(sync -> sync.removeMember(recipient));
-            warnRemoved(m.removing(), m.rotate());
-            return print("sync_recipients_rm", m);
         }
     }
 }

@@ -120,6 +120,28 @@ public final class Config {
         return root.get("run") instanceof JsonObject run && Boolean.TRUE.equals(run.get("mask"));
     }
 
+    public static final int DEFAULT_SYNC_BACKUPS = 10;
+
+    /**
+     * How many backups sync keeps per vault and remote (the newest): {@code "sync": {"backups": N}},
+     * 1 to 1000, default {@value #DEFAULT_SYNC_BACKUPS}. Anything else is {@code invalid_config}.
+     */
+    public int syncBackups() {
+        if (!(root.get("sync") instanceof JsonObject sync) || !sync.containsKey("backups")) {
+            return DEFAULT_SYNC_BACKUPS;
+        }
+        if (sync.get("backups") instanceof Number n && n.doubleValue() == n.intValue() && n.intValue() >= 1
+                && n.intValue() <= 1000) {
+            return n.intValue();
+        }
+        throw KimenException.of(Reason.INVALID_CONFIG, file + ": sync.backups must be a whole number from 1 to 1000",
+                "set it with: kimen config sync-backups 10");
+    }
+
+    public void setSyncBackups(int n) {
+        section("sync").put("backups", n);
+    }
+
     /** What {@code run --scrub} passes through from kimen's own environment, unless the config says otherwise. */
     public static final List<String> DEFAULT_SCRUB_SAFELIST = List.of("PATH", "HOME", "TERM", "USER", "SHELL", "LANG",
             "TMPDIR");

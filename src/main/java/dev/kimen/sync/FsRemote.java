@@ -2,19 +2,32 @@ package dev.kimen.sync;
 
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
+import dev.kimen.fs.PrivateFiles;
 import dev.kimen.fs.PublicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * A remote that is a shared directory. A publish first creates {@code lock} exclusively, so two
- * pushes cannot interleave; a crash can leave it behind, and {@code sync unlock} removes it.
+ * A remote that is a shared directory. A publish first creates {@code lock} exclusively (recording
+ * who and since when), so two pushes cannot interleave; a crash can leave it behind, and
+ * {@code sync unlock} removes it. Under the lock it sweeps the temp files a killed push left, then
+ * replaces {@code vault.age}, {@code recipients.txt} and, last, {@code sync.log}, each atomically.
+ * It reads only regular files (never through a symbolic link, a FIFO or a device someone put
+ * there) and only up to {@link Transport#limit}.
  */
 public final class FsRemote implements Transport {
     private final String name;
@@ -25,37 +38,91 @@ public final class FsRemote implements Transport {
         this.dir = dir;
     }
 
+    /** A bare git repository (HEAD, objects/, refs/): a remote meant for git, not for files. */
+    public static boolean isBareGitRepository(Path dir) {
+        return Files.isRegularFile(dir.resolve("HEAD")) && Files.isDirectory(dir.resolve("objects"))
+                && Files.isDirectory(dir.resolve("refs"));
+    }
+
     @Override
     public Snapshot read() {
         if (!Files.isDirectory(dir)) {
             throw KimenException.of(Reason.REMOTE_UNREACHABLE, "the remote directory " + dir + " does not exist",
                     "create it (shared with the team), or fix the remote: kimen remote set <name> <url>");
         }
+        if (isBareGitRepository(dir)) {
+            throw KimenException.of(Reason.REMOTE_UNREACHABLE, "the remote " + name + " is a directory, but " + dir
+                            + " is a bare git repository",
+                    "sync with it through git: kimen remote set " + name + " git+file://" + dir);
+        }
         try {
-            byte[] vault = Files.exists(dir.resolve(VAULT)) ? Files.readAllBytes(dir.resolve(VAULT)) : null;
-            List<String> recipients = Files.exists(dir.resolve(RECIPIENTS))
-                    ? Transport.recipientLines(Files.readString(dir.resolve(RECIPIENTS))) : List.of();
-            return new Snapshot(vault, recipients, Files.exists(dir.resolve(LOCK)), null);
+            byte[] lock = readFile(LOCK);
+            byte[] vault = readFile(VAULT);
+            byte[] log = readFile(LOG);
+            byte[] recipients = readFile(RECIPIENTS);
+            return new Snapshot(vault, log, recipients == null ? List.of()
+                    : Transport.recipientLines(new String(recipients, StandardCharsets.UTF_8)),
+                    Transport.lockText(lock), null);
         } catch (IOException e) {
             throw KimenException.wrap(Reason.REMOTE_UNREACHABLE, "cannot read the remote " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    @Override
-    public void publish(Snapshot seen, byte[] vaultAge, List<String> recipients, String who) {
+    /** One of the remote's files, or null when there is none; anything but a regular file within its limit is refused. */
+    private byte[] readFile(String file) throws IOException {
+        Path path = dir.resolve(file);
+        BasicFileAttributes attrs;
         try {
-            Files.writeString(Files.createFile(dir.resolve(LOCK)), who + " " + Instant.now() + "\n", StandardCharsets.UTF_8);
+            attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        long limit = Transport.limit(file);
+        if (!attrs.isRegularFile()) {
+            throw TeamState.untrusted(name, "its " + file + " is not a regular file (a link, FIFO, device or directory)");
+        }
+        if (attrs.size() > limit) {
+            throw TeamState.untrusted(name, "its " + file + " is larger than " + (limit >> 20) + " MiB");
+        }
+        // NOFOLLOW_LINKS again: the name may have become a link since it was looked at.
+        try (SeekableByteChannel ch = Files.newByteChannel(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(limit + 1, Math.max(attrs.size() + 1, 4096)));
+            while (true) {
+                if (!buf.hasRemaining()) {
+                    if (buf.capacity() > limit) {
+                        throw TeamState.untrusted(name, "its " + file + " is larger than " + (limit >> 20) + " MiB");
+                    }
+                    buf = ByteBuffer.allocate((int) Math.min(limit + 1, buf.capacity() * 2L)).put(buf.flip());
+                }
+                if (ch.read(buf) < 0) {
+                    break;
+                }
+            }
+            return Arrays.copyOf(buf.array(), buf.position());
+        }
+    }
+
+    @Override
+    public List<String> publish(Snapshot seen, Publication files, String who) {
+        try {
+            Files.writeString(Files.createFile(dir.resolve(LOCK)), who + " since "
+                    + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\n", StandardCharsets.UTF_8);
         } catch (FileAlreadyExistsException e) {
-            throw Sync.lockPresent(name, lockHolder());
+            throw lockPresent(read().lock());
         } catch (IOException e) {
             throw KimenException.wrap(Reason.REMOTE_UNREACHABLE, "cannot lock the remote " + dir + ": " + e.getMessage(), e);
         }
         try {
-            if (!read().sha256().equals(seen.sha256())) {
+            if (!read().sameAs(seen)) {
                 throw Sync.remoteChanged(name, "while pushing");
             }
-            PublicFiles.write(dir.resolve(RECIPIENTS), Transport.recipientsFile(recipients));
-            PublicFiles.write(dir.resolve(VAULT), vaultAge);
+            for (String file : List.of(VAULT, RECIPIENTS, LOG)) {
+                PrivateFiles.sweepTemps(dir.resolve(file)); // what a push killed before its rename left
+            }
+            PublicFiles.write(dir.resolve(VAULT), files.vaultAge());
+            PublicFiles.write(dir.resolve(RECIPIENTS), Transport.recipientsFile(files.recipients()));
+            PublicFiles.write(dir.resolve(LOG), files.log()); // last: a reader trusts nothing the log does not sign
+            return List.of();
         } finally {
             try {
                 unlock(who);
@@ -65,13 +132,13 @@ public final class FsRemote implements Transport {
         }
     }
 
-    /** Who holds the lock and since when, as its file says (user@host time). */
-    private String lockHolder() {
-        try {
-            return "held by " + Files.readString(dir.resolve(LOCK), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            return "holder unknown";
-        }
+    /** Who took the lock and since when, as its file says. */
+    @Override
+    public KimenException lockPresent(String lock) {
+        return KimenException.of(Reason.REMOTE_LOCK_PRESENT, "the remote " + name + " is locked"
+                        + (lock == null || lock.isEmpty() ? "" : " by " + lock) + ": a push is running, or one stopped"
+                        + " half-way",
+                "when no one is pushing, remove a stale lock with: kimen sync unlock --remote " + name);
     }
 
     @Override
@@ -81,5 +148,10 @@ public final class FsRemote implements Transport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public boolean atomic() {
+        return false;
     }
 }

@@ -27,8 +27,10 @@ import java.util.stream.Stream;
  * {@value #BRANCH}; kimen keeps a private bare repository as a cache and works on it with git's
  * plumbing (no working tree, no index), so nothing of the user's checkout is touched.
  *
- * <p>The user's own git configuration applies (credentials, ssh, {@code insteadOf}), except hooks:
- * the cache's {@code core.hooksPath} points nowhere.
+ * <p>The user's own git configuration applies (credentials, ssh, {@code insteadOf}), except hooks
+ * (the cache's {@code core.hooksPath} points nowhere) and the commit's identity: kimen's commits
+ * are authored by {@value #COMMITTER_NAME} &lt;{@value #COMMITTER_EMAIL}&gt;, set on the command, so
+ * a machine with no {@code user.email} can push and no one's address goes into the team's history.
  *
  * <p>A publish is one commit pushed without force: git refuses it when the branch moved since it
  * was read, which is the compare-and-swap a push needs ({@code remote_changed}). It therefore
@@ -39,6 +41,13 @@ import java.util.stream.Stream;
  */
 public final class GitRemote implements Transport {
     public static final String BRANCH = "main";
+    static final String COMMITTER_NAME = "kimen sync";
+    static final String COMMITTER_EMAIL = "kimen-sync@invalid";
+    private static final Map<String, String> IDENTITY = Map.of("GIT_AUTHOR_NAME", COMMITTER_NAME, "GIT_AUTHOR_EMAIL",
+            COMMITTER_EMAIL, "GIT_COMMITTER_NAME", COMMITTER_NAME, "GIT_COMMITTER_EMAIL", COMMITTER_EMAIL);
+    /** {@code scheme://user:secret@}: a URL's credentials, which git may print in its errors. */
+    private static final java.util.regex.Pattern CREDENTIALS = java.util.regex.Pattern.compile(
+            "([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]*@");
     /** Marks a cache whose setup finished. */
     static final String READY = "kimen-ready";
     private static final String TRACKING = "refs/remotes/origin/" + BRANCH;
@@ -85,26 +94,50 @@ public final class GitRemote implements Transport {
                 throw failed("cannot fetch from", fetch);
             }
             git(null, "update-ref", "-d", TRACKING).check("update-ref");
-            return new Snapshot(null, List.of(), false, null); // an empty repository, or no branch yet
+            return new Snapshot(null, null, List.of(), null, null); // an empty repository, or no branch yet
         }
         String commit = git(null, "rev-parse", "--verify", TRACKING + "^{commit}").check("rev-parse");
-        List<byte[]> files = catFiles(commit, VAULT, RECIPIENTS, LOCK);
-        List<String> recipients = files.get(1) == null ? List.of()
-                : Transport.recipientLines(new String(files.get(1), StandardCharsets.UTF_8));
-        return new Snapshot(files.get(0), recipients, files.get(2) != null, commit);
+        List<byte[]> files = catFiles(commit, VAULT, LOG, RECIPIENTS, LOCK);
+        List<String> recipients = files.get(2) == null ? List.of()
+                : Transport.recipientLines(new String(files.get(2), StandardCharsets.UTF_8));
+        return new Snapshot(files.get(0), files.get(1), recipients, Transport.lockText(files.get(3)), commit);
     }
 
     @Override
-    public void publish(Snapshot seen, byte[] vaultAge, List<String> recipients, String who) {
+    public List<String> publish(Snapshot seen, Publication files, String who) {
         if (seen.locked()) {
-            throw Sync.lockPresent(name);
+            throw lockPresent(seen.lock());
         }
         try (FileLock held = useCache()) {
-            var files = new HashMap<String, String>();
-            files.put(VAULT, blob(vaultAge));
-            files.put(RECIPIENTS, blob(Transport.recipientsFile(recipients)));
-            push(seen.revision(), files, "kimen sync: " + who + " published the team vault");
+            var blobs = new HashMap<String, String>();
+            blobs.put(VAULT, blob(files.vaultAge()));
+            blobs.put(LOG, blob(files.log()));
+            blobs.put(RECIPIENTS, blob(Transport.recipientsFile(files.recipients())));
+            push(seen.revision(), blobs, "kimen sync: " + who + " published the team vault");
+            return seen.revision() == null ? defaultBranchNotes() : List.of();
         }
+    }
+
+    /**
+     * After the push that created {@value #BRANCH}: a repository whose HEAD names another branch
+     * (a bare repository made with git's old default, {@code master}) looks empty to a plain clone.
+     */
+    private List<String> defaultBranchNotes() {
+        Result r = git(null, "ls-remote", "--symref", url, "HEAD");
+        if (r.status() != 0 || r.text().contains("ref: refs/heads/" + BRANCH + "\tHEAD")) {
+            return List.of();
+        }
+        return List.of("the repository's default branch (HEAD) is not " + BRANCH + ", so a plain git clone of it"
+                + " looks empty; kimen always uses " + BRANCH + ". Make it the default: git symbolic-ref HEAD refs/heads/"
+                + BRANCH + " in the bare repository, or the hosting site's settings");
+    }
+
+    @Override
+    public KimenException lockPresent(String lock) {
+        return KimenException.of(Reason.REMOTE_LOCK_PRESENT, "the remote " + name + " is frozen: branch " + BRANCH
+                        + " holds a lock file" + (lock == null || lock.isEmpty() ? "" : " (" + lock + ")")
+                        + ". kimen's git pushes take no lock, so someone committed it to stop pushes",
+                "once the team agrees, remove it with: kimen sync unlock --remote " + name);
     }
 
     @Override
@@ -138,11 +171,14 @@ public final class GitRemote implements Transport {
         if (parent != null) {
             commitArgs.addAll(List.of("-p", parent));
         }
-        String commit = git(null, commitArgs.toArray(String[]::new)).check("commit-tree");
+        String commit = git(IDENTITY, null, commitArgs.toArray(String[]::new)).check("commit-tree");
         Result push = git(null, "push", "--porcelain", url, commit + ":refs/heads/" + BRANCH);
         if (push.status() != 0) {
             List<String> refused = push.text().lines().filter(l -> l.startsWith("!")).toList();
-            if (refused.stream().anyMatch(l -> l.contains("[rejected]"))) {
+            // "[rejected]": the branch moved. "cannot lock ref" / "failed to update ref": another push
+            // holds the branch at this moment. Either way someone else is publishing.
+            if (refused.stream().anyMatch(l -> l.contains("[rejected]") || l.contains("(failed to update ref)"))
+                    || push.err().contains("cannot lock ref")) {
                 throw Sync.remoteChanged(name, "while pushing");
             }
             // e.g. "! …  [remote rejected] (pre-receive hook declined)", and the hook's own "remote:" lines
@@ -150,7 +186,7 @@ public final class GitRemote implements Transport {
                     push.err().lines().filter(l -> l.startsWith("remote:")).map(String::strip)).collect(
                             java.util.stream.Collectors.joining("; "));
             throw why.isEmpty() ? failed("cannot push to", push) : KimenException.of(Reason.REMOTE_UNREACHABLE,
-                    name + " refused the push: " + why, "the remote's own rules (hooks, branch protection) said no");
+                    name + " refused the push: " + redact(why), "the remote's own rules (hooks, branch protection) said no");
         }
         git(null, "update-ref", TRACKING, commit).check("update-ref");
     }
@@ -159,34 +195,56 @@ public final class GitRemote implements Transport {
         return git(data, "hash-object", "-w", "--stdin").check("hash-object");
     }
 
-    /** The contents of {@code names} in {@code commit}, null where a file is missing; one git process. */
+    /**
+     * The contents of {@code names} in {@code commit}, null where a file is missing. Only regular
+     * files within {@link Transport#limit} are read (a symbolic link or a huge blob someone
+     * committed is refused unread); two git processes.
+     */
     private List<byte[]> catFiles(String commit, String... names) {
+        var entries = new HashMap<String, String[]>(); // name -> mode, type, object, size
+        for (String entry : git(null, "ls-tree", "-l", "-z", commit).check("ls-tree").split("\0")) {
+            int tab = entry.indexOf('\t');
+            if (tab > 0) {
+                entries.put(entry.substring(tab + 1), entry.substring(0, tab).strip().split(" +"));
+            }
+        }
         var request = new StringBuilder();
-        for (String name : names) {
-            request.append(commit).append(':').append(name).append('\n');
+        for (String file : names) {
+            String[] meta = entries.get(file);
+            if (meta == null) {
+                continue;
+            }
+            if (meta.length != 4 || !meta[1].equals("blob") || !(meta[0].equals("100644") || meta[0].equals("100755"))) {
+                throw TeamState.untrusted(name, "its " + file + " is not a regular file (git mode " + meta[0] + ")");
+            }
+            if (Long.parseLong(meta[3]) > Transport.limit(file)) {
+                throw TeamState.untrusted(name, "its " + file + " is larger than " + (Transport.limit(file) >> 20)
+                        + " MiB");
+            }
+            request.append(meta[2]).append('\n');
         }
         Result r = git(request.toString().getBytes(StandardCharsets.UTF_8), "cat-file", "--batch");
         if (r.status() != 0) {
             throw failed("cannot read the cache of", r);
         }
-        // Each answer is "<oid> <type> <size>\n<contents>\n", or "<request> missing\n".
+        // Each answer is "<oid> <type> <size>\n<contents>\n", in the order asked.
         var out = new ArrayList<byte[]>();
         byte[] data = r.out();
         int at = 0;
-        for (int i = 0; i < names.length; i++) {
+        for (String file : names) {
+            if (!entries.containsKey(file)) {
+                out.add(null);
+                continue;
+            }
             int eol = Bytes.indexOf(data, (byte) '\n', at);
-            if (eol < 0) {
+            if (eol < 0 || new String(data, at, eol - at, StandardCharsets.UTF_8).endsWith(" missing")) {
                 throw KimenException.of(Reason.INTERNAL, "git cat-file answered less than asked");
             }
             String header = new String(data, at, eol - at, StandardCharsets.UTF_8);
             at = eol + 1;
-            if (header.endsWith(" missing")) {
-                out.add(null);
-            } else {
-                int size = Integer.parseInt(header.substring(header.lastIndexOf(' ') + 1));
-                out.add(java.util.Arrays.copyOfRange(data, at, at + size));
-                at += size + 1;
-            }
+            int size = Integer.parseInt(header.substring(header.lastIndexOf(' ') + 1));
+            out.add(java.util.Arrays.copyOfRange(data, at, at + size));
+            at += size + 1;
         }
         return out;
     }
@@ -212,9 +270,9 @@ public final class GitRemote implements Transport {
     }
 
     /**
-     * Creates the bare cache repository, with a fallback committer when the user has configured
-     * none. {@value #READY} is written last, so a setup cut off half-way is redone (else the user's
-     * global hooks would apply to a cache whose {@code core.hooksPath} was never set).
+     * Creates the bare cache repository. {@value #READY} is written last, so a setup cut off
+     * half-way is redone (else the user's global hooks would apply to a cache whose
+     * {@code core.hooksPath} was never set).
      */
     private void ensureCache() {
         if (Files.exists(cache.resolve(READY))) {
@@ -225,10 +283,6 @@ public final class GitRemote implements Transport {
         // The user's global hooks are for their checkouts. Set in the cache's own config, not with
         // `git -c`, which would reach a local remote's receive-pack and switch off its hooks too.
         git(null, "config", "core.hooksPath", "/dev/null").check("config");
-        if (git(null, "var", "GIT_COMMITTER_IDENT").status() != 0) {
-            git(null, "config", "user.name", "kimen").check("config");
-            git(null, "config", "user.email", "kimen@localhost").check("config");
-        }
         PrivateFiles.write(cache.resolve(READY), new byte[0]);
     }
 
@@ -251,22 +305,39 @@ public final class GitRemote implements Transport {
         /** The output, trimmed; a failure is an internal error (these commands only touch the cache). */
         String check(String what) {
             if (status != 0) {
-                throw KimenException.of(Reason.INTERNAL, "git " + what + " failed in kimen's cache: " + lastLine(err));
+                throw KimenException.of(Reason.INTERNAL, "git " + what + " failed in kimen's cache: " + cause(err, status));
             }
             return text().strip();
         }
     }
 
     private KimenException failed(String what, Result r) {
-        return KimenException.of(Reason.REMOTE_UNREACHABLE, what + " " + url + ": " + lastLine(r.err()),
-                "check that `git ls-remote " + url + "` works for you");
+        return KimenException.of(Reason.REMOTE_UNREACHABLE, what + " " + redact(url) + ": " + cause(r.err(), r.status()),
+                "check that `git ls-remote " + redact(url) + "` works for you");
     }
 
-    private static String lastLine(String text) {
-        return text.strip().lines().reduce((a, b) -> b).orElse("git exited with an error");
+    /**
+     * Why git failed, as its first lines say (its last ones are often advice such as "and the
+     * repository exists."): up to two lines, hints and blank "remote:" lines left out, with any
+     * credentials in a URL hidden.
+     */
+    static String cause(String err, int status) {
+        var lines = err.lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("hint:") && !l.equals("remote:")).limit(2).toList();
+        return lines.isEmpty() ? "git exited with status " + status : redact(String.join("; ", lines));
+    }
+
+    /** {@code text} with the user and password of any URL in it replaced by {@code ***}. */
+    static String redact(String text) {
+        return CREDENTIALS.matcher(text).replaceAll("$1***@");
     }
 
     private Result git(byte[] stdin, String... args) {
+        return git(Map.of(), stdin, args);
+    }
+
+    /** Runs git on the cache with {@code extraEnv} added to its environment. */
+    private Result git(Map<String, String> extraEnv, byte[] stdin, String... args) {
         var argv = new ArrayList<String>();
         argv.add("git");
         argv.add("--git-dir=" + cache);
@@ -275,6 +346,7 @@ public final class GitRemote implements Transport {
                 ? ProcessBuilder.Redirect.from(new File("/dev/null")) : ProcessBuilder.Redirect.PIPE);
         builder.environment().clear();
         builder.environment().putAll(env);
+        builder.environment().putAll(extraEnv);
         Process process;
         try {
             process = builder.start();

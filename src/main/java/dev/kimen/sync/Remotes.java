@@ -57,6 +57,12 @@ public final class Remotes {
     }
 
     private Remote put(String name, RemoteUrl url, String identity) {
+        if (url.kind().equals("fs") && FsRemote.isBareGitRepository(Path.of(url.location()))) {
+            throw KimenException.of(Reason.USAGE, url.location() + " is a bare git repository: as a directory remote,"
+                            + " kimen would write files into it instead of commits",
+                    "sync with it through git: kimen remote " + (config.remotes(vault).containsKey(name) ? "set" : "add")
+                            + " " + name + " git+file://" + url.location());
+        }
         config.putRemote(vault, name, url.text(), identity);
         return new Remote(name, url, identity);
     }

@@ -44,6 +44,23 @@ public final class DevTty implements Terminal {
 
     @Override
     public Optional<SecretBytes> readSecret(String prompt) {
+        return ask(prompt, false);
+    }
+
+    @Override
+    public Optional<String> readLine(String prompt) {
+        return ask(prompt, true).map(line -> {
+            try (line) {
+                byte[] bytes = line.reveal();
+                String text = new String(bytes, StandardCharsets.UTF_8);
+                Arrays.fill(bytes, (byte) 0);
+                return text;
+            }
+        });
+    }
+
+    /** Shows {@code prompt} on the terminal and reads a line, echoed or not; empty without a terminal. */
+    private static Optional<SecretBytes> ask(String prompt, boolean echo) {
         RandomAccessFile tty;
         try {
             tty = new RandomAccessFile(TTY, "rw");
@@ -52,6 +69,10 @@ public final class DevTty implements Terminal {
         }
         Thread restore = new Thread(() -> stty("echo"));
         try (tty) {
+            if (echo) {
+                tty.write(prompt.getBytes(StandardCharsets.UTF_8));
+                return Optional.of(readLine(tty));
+            }
             Runtime.getRuntime().addShutdownHook(restore); // Ctrl-C at the prompt must not leave echo off
             stty("-echo"); // before the prompt shows, so nothing typed once it shows is echoed (as getpass does)
             try {

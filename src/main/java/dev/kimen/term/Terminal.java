@@ -14,6 +14,14 @@ public interface Terminal {
      */
     Optional<SecretBytes> readSecret(String prompt);
 
+    /**
+     * Shows {@code prompt} on the controlling terminal and reads one line, echoed (an answer, not
+     * a secret). Empty when the process has no controlling terminal.
+     */
+    default Optional<String> readLine(String prompt) {
+        return Optional.empty();
+    }
+
     /** No terminal at all: what a CI job or a test sees. */
     static Terminal none() {
         return new Terminal() {

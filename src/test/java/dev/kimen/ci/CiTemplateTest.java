@@ -25,7 +25,7 @@ class CiTemplateTest {
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{\\{(.*?)}}");
     /** Every expression the templates may use. secrets.* only in a step's env (checked below). */
     private static final Set<String> ALLOWED_EXPRESSIONS = Set.of("vars.KIMEN_REPO", "vars.KIMEN_REF || 'main'",
-            "vars.KIMEN_PROFILE || 'prod'", "vars.KIMEN_BUNDLE || 'vault.age'", "vars.KIMEN_SYNC_URL",
+            "vars.KIMEN_PROFILE || 'prod'", "vars.KIMEN_BUNDLE || 'vault.age'", "vars.KIMEN_SYNC_URL", "vars.KIMEN_SYNC_EXPECT",
             "vars.KIMEN_SYNC_REMOTE || 'team'", "secrets.KIMEN_AGE_IDENTITY", "runner.os", "env.KIMEN_REF");
 
     @Test

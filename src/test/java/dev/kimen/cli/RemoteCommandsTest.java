@@ -76,6 +76,14 @@ class RemoteCommandsTest {
         fails(2, "usage", "remote", "add", "other", "https://example.com/x.git", "--json");
         JsonObject secret = fails(2, "usage", "remote", "add", "other", "git+https://u:hunter2@example.com/x.git", "--json");
         assertFalse(secret.getString("error").contains("hunter2"));
+        // A plain path to a bare git repository would be written into as a directory: said, not taken.
+        Path bare = Files.createDirectories(home.resolve("team.git"));
+        Files.writeString(bare.resolve("HEAD"), "ref: refs/heads/main\n");
+        Files.createDirectories(bare.resolve("objects"));
+        Files.createDirectories(bare.resolve("refs"));
+        JsonObject git = fails(2, "usage", "remote", "add", "other", bare.toString(), "--json");
+        assertTrue(git.getString("hint").contains("git+file://" + bare), git.toString());
+        fails(2, "usage", "remote", "set", "team", bare.toString(), "--json");
 
         assertEquals(new String(before, StandardCharsets.UTF_8), Files.readString(config), "refusals leave config.json as it was");
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));

@@ -155,14 +155,15 @@ class CiWorkflowE2ETest {
         git(tmp, "init", "-q", "--bare", team.toString());
         String url = "git+file://" + team;
         alice.run("remote", "add", "team", url, "--identity", aliceKey.toString()).ok();
-        alice.run("sync", "init", "--recipient", ciRecipient).ok();
+        String ciMember = alice.run("sync", "whoami", "--identity", ciKey.toString(), "--label", "ci").ok().out().strip();
+        String fingerprint = alice.run("sync", "init", "--member", ciMember, "--json").json().getString("fingerprint");
 
         Path origin = project("gate");
         alice.at(origin).run("init", "ci-sync-gate").ok();
         alice.at(origin).run("bundle", "seal", "--recipient", ciRecipient, "--out", "vault.age").ok();
         commitAll(origin);
         Job job = job(origin, "sync-gate", Map.of("KIMEN_AGE_IDENTITY", Files.readString(ciKey)), Map.of(),
-                Map.of("KIMEN_SYNC_URL", url));
+                Map.of("KIMEN_SYNC_URL", url, "KIMEN_SYNC_EXPECT", fingerprint));
         var logs = new ArrayList<GithubRunner.StepRun>();
         for (Workflow.Step step : job.runner.steps()) {
             if (step.uses() != null) {
@@ -190,7 +191,7 @@ class CiWorkflowE2ETest {
                 JsonObject report = JsonParser.object().from(run.log().lines().filter(l -> l.startsWith("{"))
                         .findFirst().orElseThrow());
                 assertEquals(true, report.getBoolean("ok"), run::describe);
-                assertEquals(5, report.getArray("checks").stream()
+                assertEquals(6, report.getArray("checks").stream()
                         .filter(c -> ((JsonObject) c).getString("status").equals("pass")).count(), run::describe);
             }
         }

@@ -164,12 +164,13 @@ class CrashE2ETest {
     @Test
     void killedPullsLeaveAWholeVaultAndASyncThatStillWorks() throws Exception {
         Path bare = tmp.resolve("remote.git");
-        SyncE2ETest.GitRepo.git(tmp, "init", "--quiet", "--bare", bare.toString());
+        TeamRemote.GitRepo.git(tmp, "init", "--quiet", "--bare", bare.toString());
         Kimen alice = teamMember("alice", bare, Map.of("team.base", utf8("base")));
         Kimen bob = teamMember("bob", bare, Map.of("bob.own", Canary.bytes()));
-        String bobKey = bob.run("bundle", "recipient", bob.home().resolve("key.txt").toString()).ok().out().strip();
-        alice.run("sync", "init", "--remote", "team", "--recipient", bobKey).ok();
-        bob.run("sync", "pull", "--reconcile").ok(); // joining with a secret of his own, which he shares
+        String bobKey = bob.run("sync", "whoami", "--label", "bob").ok().out().strip();
+        String team = alice.run("sync", "init", "--remote", "team", "--member", bobKey, "--json").json()
+                .getString("fingerprint");
+        bob.run("sync", "pull", "--reconcile", "--expect", team).ok(); // joining with a secret of his own, which he shares
         bob.run("sync", "push").ok();
         alice.run("sync", "pull").ok();
         Path vault = bob.defaultVault();

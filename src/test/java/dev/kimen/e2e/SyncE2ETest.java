@@ -46,15 +46,17 @@ class SyncE2ETest {
     private TeamRemote remote;
     private Kimen alice;
     private Kimen bob;
+    /** The fingerprint of the team's members as alice set them up: what bob is told out of band. */
+    private String fingerprint;
 
     /** Alice sets the remote up for herself and Bob; Bob has not pulled yet. */
     private void team(Kind kind) throws IOException {
-        remote = kind == Kind.FS ? new DirRemote(Files.createDirectory(tmp.resolve("remote")))
-                : new GitRepo(tmp.resolve("remote.git"), tmp);
+        remote = TeamRemote.of(kind == Kind.GIT, tmp);
         alice = member("alice", ALICE_PASS, Map.of("team.a", utf8("value-a-1"), "team.c", utf8("value-c-1")));
         bob = member("bob", BOB_PASS, Map.of());
-        JsonObject init = alice.run("sync", "init", "--remote", "team", "--recipient", recipient(bob), "--json").json();
+        JsonObject init = alice.run("sync", "init", "--remote", "team", "--member", memberKey(bob), "--json").json();
         assertEquals(2, init.getInt("recipients"));
+        fingerprint = init.getString("fingerprint");
     }
 
     private Kimen member(String name, String pass, Map<String, byte[]> secrets) {
@@ -73,6 +75,12 @@ class SyncE2ETest {
         return k.run("bundle", "recipient", key(k).toString()).ok().out().strip();
     }
 
+    /** What a member sends the team to be added: label, recipient and signing key. */
+    static String memberKey(Kimen k) {
+        return k.run("sync", "whoami", "--identity", key(k).toString(), "--label", k.home().getFileName().toString())
+                .ok().out().strip();
+    }
+
     private static String get(Kimen k, String name) {
         return k.run("secret", "get", name).ok().out();
     }
@@ -81,7 +89,7 @@ class SyncE2ETest {
     @EnumSource(Kind.class)
     void editsToDifferentNamesMergeOnlyWhenReconciling(Kind kind) throws IOException {
         team(kind);
-        JsonObject joined = bob.run("sync", "pull", "--json").json(); // the vault's only remote
+        JsonObject joined = bob.run("sync", "pull", "--expect", fingerprint, "--json").json(); // the vault's only remote
         assertEquals("sync_pull", joined.getString("action"));
         assertEquals("value-a-1", get(bob, "team.a"));
 
@@ -112,7 +120,7 @@ class SyncE2ETest {
     @EnumSource(Kind.class)
     void theSameNameChangedOnBothSidesStopsUntilResolved(Kind kind) throws IOException {
         team(kind);
-        bob.run("sync", "pull", "--remote", "team").ok();
+        bob.run("sync", "pull", "--remote", "team", "--expect", fingerprint).ok();
         alice.run("secret", "set", "team.c", "--value", "from-alice").ok();
         alice.run("sync", "push", "--remote", "team").ok();
         bob.run("secret", "set", "team.c", "--value", "from-bob").ok();
@@ -167,7 +175,7 @@ class SyncE2ETest {
         assertTrue(unlock.stderr().contains("warning"), unlock.describe());
         assertEquals(true, alice.run("sync", "push", "--json").json().getBoolean("published"));
         alice.run("sync", "preflight", "--strict", "--json").report(0, null);
-        bob.run("sync", "pull").ok();
+        bob.run("sync", "pull", "--expect", fingerprint).ok();
         assertEquals("value-d-1", get(bob, "team.d"));
     }
 
@@ -175,7 +183,8 @@ class SyncE2ETest {
     @EnumSource(Kind.class)
     void aBadPullIsRestored(Kind kind) throws IOException {
         team(kind);
-        bob.run("sync", "pull").ok();
+        bob.run("config", "sync-backups", "3").ok();
+        bob.run("sync", "pull", "--expect", fingerprint).ok();
         alice.run("secret", "set", "team.a", "--value", "oops").ok();
         alice.run("secret", "rm", "team.c").ok();
         alice.run("sync", "push").ok();
@@ -183,18 +192,32 @@ class SyncE2ETest {
         bob.run("sync", "pull").ok();
         assertEquals("oops", get(bob, "team.a"));
 
+        // A local backup needs no age identity: restoring works with the key file gone.
+        Path away = Files.move(key(bob), bob.home().resolve("key-elsewhere.txt"));
         JsonObject restored = bob.run("sync", "restore", "--json").json();
         assertEquals("value-a-1", get(bob, "team.a"));
         assertEquals("value-c-1", get(bob, "team.c"));
         assertTrue(Files.exists(Path.of(restored.getString("backup"))), "what a restore replaces is kept");
-        assertEquals(backups + 2, bob.run("sync", "restore", "--list", "--json").json().getArray("backups").size(),
-                "one backup before the pull, one before the restore");
+        JsonObject listed = bob.run("sync", "restore", "--list", "--json").json();
+        assertEquals(backups + 2, listed.getArray("backups").size(), "one backup before the pull, one before the restore");
+        assertEquals(3, listed.getInt("keep"));
+        Files.move(away, key(bob));
 
         JsonObject changes = bob.run("sync", "changes", "--json").json();
         assertEquals(List.of("team.a", "team.c"), names(changes.getArray("local_changes")));
         bob.run("sync", "push").ok(); // the restored state becomes the team's
         alice.run("sync", "pull").ok();
         assertEquals("value-c-1", get(alice, "team.c"));
+
+        // Old backups hold old values: only the newest are kept, as many as configured.
+        bob.run("config", "sync-backups", "2").ok();
+        alice.run("secret", "set", "team.x", "--value", "value-x-1").ok();
+        alice.run("sync", "push").ok();
+        bob.run("sync", "pull").ok();
+        var kept = bob.run("sync", "restore", "--list", "--json").json().getArray("backups");
+        assertEquals(List.of(listed.getArray("backups").getString(2)), kept.stream().limit(1).toList(),
+                "the two newest: the one before the restore, and the one this pull took");
+        assertEquals(2, kept.size());
     }
 
     @ParameterizedTest
@@ -204,13 +227,15 @@ class SyncE2ETest {
         Kimen carol = member("carol", CAROL_PASS, Map.of());
         carol.run("sync", "pull", "--json").failsWith(32, "not_a_recipient");
 
-        JsonObject adding = alice.run("sync", "recipients", "add", recipient(carol), "--json").json();
-        assertEquals(List.of(recipient(carol)), adding.getArray("adding").stream().toList());
-        bob.run("sync", "pull").ok();
-        bob.run("sync", "recipients", "add", recipient(carol)).ok(); // both queue the same member
-        assertEquals(3, alice.run("sync", "push", "--json").json().getInt("recipients"));
+        JsonObject adding = alice.run("sync", "recipients", "add", memberKey(carol), "--json").json();
+        assertEquals(List.of(recipient(carol)), adding.getArray("adding").stream()
+                .map(m -> ((JsonObject) m).getString("recipient")).toList());
+        bob.run("sync", "pull", "--expect", fingerprint).ok();
+        bob.run("sync", "recipients", "add", memberKey(carol)).ok(); // both queue the same member
+        JsonObject three = alice.run("sync", "push", "--json").json();
+        assertEquals(3, three.getInt("recipients"));
         bob.run("sync").ok(); // carol is on the remote already: bob's pending change is done
-        carol.run("sync", "pull").ok();
+        carol.run("sync", "pull", "--expect", three.getString("fingerprint")).ok();
         assertEquals("value-c-1", get(carol, "team.c"));
         assertEquals(Canary.VALUE, get(carol, Canary.NAME));
 
@@ -221,7 +246,7 @@ class SyncE2ETest {
         assertEquals(2, bobs.getArray("steps").getObject(1).getInt("recipients"),
                 "no stale pending change brings a removed member back");
         carol.run("sync", "pull", "--json").failsWith(32, "not_a_recipient");
-        alice.run("sync", "recipients", "add", recipient(carol)).ok();
+        alice.run("sync", "recipients", "add", memberKey(carol)).ok();
         alice.run("sync").ok();
 
         var removed = alice.run("sync", "recipients", "rm", recipient(bob));
@@ -240,7 +265,7 @@ class SyncE2ETest {
         var stores = new ArrayList<String>();
         stores.add(remote.everything());
         for (Kimen k : List.of(alice, bob, carol)) {
-            stores.add(GitRepo.objectsUnder(k.home())); // kimen's git caches (nothing for a directory remote)
+            stores.add(TeamRemote.GitRepo.objectsUnder(k.home())); // kimen's git caches (nothing for a directory remote)
         }
         for (String text : stores) {
             for (String value : VALUES) {
@@ -254,16 +279,16 @@ class SyncE2ETest {
     @EnumSource(value = Kind.class, names = "GIT") // Sync's logic, not the transport's: once is enough
     void anIdentityChangeNeedsABaselineReset(Kind kind) throws IOException {
         team(kind);
-        bob.run("sync", "pull").ok();
+        bob.run("sync", "pull", "--expect", fingerprint).ok();
         Path newKey = bob.home().resolve("new-key.txt");
         bob.run("bundle", "keygen", "--out", newKey.toString()).ok();
+        String newMember = bob.run("sync", "whoami", "--identity", newKey.toString(), "--label", "bob-new").ok().out().strip();
+        alice.run("sync", "recipients", "add", newMember).ok();
+        alice.run("sync", "push").ok();
         bob.run("remote", "set", "team", remote.url(), "--identity", newKey.toString()).ok();
         JsonObject stuck = bob.run("sync", "status", "--json").failsWith(32, "no_local_baseline");
         assertTrue(stuck.getString("hint").contains("reset-baseline"), stuck.toString());
 
-        String newRecipient = bob.run("bundle", "recipient", newKey.toString()).ok().out().strip();
-        alice.run("sync", "recipients", "add", newRecipient).ok();
-        alice.run("sync", "push").ok();
         assertEquals(true, bob.run("sync", "reset-baseline", "--json").json().getBoolean("removed"));
         bob.run("secret", "set", "team.a", "--value", "bob-meanwhile").ok();
         bob.run("sync", "pull", "--json").failsWith(31, "sync_conflict"); // a first join compares every name
@@ -278,16 +303,17 @@ class SyncE2ETest {
     @org.junit.jupiter.api.Test
     void aRemoteAtANewUrlIsJoinedAfreshAndABackupFromBeforeARekeySaysSo() throws IOException {
         team(Kind.FS);
-        bob.run("sync", "pull").ok();
+        bob.run("sync", "pull", "--expect", fingerprint).ok();
         // Another remote, whose vault lacks team.c and has another team.a.
         Path other = Files.createDirectory(tmp.resolve("other"));
         alice.run("secret", "set", "team.a", "--value", "other-a").ok();
         alice.run("secret", "rm", "team.c").ok();
         alice.run("remote", "add", "other", other.toString()).ok();
-        alice.run("sync", "init", "--remote", "other", "--identity", key(alice).toString(), "--recipient", recipient(bob))
-                .ok();
+        String otherTeam = alice.run("sync", "init", "--remote", "other", "--identity", key(alice).toString(), "--member",
+                memberKey(bob), "--json").json().getString("fingerprint");
         bob.run("remote", "set", "team", other.toString()).ok();
-        bob.run("sync", "pull", "--json").failsWith(31, "sync_conflict"); // not a deletion of team.c
+        bob.run("sync", "pull", "--json").failsWith(32, "membership_unconfirmed"); // another URL: another team
+        bob.run("sync", "pull", "--expect", otherTeam, "--json").failsWith(31, "sync_conflict"); // not a deletion of team.c
         assertEquals("value-c-1", get(bob, "team.c"));
 
         bob.run("sync", "resolve", "team.a", "--take", "remote").ok();
@@ -315,100 +341,5 @@ class SyncE2ETest {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The team's remote as seen from outside kimen. */
-    private interface TeamRemote {
-        String url();
-
-        /** Leaves a lock behind, as a crashed push would (or an operator freezing the remote). */
-        void plantLock() throws IOException;
-
-        /** Every byte the remote holds, decompressed where it is stored compressed. */
-        String everything() throws IOException;
-    }
-
-    private record DirRemote(Path dir) implements TeamRemote {
-        @Override
-        public String url() {
-            return dir.toString();
-        }
-
-        @Override
-        public void plantLock() throws IOException {
-            Files.writeString(dir.resolve("lock"), "crashed push\n");
-        }
-
-        @Override
-        public String everything() throws IOException {
-            var all = new StringBuilder();
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    all.append(Files.readString(f, StandardCharsets.ISO_8859_1));
-                }
-            }
-            return all.toString();
-        }
-    }
-
-    /** A bare repository driven by the real git, with a private HOME so no user config applies. */
-    record GitRepo(Path bare, Path scratch) implements TeamRemote {
-        GitRepo {
-            git(scratch, "init", "--quiet", "--bare", bare.toString());
-        }
-
-        @Override
-        public String url() {
-            return "git+file://" + bare;
-        }
-
-        @Override
-        public void plantLock() throws IOException {
-            Path clone = scratch.resolve("operator-clone");
-            git(scratch, "clone", "--quiet", "--branch", "main", bare.toString(), clone.toString());
-            Files.writeString(clone.resolve("lock"), "frozen by an operator\n");
-            git(clone, "add", "lock");
-            git(clone, "-c", "user.name=op", "-c", "user.email=op@example.org", "commit", "--quiet", "-m", "freeze");
-            git(clone, "push", "--quiet", "origin", "main");
-        }
-
-        @Override
-        public String everything() {
-            return objects(bare);
-        }
-
-        /** Every object of every git repository under {@code dir}, decompressed. */
-        static String objectsUnder(Path dir) throws IOException {
-            var all = new StringBuilder();
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path objects : paths.filter(p -> p.getFileName().toString().equals("objects")).toList()) {
-                    all.append(objects(objects.getParent()));
-                }
-            }
-            return all.toString();
-        }
-
-        private static String objects(Path gitDir) {
-            return git(gitDir.getParent(), "--git-dir=" + gitDir, "cat-file", "--batch-all-objects", "--batch");
-        }
-
-        static String git(Path dir, String... args) {
-            var argv = new ArrayList<String>(List.of("git"));
-            argv.addAll(List.of(args));
-            try {
-                var pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
-                pb.environment().put("HOME", dir.toString());
-                pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-                Process p = pb.start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-                assertEquals(0, p.waitFor(), () -> "git " + args[0] + " failed:\n" + out);
-                return out;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

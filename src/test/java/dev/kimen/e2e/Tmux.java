@@ -89,14 +89,19 @@ final class Tmux implements AutoCloseable {
 
     /** Waits until {@code prompt} shows and the terminal no longer echoes: then typing is safe to check. */
     void awaitPrompt(Pane pane, String prompt) {
-        await("the prompt '" + prompt + "'", () -> {
+        awaitQuestion(pane, prompt);
+        await("the terminal to stop echoing at the prompt '" + prompt + "'", () -> !echoes(pane), () -> screen(pane));
+    }
+
+    /** Waits until {@code question} shows (an answer is echoed, as any typed line is). */
+    void awaitQuestion(Pane pane, String question) {
+        await("the prompt '" + question + "'", () -> {
             if (Files.exists(pane.exitFile())) {
-                fail("kimen " + pane.args() + " exited before prompting for '" + prompt + "'; stderr:\n"
+                fail("kimen " + pane.args() + " exited before prompting for '" + question + "'; stderr:\n"
                         + pane.stderr() + "\nterminal:\n" + screen(pane));
             }
-            return screen(pane).contains(prompt);
+            return screen(pane).contains(question);
         }, () -> screen(pane));
-        await("the terminal to stop echoing at the prompt '" + prompt + "'", () -> !echoes(pane), () -> screen(pane));
     }
 
     /** Types {@code text} and Enter, as a user would. */
