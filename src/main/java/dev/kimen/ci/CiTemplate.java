@@ -12,12 +12,15 @@ import java.util.List;
 /**
  * The GitHub Actions workflows {@code kimen init} writes (spec "Other"; DESIGN §5). Each is a
  * resource file {@code /dev/kimen/ci/kimen-<name>-template.yml} (the spec's template names), copied
- * byte for byte to {@code .github/workflows/kimen-<name>.yml}. docs/ci.md explains them.
+ * byte for byte to {@code .github/workflows/kimen-<name>.yml}, or with kimen's source written in as
+ * the fallback of the repository variables ({@link Source}). docs/ci.md explains them.
  */
 public enum CiTemplate {
     PR_SAFETY("ci-pr-safety", "kimen-pr-safety",
             "lints every .kimen/profiles/*.kmap and prints its plan on each pull request; needs no secret",
-            List.of("set the repository variable KIMEN_REPO to a git URL of kimen (and KIMEN_REF to a commit)")),
+            List.of("set the repository variable KIMEN_REPO to a git URL of kimen (and KIMEN_REF to a commit); for"
+                    + " pull requests from forks, which get no variables: kimen init ci-pr-safety --force --kimen-repo"
+                    + " <url> --kimen-ref <commit>")),
     DEPLOY("ci-deploy", "kimen-deploy",
             "opens vault.age with the identity in the secret KIMEN_AGE_IDENTITY into a job-local vault, then doctor, envfile and run",
             List.of("set the repository variable KIMEN_REPO to a git URL of kimen (and KIMEN_REF to a commit)",
@@ -72,6 +75,30 @@ public enum CiTemplate {
         return "/dev/kimen/ci/" + baseName + "-template.yml";
     }
 
+    /**
+     * Where the "Install kimen" step gets kimen when the repository variables KIMEN_REPO and
+     * KIMEN_REF are unset, as for a pull request from a fork, which gets no variables. Both end up
+     * in a committed file inside single quotes, so both are checked: no quote, space, control
+     * character or expression, and no password or token in the URL.
+     */
+    public record Source(String repo, String ref) {
+        private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("[A-Za-z0-9._~:/@+%=-]{1,500}");
+        private static final java.util.regex.Pattern REF = java.util.regex.Pattern.compile("[A-Za-z0-9._/-]{1,255}");
+        private static final java.util.regex.Pattern PASSWORD = java.util.regex.Pattern.compile("[^:/]+://[^/@]*:[^/@]*@.*");
+
+        public Source {
+            if (repo != null && (!URL.matcher(repo).matches() || PASSWORD.matcher(repo).matches()
+                    || repo.startsWith("https://") && repo.substring(8).split("/", 2)[0].contains("@"))) {
+                throw KimenException.of(Reason.USAGE, "--kimen-repo is a git URL without a password, token, quote"
+                        + " or space: it is written into a committed workflow", "e.g. https://example.org/you/kimen.git");
+            }
+            if (ref != null && !REF.matcher(ref).matches()) {
+                throw KimenException.of(Reason.USAGE, "--kimen-ref is a commit SHA, tag or branch name",
+                        "e.g. the 40 hex digits of a commit you reviewed");
+            }
+        }
+    }
+
     /** The workflow's bytes, exactly as written. */
     public byte[] content() {
         try (InputStream in = CiTemplate.class.getResourceAsStream(resource())) {
@@ -82,6 +109,18 @@ public enum CiTemplate {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The workflow's bytes with {@code source} written in as the fallback of the repository variables. */
+    public byte[] content(Source source) {
+        String text = new String(content(), java.nio.charset.StandardCharsets.UTF_8);
+        if (source.repo() != null) {
+            text = text.replace("${{ vars.KIMEN_REPO || '' }}", "${{ vars.KIMEN_REPO || '" + source.repo() + "' }}");
+        }
+        if (source.ref() != null) {
+            text = text.replace("${{ vars.KIMEN_REF || 'main' }}", "${{ vars.KIMEN_REF || '" + source.ref() + "' }}");
+        }
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Every template name, in order: {@code ci-pr-safety, ci-deploy, ci-sync-gate}. */

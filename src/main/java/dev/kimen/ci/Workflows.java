@@ -29,11 +29,12 @@ public final class Workflows {
     }
 
     /**
-     * Writes {@code template} to {@code root/.github/workflows/}, mode 0644, atomically. An existing
+     * Writes {@code template} (with kimen's {@code source} written in) to {@code root/.github/workflows/},
+     * mode 0644, atomically. An existing
      * file is replaced only with {@code force}; otherwise nothing is written and the reason is
      * {@code file_exists}. A directory in the way is never replaced.
      */
-    public static Written write(Path root, CiTemplate template, boolean force) {
+    public static Written write(Path root, CiTemplate template, CiTemplate.Source source, boolean force) {
         if (!Files.isDirectory(root)) {
             throw KimenException.of(Reason.USAGE, root + " is not a directory", "give the repository's root with --dir <path>");
         }
@@ -42,7 +43,7 @@ public final class Workflows {
             throw KimenException.of(Reason.FILE_EXISTS, target + " is a directory; not replacing it",
                     "remove or rename the directory first");
         }
-        byte[] content = template.content();
+        byte[] content = template.content(source);
         if (force) {
             boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
             PublicFiles.write(target, content);

@@ -20,11 +20,14 @@ import picocli.CommandLine.Parameters;
         "The repository's root is the nearest directory up holding .git, or --dir.",
         "An existing file stays as it is (exit 24, file_exists) unless --force.",
         "Each workflow fetches and builds kimen from the repository variables",
-        "KIMEN_REPO and KIMEN_REF (there is no release yet): see docs/ci.md."},
+        "KIMEN_REPO and KIMEN_REF (there is no release yet), else from what",
+        "--kimen-repo and --kimen-ref wrote into it (pull requests from forks",
+        "get no variables): see docs/ci.md."},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen init ci-pr-safety",
                 "  kimen init ci-deploy --dir ~/src/app",
-                "  kimen init ci-sync-gate --force --json"})
+                "  kimen init ci-sync-gate --force --json",
+                "  kimen init ci-pr-safety --kimen-repo https://example.org/you/kimen.git --kimen-ref <commit>"})
 public final class InitCommand extends BaseCommand {
     @Parameters(paramLabel = "<template>", arity = "0..1", completionCandidates = TemplateNames.class,
             description = "ci-pr-safety, ci-deploy or ci-sync-gate.")
@@ -38,6 +41,14 @@ public final class InitCommand extends BaseCommand {
     @Option(names = "--force", description = "Replace the workflow file if it exists.")
     boolean force;
 
+    @Option(names = "--kimen-repo", paramLabel = "<git URL>", description = "Write kimen's source into the workflow,"
+            + " used when the repository variable KIMEN_REPO is unset (as for pull requests from forks).")
+    String kimenRepo;
+
+    @Option(names = "--kimen-ref", paramLabel = "<commit>", description = "Write the commit (or tag) of kimen to"
+            + " build into the workflow, used when KIMEN_REF is unset. Default there: main.")
+    String kimenRef;
+
     public InitCommand(Context ctx) {
         super(ctx);
     }
@@ -49,7 +60,7 @@ public final class InitCommand extends BaseCommand {
                     "e.g. kimen init ci-pr-safety");
         }
         CiTemplate chosen = CiTemplate.named(template);
-        Workflows.Written written = Workflows.write(root(), chosen, force);
+        Workflows.Written written = Workflows.write(root(), chosen, new CiTemplate.Source(kimenRepo, kimenRef), force);
         String human = (written.replaced() ? "replaced " : "wrote ") + written.path() + ": " + chosen.summary()
                 + "\nbefore it can pass:\n  " + String.join("\n  ", chosen.nextSteps());
         return ok("init_ci", Json.object("template", chosen.templateName(), "path", written.path().toString(),

@@ -24,9 +24,13 @@ import org.junit.jupiter.api.Test;
 class CiTemplateTest {
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{\\{(.*?)}}");
     /** Every expression the templates may use. secrets.* only in a step's env (checked below). */
-    private static final Set<String> ALLOWED_EXPRESSIONS = Set.of("vars.KIMEN_REPO", "vars.KIMEN_REF || 'main'",
+    private static final Set<String> ALLOWED_EXPRESSIONS = Set.of("vars.KIMEN_REPO || ''", "vars.KIMEN_REF || 'main'",
             "vars.KIMEN_PROFILE || 'prod'", "vars.KIMEN_BUNDLE || 'vault.age'", "vars.KIMEN_SYNC_URL", "vars.KIMEN_SYNC_EXPECT",
-            "vars.KIMEN_SYNC_REMOTE || 'team'", "secrets.KIMEN_AGE_IDENTITY", "runner.os", "env.KIMEN_REF");
+            "vars.KIMEN_SYNC_REMOTE || 'team'", "secrets.KIMEN_AGE_IDENTITY", "runner.os", "env.KIMEN_REF", "secrets.KIMEN_SYNC_SSH_KEY",
+            "vars.KIMEN_SYNC_KNOWN_HOSTS");
+    /** Third-party actions by commit (tags can be moved), with the tag in a comment for people. */
+    private static final Pattern PINNED = Pattern.compile(
+            "uses: actions/(checkout|setup-java|cache)@[0-9a-f]{40} # v[0-9]+\\.[0-9]+\\.[0-9]+");
 
     @Test
     void namesAndFilesAreTheDocumentedOnes() {
@@ -62,14 +66,16 @@ class CiTemplateTest {
                 assertNotNull(s.name(), "every run step is named");
             }
             if (s.uses() != null) {
-                assertTrue(s.uses().matches("actions/(checkout|setup-java|cache)@v5"), s.uses());
+                assertTrue(s.uses().matches("actions/(checkout|setup-java|cache)@[0-9a-f]{40}"), s.uses());
             }
             assertTrue(s.condition() == null || s.condition().equals("always()"), s.label());
         }
-        assertEquals("actions/checkout@v5", steps.get(0).uses());
+        assertTrue(wf.text().lines().filter(l -> l.contains("uses: ")).allMatch(l -> PINNED.matcher(l.strip()
+                .replaceFirst("^- ", "")).matches()), "every action pinned to a commit, its tag in a comment");
+        assertTrue(steps.get(0).uses().startsWith("actions/checkout@"));
         assertEquals(false, steps.get(0).with().get("persist-credentials"), "no git token left in .git/config");
         Workflow.Step java = steps.get(1);
-        assertEquals("actions/setup-java@v5", java.uses());
+        assertTrue(java.uses().startsWith("actions/setup-java@"));
         assertEquals("temurin", java.with().get("distribution"));
         assertEquals("25", java.with().get("java-version"), "a string, as setup-java reads it");
 
@@ -83,7 +89,7 @@ class CiTemplateTest {
         for (int i = 0; i < install; i++) {
             assertFalse(steps.get(i).run() != null && steps.get(i).run().contains("kimen "), "kimen used before it is installed");
         }
-        assertEquals("${{ vars.KIMEN_REPO }}", wf.env().get("KIMEN_REPO"));
+        assertEquals("${{ vars.KIMEN_REPO || '' }}", wf.env().get("KIMEN_REPO"));
         assertEquals("${{ vars.KIMEN_REF || 'main' }}", wf.env().get("KIMEN_REF"));
     }
 
@@ -122,9 +128,11 @@ class CiTemplateTest {
             assertFalse(wf.text().contains("secrets."), "pr-safety needs no secret");
             return;
         }
-        assertEquals(1, secretUsers.size(), "one step sees the identity");
-        Workflow.Step open = secretUsers.getFirst();
+        var identityUsers = secretUsers.stream().filter(st -> st.env().containsKey("KIMEN_AGE_IDENTITY")).toList();
+        assertEquals(1, identityUsers.size(), "one step sees the identity");
+        Workflow.Step open = identityUsers.getFirst();
         assertEquals(Map.of("KIMEN_AGE_IDENTITY", "${{ secrets.KIMEN_AGE_IDENTITY }}"), open.env());
+        assertEquals(template == CiTemplate.SYNC_GATE ? 2 : 1, secretUsers.size(), "and the deploy key one more");
         String script = open.run();
         int file = script.indexOf("printf '%s\\n' \"$KIMEN_AGE_IDENTITY\" > \"$job/identity.txt\"");
         assertTrue(file > script.indexOf("umask 077") && script.indexOf("umask 077") > 0, "the identity file is 0600");
@@ -161,7 +169,8 @@ class CiTemplateTest {
         assertTrue(open < doctor && doctor < envfile && envfile < deploy);
         assertEquals("kimen doctor --profile \"$KIMEN_PROFILE\" --strict", steps.get(doctor).run().strip());
         assertTrue(steps.get(envfile).run().contains("kimen envfile --profile \"$KIMEN_PROFILE\" --out \"$RUNNER_TEMP/kimen-job/app.env\""));
-        assertEquals("kimen run --profile \"$KIMEN_PROFILE\" -- ./scripts/deploy.sh", steps.get(deploy).run().strip());
+        assertEquals("kimen run --mask --profile \"$KIMEN_PROFILE\" -- ./scripts/deploy.sh", steps.get(deploy).run().strip(),
+                "a deploy script that echoes a value does not leak it into the log");
         assertFalse(wf.map("on").containsKey("pull_request"), "no deploy from a pull request");
     }
 
@@ -170,6 +179,41 @@ class CiTemplateTest {
         Workflow wf = Workflow.of(CiTemplate.SYNC_GATE);
         String preflight = wf.steps("sync-gate").get(indexOf(wf.steps("sync-gate"), "Sync preflight")).run().strip();
         assertEquals("kimen sync preflight --remote \"$KIMEN_SYNC_REMOTE\" --strict --json", preflight);
+    }
+
+    @Test
+    void syncGateTrustsOnlyTheExpectedTeamAndKeepsTheDeployKeyInAnAgent() {
+        Workflow wf = Workflow.of(CiTemplate.SYNC_GATE);
+        List<Workflow.Step> steps = wf.steps("sync-gate");
+        assertTrue(steps.get(indexOf(steps, "Join the team remote")).run().contains(
+                "kimen sync pull --remote \"$KIMEN_SYNC_REMOTE\" --expect \"$KIMEN_SYNC_EXPECT\" --json"));
+        Workflow.Step agent = steps.get(indexOf(steps, "Give git the deploy key of a private team remote"));
+        assertEquals("${{ secrets.KIMEN_SYNC_SSH_KEY }}", agent.env().get("KIMEN_SYNC_SSH_KEY"));
+        assertTrue(agent.run().contains("printf '%s\\n' \"$KIMEN_SYNC_SSH_KEY\" | ssh-add -q -"), agent.run());
+        assertEquals(2, count(agent.run(), "$KIMEN_SYNC_SSH_KEY"), "the key is only tested and piped to ssh-add");
+        assertTrue(agent.run().contains("-a \"$RUNNER_TEMP/kimen-job/ssh-agent.sock\""), "removed with the job dir");
+        assertTrue(agent.index() > indexOf(steps, "Open the bundle into a job-local vault")
+                && agent.index() < indexOf(steps, "Configure the team remote"));
+    }
+
+    @Test
+    void kimensSourceIsWrittenInAsTheFallbackOfTheVariables() {
+        var source = new CiTemplate.Source("https://example.org/you/kimen.git", "0123456789abcdef0123456789abcdef01234567");
+        for (CiTemplate t : CiTemplate.values()) {
+            Workflow wf = Workflow.parse(t.content(source));
+            assertEquals("${{ vars.KIMEN_REPO || 'https://example.org/you/kimen.git' }}", wf.env().get("KIMEN_REPO"));
+            assertEquals("${{ vars.KIMEN_REF || '0123456789abcdef0123456789abcdef01234567' }}", wf.env().get("KIMEN_REF"));
+            assertEquals(new String(t.content(), java.nio.charset.StandardCharsets.UTF_8),
+                    new String(t.content(new CiTemplate.Source(null, null)), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        for (String bad : List.of("https://x' }}\n  EVIL: '1", "https://user:token@example.org/k.git",
+                "https://ghp_token@example.org/k.git", "has space", "${{ secrets.X }}")) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(dev.kimen.KimenException.class,
+                    () -> new CiTemplate.Source(bad, null), bad);
+            assertEquals(dev.kimen.Reason.USAGE, e.reason());
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(dev.kimen.KimenException.class,
+                () -> new CiTemplate.Source(null, "main'; rm"));
     }
 
     private static int indexOf(List<Workflow.Step> steps, String name) {

@@ -124,6 +124,20 @@ class InitCommandTest {
         assertTrue(Files.isDirectory(workflow(CiTemplate.SYNC_GATE)));
     }
 
+    /** Pull requests from forks get no repository variables: kimen's source can be written into the file. */
+    @Test
+    void kimensSourceIsWrittenInWhenGivenAndABadOneWritesNothing() throws Exception {
+        var source = new CiTemplate.Source("git@example.org:you/kimen.git", "v0.2.0");
+        cli.run("init", "ci-pr-safety", "--kimen-repo", source.repo(), "--kimen-ref", source.ref(), "--json").json();
+        assertArrayEquals(CiTemplate.PR_SAFETY.content(source), Files.readAllBytes(workflow(CiTemplate.PR_SAFETY)));
+        assertTrue(Files.readString(workflow(CiTemplate.PR_SAFETY)).contains(
+                "KIMEN_REPO: ${{ vars.KIMEN_REPO || 'git@example.org:you/kimen.git' }}"));
+
+        assertEquals(2, cli.run("init", "ci-deploy", "--kimen-repo", "https://u:t0ken@example.org/k.git").code());
+        assertEquals(2, cli.run("init", "ci-deploy", "--kimen-ref", "main' }}").code());
+        assertFalse(Files.exists(workflow(CiTemplate.DEPLOY)), "a refused source writes nothing");
+    }
+
     @Test
     void anUnknownOrMissingTemplateIsAUsageErrorNamingTheThree() {
         for (String[] args : List.of(new String[] {"init", "ci-nope", "--json"}, new String[] {"init", "--json"})) {

@@ -37,7 +37,9 @@ class CiWorkflowE2ETest {
     /** Values with a marker each, so a leak of any part of them is found. */
     private static final String WEIRD = "line one weird-5b2c\n'single' \"double\" $HOME `date` # not a comment \\ end";
     private static final String CREDS = "{\"private_key\":\"creds-9e4f1a\"}\n";
-    private static final List<String> SKIPPED = List.of("actions/checkout@v5", "actions/setup-java@v5", "actions/cache@v5");
+    private static final List<String> SKIPPED = List.of("actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8",
+            "actions/setup-java@dded0888837ed1f317902acf8a20df0ad188d165",
+            "actions/cache@9255dc7a253b0ccc959486e2bca901246202afeb");
 
     @RegisterExtension
     static final OutputLog LOG = new OutputLog().forbidding(PASS, "weird-5b2c", "creds-9e4f1a", "AGE-SECRET-KEY-");
@@ -76,7 +78,7 @@ class CiWorkflowE2ETest {
                 cp "$CREDS_PATH" "$PROBE_DIR/run.creds"
                 stat -c %a "$KIMEN_ENVFILE" > "$PROBE_DIR/envfile.mode"
                 (set -a; . "$KIMEN_ENVFILE"; printf %s "$API_TOKEN" > "$PROBE_DIR/envfile.API_TOKEN"; printf %s "$WEIRD" > "$PROBE_DIR/envfile.WEIRD")
-                echo "deployed $STAGE"
+                echo "deployed $STAGE with token $API_TOKEN"
                 """);
         deploy.toFile().setExecutable(true);
         JsonObject init = kimen.at(origin.resolve("scripts")).run("init", "ci-deploy", "--json").json();
@@ -114,7 +116,8 @@ class CiWorkflowE2ETest {
                 case "Check the profile against the vault" ->
                         assertTrue(run.log().contains("doctor: all 5 checks passed"), run::describe);
                 case "Write the envfile" -> assertEquals("rw-------", Vaults.mode(jobDir.resolve("app.env")));
-                case "Deploy" -> assertTrue(run.log().contains("deployed production"), run::describe);
+                case "Deploy" -> assertTrue(run.log().contains("deployed <kimen:STAGE> with token <kimen:API_TOKEN>"),
+                        () -> "the value the script echoed is masked: " + run.describe());
                 default -> { }
             }
         }
@@ -162,8 +165,15 @@ class CiWorkflowE2ETest {
         alice.at(origin).run("init", "ci-sync-gate").ok();
         alice.at(origin).run("bundle", "seal", "--recipient", ciRecipient, "--out", "vault.age").ok();
         commitAll(origin);
-        Job job = job(origin, "sync-gate", Map.of("KIMEN_AGE_IDENTITY", Files.readString(ciKey)), Map.of(),
-                Map.of("KIMEN_SYNC_URL", url, "KIMEN_SYNC_EXPECT", fingerprint));
+        // A deploy key for the team repository (unused by a file:// remote, but loaded as for ssh).
+        Path deployKey = tmp.resolve("keys/deploy_ed25519");
+        runWith(Map.of(), "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "deploy", "-f", deployKey.toString());
+        String deployKeyText = Files.readString(deployKey);
+        String keyBody = deployKeyText.lines().skip(1).findFirst().orElseThrow(); // a line of the key itself
+        String deployFingerprint = runWith(Map.of(), "ssh-keygen", "-l", "-f", deployKey.toString()).split(" ")[1];
+        Files.delete(deployKey);
+        Job job = job(origin, "sync-gate", Map.of("KIMEN_AGE_IDENTITY", Files.readString(ciKey), "KIMEN_SYNC_SSH_KEY",
+                deployKeyText), Map.of(), Map.of("KIMEN_SYNC_URL", url, "KIMEN_SYNC_EXPECT", fingerprint), false);
         var logs = new ArrayList<GithubRunner.StepRun>();
         for (Workflow.Step step : job.runner.steps()) {
             if (step.uses() != null) {
@@ -187,6 +197,18 @@ class CiWorkflowE2ETest {
             logs.add(run);
             LOG.add(List.of("workflow step", step.label()), run.log().getBytes(StandardCharsets.UTF_8), "");
             assertEquals(0, run.exit(), run::describe);
+            if (step.label().equals("Give git the deploy key of a private team remote")) {
+                String sock = job.runner.exported().get("SSH_AUTH_SOCK");
+                assertEquals(job.runnerTemp.resolve("kimen-job/ssh-agent.sock").toString(), sock);
+                assertTrue(runWith(Map.of("SSH_AUTH_SOCK", sock), "ssh-add", "-l").contains(deployFingerprint),
+                        "the agent holds the deploy key");
+                try (var files = Files.walk(job.runnerTemp.getParent())) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        assertFalse(Files.readString(f, StandardCharsets.ISO_8859_1).contains(keyBody),
+                                "the deploy key is on disk: " + f);
+                    }
+                }
+            }
             if (step.label().equals("Sync preflight")) {
                 JsonObject report = JsonParser.object().from(run.log().lines().filter(l -> l.startsWith("{"))
                         .findFirst().orElseThrow());
@@ -200,9 +222,28 @@ class CiWorkflowE2ETest {
         String secretKey = Files.readString(ciKey).lines().filter(l -> l.startsWith("AGE-SECRET-KEY-1")).findFirst()
                 .orElseThrow();
         for (GithubRunner.StepRun run : logs) {
-            for (String secret : List.of(secretKey, PASS, Canary.VALUE, "creds-9e4f1a")) {
+            for (String secret : List.of(secretKey, PASS, Canary.VALUE, "creds-9e4f1a", keyBody)) {
                 assertFalse(run.log().contains(secret), () -> "a secret in the log of " + run.describe());
             }
+        }
+        runWith(Map.of(), "kill", job.runner.exported().get("SSH_AGENT_PID"));
+    }
+
+    /** Runs a real tool with {@code env} added; fails unless it exits 0; returns its output. */
+    private static String runWith(Map<String, String> env, String... command) {
+        try {
+            var pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
+            assertEquals(0, p.exitValue(), () -> String.join(" ", command) + ": " + out);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
@@ -220,14 +261,17 @@ class CiWorkflowE2ETest {
         assertFalse(Files.exists(job.runnerTemp.resolve("kimen-job")));
     }
 
+    /** A pull request from a fork: no repository variables, so kimen's source comes from the file itself. */
     @Test
-    void thePrSafetyWorkflowLintsAndPlansEveryProfileWithoutSecrets() throws Exception {
+    void thePrSafetyWorkflowLintsAndPlansEveryProfileWithoutSecretsForAFork() throws Exception {
         Path origin = project("prs");
         Files.writeString(origin.resolve(".kimen/profiles/prod.kmap"), "env API_TOKEN=prod.api_token\nfile creds.json=prod.creds\n");
         Files.writeString(origin.resolve(".kimen/profiles/ci.kmap"), "env STAGE=const:ci\n");
-        Kimen.in(tmp.resolve("home"), LOG).at(origin).run("init", "ci-pr-safety").ok();
+        String ref = kimenSnapshot();
+        Kimen.in(tmp.resolve("home"), LOG).at(origin).run("init", "ci-pr-safety", "--kimen-repo",
+                snapshot.toUri().toString(), "--kimen-ref", ref).ok();
         commitAll(origin);
-        Job job = job(origin, "pr-safety", Map.of(), Map.of());
+        Job job = job(origin, "pr-safety", Map.of(), Map.of(), Map.of(), true);
         var skipped = new ArrayList<String>();
         GithubRunner.StepRun last = null;
         for (Workflow.Step step : job.runner.steps()) {
@@ -278,11 +322,12 @@ class CiWorkflowE2ETest {
     private record Job(GithubRunner runner, Path workspace, Path runnerTemp, Path home, String kimenRef) {}
 
     private Job job(Path origin, String jobId, Map<String, String> secrets, Map<String, String> extraEnv) throws Exception {
-        return job(origin, jobId, secrets, extraEnv, Map.of());
+        return job(origin, jobId, secrets, extraEnv, Map.of(), false);
     }
 
+    /** @param fork a pull request from a fork: GitHub passes no repository variables (not even KIMEN_REPO) */
     private Job job(Path origin, String jobId, Map<String, String> secrets, Map<String, String> extraEnv,
-                    Map<String, String> extraVars) throws Exception {
+                    Map<String, String> extraVars, boolean fork) throws Exception {
         Path runner = Files.createDirectories(tmp.resolve("runner-" + origin.getFileName()));
         Path workspace = runner.resolve("work").resolve(origin.getFileName());
         git(tmp, "clone", "-q", origin.toString(), workspace.toString()); // actions/checkout
@@ -298,8 +343,10 @@ class CiWorkflowE2ETest {
         String ref = kimenSnapshot();
         Path workflowFile = workspace.resolve(".github/workflows").resolve("kimen-" + jobId + ".yml");
         var vars = new HashMap<>(extraVars);
-        vars.put("KIMEN_REPO", snapshot.toUri().toString());
-        vars.put("KIMEN_REF", ref);
+        if (!fork) {
+            vars.put("KIMEN_REPO", snapshot.toUri().toString());
+            vars.put("KIMEN_REF", ref);
+        }
         var gh = new GithubRunner(Workflow.parse(Files.readAllBytes(workflowFile)), jobId, workspace, temp, vars,
                 secrets, env);
         return new Job(gh, workspace, temp, home, ref);
