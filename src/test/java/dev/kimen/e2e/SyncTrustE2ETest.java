@@ -200,6 +200,7 @@ class SyncTrustE2ETest {
         t.bob().run("sync", "pull").ok();
         assertEquals("value-a-1", get(t.bob(), "team.a"));
         t.bob().run("secret", "get", "db.url", "--json").failsWith(22, "secret_not_found");
+        assertOutsiderLearnsNothing(t);
     }
 
     /** Attack 3: an older genuine state put back, vault.age alone or with its log. */
@@ -222,6 +223,7 @@ class SyncTrustE2ETest {
         t.alice().run("sync", "status", "--json").failsWith(32, "remote_untrusted");
         assertArrayEquals(before, Vaults.bytes(t.bob().defaultVault()));
         assertEquals("value-a-rotated", get(t.bob(), "team.a"), "the revoked value did not come back");
+        assertOutsiderLearnsNothing(t, "value-a-rotated");
     }
 
     /**
@@ -264,6 +266,7 @@ class SyncTrustE2ETest {
         assertEquals("value-a-1", get(t.bob(), "team.a"), "carol's value never reached the team");
         assertFalse(run(t.remote().read("vault.age"), "age", "-d", "-i", key(t.carol()).toString()).out()
                 .contains(b64("value-e-1")), "carol cannot read what came after her removal");
+        assertOutsiderLearnsNothing(t, "value-e-1");
     }
 
     /** Attacks 5 and 6: a signature changed, and files cut short. */
@@ -296,6 +299,9 @@ class SyncTrustE2ETest {
         JsonObject gone = t.bob().run("sync", "pull", "--json").failsWith(32, "remote_untrusted");
         assertTrue(gone.getString("error").contains("you last agreed on its state 2"), gone.toString());
         assertArrayEquals(before, Vaults.bytes(t.bob().defaultVault()));
+        t.remote().write("sync.log", log);
+        t.remote().write("vault.age", vault);
+        assertOutsiderLearnsNothing(t, "value-a-2");
     }
 
     /**
