@@ -44,7 +44,8 @@ public final class BundleCommands extends GroupCommand {
             footer = {"  kimen bundle keygen --out ci-key.txt          # file 0600; refuses to overwrite",
                     "  kimen bundle keygen | gh secret set KIMEN_AGE_IDENTITY"})
     static final class Keygen extends BaseCommand {
-        @Option(names = "--out", paramLabel = "<file>", description = "Write the identity here (0600). Default: stdout.")
+        @Option(names = "--out", paramLabel = "<file>", description = "Write the identity here (0600; never over an"
+                + " existing file). Default, or -: stdout.")
         String out;
 
         @Option(names = "--unsafe-stdout", description = "Allow printing the identity to a terminal.")
@@ -56,7 +57,7 @@ public final class BundleCommands extends GroupCommand {
 
         @Override
         public Integer call() {
-            Path file = out == null ? null : ctx.resolve(out);
+            Path file = out == null || out.equals("-") ? null : ctx.resolve(out);
             if (file == null && json()) {
                 throw KimenException.of(Reason.USAGE, "--json needs --out: the identity itself is not put in JSON");
             }
@@ -131,7 +132,8 @@ public final class BundleCommands extends GroupCommand {
         @Option(names = "--armor", description = "Write ASCII armor (PEM-like text) instead of binary.")
         boolean armor;
 
-        @Option(names = "--out", required = true, paramLabel = "<file.age>", description = "Where to write the bundle.")
+        @Option(names = "--out", required = true, paramLabel = "<file.age>", description = "Where to write the bundle"
+                + " (only a regular file is replaced), or - for stdout.")
         String out;
 
         Seal(Context ctx) {
@@ -145,11 +147,23 @@ public final class BundleCommands extends GroupCommand {
                 throw KimenException.of(Reason.USAGE, "a bundle needs at least one recipient",
                         "give --recipient age1… or --recipients-file <file>");
             }
-            Path file = ctx.resolve(out);
+            Path file = out.equals("-") ? null : ctx.resolve(out);
+            if (file != null) {
+                PrivateFiles.requireWritable(file);
+            } else if (json() || !armor && ctx.terminal().isTerminal(1)) {
+                throw KimenException.of(Reason.USAGE, json() ? "--json needs --out <file>: stdout would hold the bundle"
+                        : "a binary bundle is not for a terminal", "pipe it, add --armor, or write a file with --out");
+            }
             int count;
             try (var store = vault.store(ctx); Vault contents = store.open()) {
                 count = contents.size();
-                PrivateFiles.write(file, Bundles.seal(contents, to, armor));
+                byte[] sealed = Bundles.seal(contents, to, armor);
+                if (file == null) {
+                    ctx.out().write(sealed, 0, sealed.length);
+                    ctx.out().flush();
+                    return 0;
+                }
+                PrivateFiles.write(file, sealed);
             }
             return ok("bundle_seal", Json.object("path", file.toString(), "secrets", count, "recipients", to,
                     "armor", armor), "sealed " + count + " secrets to " + to.size() + " recipient"

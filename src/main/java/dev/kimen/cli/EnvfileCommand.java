@@ -1,6 +1,5 @@
 package dev.kimen.cli;
 
-import dev.kimen.fs.PrivateFiles;
 import dev.kimen.json.Json;
 import dev.kimen.projection.Plan;
 import dev.kimen.projection.envfile.Envfile;
@@ -23,7 +22,8 @@ public final class EnvfileCommand extends BaseCommand {
     @Mixin VaultOptions vault;
     @Mixin ProjectionOptions projection;
 
-    @Option(names = "--out", required = true, paramLabel = "<path>", description = "File to write (replaced atomically, mode 0600).")
+    @Option(names = "--out", required = true, paramLabel = "<path>", description = "File to write (replaced atomically, mode"
+            + " 0600; only a regular file is replaced), or - for stdout (a pipe, never a terminal).")
     String out;
 
     @Option(names = "--format", paramLabel = "dotenv|docker|systemd", defaultValue = "dotenv",
@@ -38,15 +38,18 @@ public final class EnvfileCommand extends BaseCommand {
     public Integer call() {
         Plan plan = ProjectionOptions.runnable(ctx, projection.plan(ctx));
         Envfile.skipped(plan).forEach(p -> ctx.warn(p.origin() + ": " + p.kind().word() + " lines have no place in an envfile; skipped"));
-        Path target = ctx.resolve(out);
+        Path target = Outputs.target(ctx, out, json(), "an envfile");
         Envfile.Rendered rendered;
         try (var secrets = new VaultLookup(ctx, vault)) {
             rendered = Envfile.render(plan, secrets, format);
         }
         try {
-            PrivateFiles.write(target, rendered.bytes());
+            Outputs.write(ctx, target, rendered.bytes());
         } finally {
             Arrays.fill(rendered.bytes(), (byte) 0);
+        }
+        if (target == null) {
+            return 0; // stdout holds the envfile: no report mixed in
         }
         return ok("envfile", Json.object("path", target.toString(), "format", format.name().toLowerCase(java.util.Locale.ROOT),
                 "names", rendered.names()), "wrote " + rendered.names().size() + " variables to " + target);

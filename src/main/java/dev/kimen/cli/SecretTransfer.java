@@ -52,8 +52,8 @@ final class SecretTransfer {
                 description = "Only secrets whose names start with this, written without it.")
         String prefix;
 
-        @Option(names = "--out", paramLabel = "<path>", description = "File to write (replaced atomically, mode 0600)"
-                + " instead of stdout.")
+        @Option(names = "--out", paramLabel = "<path>", description = "File to write (replaced atomically, mode 0600;"
+                + " only a regular file is replaced) instead of stdout (also: -).")
         String out;
 
         @Option(names = "--unsafe-stdout", description = "Allow printing the secrets to a terminal.")
@@ -65,11 +65,13 @@ final class SecretTransfer {
 
         @Override
         public Integer call() {
-            if (out == null && !unsafeStdout && ctx.terminal().isTerminal(1)) {
+            Path target = out == null || out.equals("-") ? null : ctx.resolve(out);
+            if (target != null) {
+                PrivateFiles.requireWritable(target);
+            } else if (!unsafeStdout && ctx.terminal().isTerminal(1)) {
                 throw KimenException.of(Reason.REFUSED_TTY, "refusing to print secrets to a terminal",
                         "write them with --out <file>, pipe the output, or pass --unsafe-stdout");
             }
-            Path target = out == null ? null : ctx.resolve(out);
             var names = new ArrayList<String>();
             byte[] bytes = withStore(store -> {
                 try (Vault vault = store.open()) {

@@ -1,13 +1,19 @@
 package dev.kimen.fs;
 
+import dev.kimen.KimenException;
+import dev.kimen.Reason;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -45,8 +51,18 @@ final class AtomicWrite {
         }
     }
 
-    /** Renames {@code temp} over {@code target} (replacing whatever is there) and syncs the directory. */
+    /**
+     * Renames {@code temp} over {@code target} and syncs the directory. Only a regular file (or a
+     * symbolic link, which the rename replaces, never follows) is replaced: a FIFO, device, socket
+     * or directory someone put at {@code target} is {@code unsafe_path}, and nothing is written.
+     */
     static void replace(Path temp, Path target) throws IOException {
+        try {
+            requireReplaceable(target);
+        } catch (RuntimeException e) {
+            deleteQuietly(temp);
+            throw e;
+        }
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -72,6 +88,52 @@ final class AtomicWrite {
             deleteQuietly(temp);
         }
         fsyncDir(target.toAbsolutePath().getParent());
+    }
+
+    /** {@code unsafe_path} unless nothing, a regular file or a symbolic link is at {@code target}. */
+    static void requireReplaceable(Path target) {
+        require(target, true);
+    }
+
+    /**
+     * {@code unsafe_path} unless nothing or a regular file is at {@code path}: for a file opened in
+     * place (a lock, a log), where a symbolic link would be written through.
+     */
+    static void requireRegular(Path path) {
+        require(path, false);
+    }
+
+    private static void require(Path target, boolean linkReplaced) {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!attrs.isRegularFile() && !(linkReplaced && attrs.isSymbolicLink())) {
+            String what = attrs.isDirectory() ? "a directory" : attrs.isSymbolicLink() ? "a symbolic link" : kindOf(target);
+            throw KimenException.of(Reason.UNSAFE_PATH, target + " is " + what
+                            + ", not a regular file: kimen writes only regular files, and changed nothing",
+                    "give another path (for the terminal or a pipe: --out -)");
+        }
+    }
+
+    /** What a special file is, as {@code ls -l} would say. */
+    private static String kindOf(Path target) {
+        try {
+            int mode = ((Number) Files.getAttribute(target, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue() & 0170000;
+            return switch (mode) {
+                case 0010000 -> "a FIFO";
+                case 0020000 -> "a character device";
+                case 0060000 -> "a block device";
+                case 0140000 -> "a socket";
+                default -> "a special file";
+            };
+        } catch (IOException | UnsupportedOperationException e) {
+            return "a special file";
+        }
     }
 
     static void fsyncDir(Path dir) throws IOException {

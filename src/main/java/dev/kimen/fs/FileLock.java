@@ -3,6 +3,7 @@ package dev.kimen.fs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -39,8 +40,10 @@ public final class FileLock implements AutoCloseable {
         ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(lockFile, p -> new ReentrantLock());
         threadLock.lock();
         try {
+            // Never through a FIFO (the open would block) or a link someone put at the lock's name.
+            PrivateFiles.requireRegular(lockFile);
             FileChannel ch = FileChannel.open(lockFile,
-                    java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                     PosixFilePermissions.asFileAttribute(PrivateFiles.FILE_MODE));
             try {
                 ch.lock();

@@ -87,7 +87,23 @@ public final class PrivateFiles {
         }
     }
 
-    /** Atomically replaces (or creates) {@code target} with {@code data}, mode 0600, durably. */
+    /**
+     * {@code unsafe_path} when {@code target} is a FIFO, device, socket or directory, which no
+     * writer here replaces: a command checks its output path with this before it does any work.
+     */
+    public static void requireWritable(Path target) {
+        AtomicWrite.requireReplaceable(target);
+    }
+
+    /** {@code unsafe_path} unless nothing or a regular file is at {@code path} (a file opened in place: a lock, a log). */
+    public static void requireRegular(Path path) {
+        AtomicWrite.requireRegular(path);
+    }
+
+    /**
+     * Atomically replaces (or creates) {@code target} with {@code data}, mode 0600, durably; only
+     * a regular file (or a symbolic link, replaced and never followed) is replaced.
+     */
     public static void write(Path target, byte[] data) {
         createPrivateDirs(target.toAbsolutePath().getParent());
         try {

@@ -19,8 +19,9 @@ public final class Renderer {
     private Renderer() {}
 
     /**
-     * Resolves every value first, then writes: a missing secret or failing {@code exec:} leaves
-     * the directory as it was.
+     * Resolves every value and checks every target first, then writes: a missing secret, a failing
+     * {@code exec:} or a FIFO, device, socket or directory at a file's name leaves the directory as
+     * it was.
      *
      * @return the files written, in plan order
      */
@@ -34,9 +35,16 @@ public final class Renderer {
             }
             PrivateFiles.requirePrivateDir(dir);
             Path real = realPath(dir);
+            var targets = new ArrayList<Path>();
+            for (String name : values.keySet()) { // a FIFO or device in the way stops the render before any write
+                Path target = FilesDir.resolveInside(real, name, created -> { });
+                PrivateFiles.requireWritable(target);
+                targets.add(target);
+            }
             var written = new ArrayList<Path>();
+            int i = 0;
             for (var e : values.entrySet()) {
-                Path target = FilesDir.resolveInside(real, e.getKey(), created -> { });
+                Path target = targets.get(i++);
                 byte[] bytes = e.getValue().reveal();
                 try {
                     PrivateFiles.write(target, bytes);
