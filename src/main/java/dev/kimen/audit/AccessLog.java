@@ -20,8 +20,9 @@ import java.util.List;
 
 /**
  * The local access log: one JSON line per command that read secrets, with the time, the command
- * line up to its {@code --} (which names the profile, group or map), the working directory and the
- * names of the secrets read, never a value. It lives in the user's data dir
+ * line up to its {@code --} (which names the profile, group or map; literals and commands in it
+ * reduced to their kind, {@link #commandLine}), the working directory and the names of the
+ * secrets read, never a value. It lives in the user's data dir
  * ({@code $XDG_DATA_HOME/kimen/access.log}, 0600 in a 0700 dir) and is written only when the
  * user's own config turns it on, so a cloned project can neither silence nor redirect it.
  */
@@ -33,6 +34,56 @@ public final class AccessLog {
         public java.util.Map<String, Object> json() {
             return Json.object("time", time.toString(), "command", command, "cwd", cwd, "secrets", secrets);
         }
+    }
+
+    /** Options whose value is a projection {@code NAME=source} (or, for --stdin, a source). */
+    private static final java.util.Set<String> PROJECTIONS = java.util.Set.of("--env", "--file", "--envpath", "--stdin");
+    /** Options whose value is never logged, only that it was given. */
+    private static final java.util.Set<String> HIDDEN = java.util.Set.of("--passphrase-cmd", "--value");
+
+    /**
+     * The command line as the log keeps it: names and kinds of source, never what a source holds.
+     * A literal ({@code const:…}) becomes {@code const}, a command ({@code exec:…}) {@code exec},
+     * and the text of {@code --passphrase-cmd} or {@code --value} the option's own name.
+     */
+    public static List<String> commandLine(List<String> args) {
+        var out = new ArrayList<String>();
+        String pending = null; // the option whose value is the next argument
+        for (String arg : args) {
+            if (pending != null) {
+                out.add(HIDDEN.contains(pending) ? pending.substring(2) : redactSource(arg, !pending.equals("--stdin")));
+                pending = null;
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            String option = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
+            if (HIDDEN.contains(option) || PROJECTIONS.contains(option)) {
+                if (eq > 0 && arg.startsWith("--")) {
+                    String value = arg.substring(eq + 1);
+                    out.add(option + "=" + (HIDDEN.contains(option) ? option.substring(2)
+                            : redactSource(value, !option.equals("--stdin"))));
+                } else {
+                    out.add(arg);
+                    pending = arg;
+                }
+                continue;
+            }
+            out.add(arg);
+        }
+        return out;
+    }
+
+    /** {@code NAME=const:x} as {@code NAME=const}, {@code exec:cmd} as {@code exec}; names and paths as they are. */
+    private static String redactSource(String value, boolean named) {
+        int eq = named ? value.indexOf('=') : -1;
+        String head = eq >= 0 ? value.substring(0, eq + 1) : "";
+        String source = value.substring(head.length());
+        for (String kind : List.of("const", "exec")) {
+            if (source.startsWith(kind + ":")) {
+                return head + kind;
+            }
+        }
+        return value;
     }
 
     /** {@code dir/access.log}. */
@@ -52,7 +103,8 @@ public final class AccessLog {
                     // another command made it first
                 }
             }
-            Files.write(file, line, StandardOpenOption.APPEND);
+            PrivateFiles.requireRegular(file); // never through a FIFO or link someone put there
+            Files.write(file, line, StandardOpenOption.APPEND, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -131,7 +131,8 @@ public final class Context {
         try {
             if (config().accessLog()) {
                 int dashes = args.indexOf("--");
-                var entry = new AccessLog.Entry(java.time.Instant.now(), dashes < 0 ? args : args.subList(0, dashes),
+                var entry = new AccessLog.Entry(java.time.Instant.now(),
+                        AccessLog.commandLine(dashes < 0 ? args : args.subList(0, dashes)),
                         cwd.toString(), names.stream().distinct().sorted().toList());
                 AccessLog.append(AccessLog.file(dirs().kimenDataDir()), entry);
             }

@@ -62,11 +62,24 @@ class AccessLogTest {
         assertEquals(3, entries.size(), text);
         JsonObject run = entries.getObject(0);
         assertEquals(List.of("app.token", "db.password"), run.getArray("secrets").stream().map(Object::toString).toList());
-        assertEquals(List.of("run", "--env", "T=app.token", "--env", "D=db.password", "--env", "C=const:x"),
-                run.getArray("command").stream().map(Object::toString).toList(), "the command line stops at --");
+        assertEquals(List.of("run", "--env", "T=app.token", "--env", "D=db.password", "--env", "C=const"),
+                run.getArray("command").stream().map(Object::toString).toList(),
+                "the command line stops at --, and a literal is logged as its kind");
         assertEquals(home.toString(), run.getString("cwd"));
         assertEquals(List.of("app.token"), entries.getObject(1).getArray("secrets").stream().map(Object::toString).toList());
         assertEquals(List.of("db.password"), entries.getObject(2).getArray("secrets").stream().map(Object::toString).toList());
+    }
+
+    /** Names and kinds of source only: no literal, command or passphrase command text reaches the log. */
+    @Test
+    void literalsAndCommandsAreLoggedAsTheirKind() {
+        assertEquals(List.of("run", "--env", "A=const", "--env=B=exec", "--file", "f.json=app.creds", "--stdin", "const",
+                        "--stdin=exec", "--passphrase-cmd", "passphrase-cmd", "--passphrase-cmd=passphrase-cmd", "-p", "prod"),
+                dev.kimen.audit.AccessLog.commandLine(List.of("run", "--env", "A=const:hunter2", "--env=B=exec:pass show x",
+                        "--file", "f.json=app.creds", "--stdin", "const:hunter2", "--stdin=exec:cat key",
+                        "--passphrase-cmd", "echo hunter2", "--passphrase-cmd=echo hunter2", "-p", "prod")));
+        assertEquals(List.of("secret", "set", "x", "--value", "value"),
+                dev.kimen.audit.AccessLog.commandLine(List.of("secret", "set", "x", "--value", "hunter2")));
     }
 
     @Test
