@@ -34,7 +34,8 @@ public abstract class BaseCommand implements Callable<Integer> {
             payload.putAll(fields);
             ctx.out().println(Json.write(payload));
         } else if (human != null) {
-            ctx.out().println(human);
+            // Paths and names in it may come from outside (a cloned repo, an upstream vault).
+            ctx.out().println(dev.kimen.text.OneLine.keepingLines(human));
         }
         return 0;
     }

@@ -4,6 +4,8 @@ import dev.kimen.config.UserDirs;
 import dev.kimen.json.Json;
 import dev.kimen.shell.Flake;
 import dev.kimen.shell.HookLoader;
+import dev.kimen.shell.RefusedVariables;
+import dev.kimen.text.OneLine;
 import dev.kimen.shell.LoadScript;
 import dev.kimen.shell.Shell;
 import dev.kimen.shell.Stamps;
@@ -60,7 +62,8 @@ public final class HookCommand extends BaseCommand {
         }
         UserDirs dirs = ctx.dirs();
         var loader = new HookLoader(program, Trust.of(dirs), new Stamps(dirs.kimenCacheDir().resolve("hook")),
-                new Flake(dirs.kimenCacheDir().resolve("flake")), line -> ctx.err().println(program + ": " + line));
+                new Flake(dirs.kimenCacheDir().resolve("flake")),
+                line -> ctx.err().println(program + ": " + OneLine.of(line))); // paths and names from a cloned repo
         try (var script = new LoadScript(shell)) {
             loader.load(ctx.resolve(load.toString()), previous, script, (project, group, out) -> {
                 var names = new ArrayList<String>();
@@ -71,8 +74,8 @@ public final class HookCommand extends BaseCommand {
                     if (out.set(name, value)) {
                         names.add(name);
                     } else {
-                        ctx.err().println(program + ": group " + group + ": " + name + " steers the shell, the loader"
-                                + " or kimen itself; not exported");
+                        ctx.err().println(program + ": " + OneLine.of("group " + group + ": " + name + " "
+                                + RefusedVariables.why(name) + "; not exported"));
                     }
                 });
                 return names;

@@ -3,6 +3,7 @@ package dev.kimen.cli;
 import dev.kimen.KimenException;
 import dev.kimen.json.Json;
 import dev.kimen.mima.ProjectConfig;
+import dev.kimen.shell.LoadScript;
 import dev.kimen.shell.ProjectFile;
 import dev.kimen.shell.Trust;
 import java.io.IOException;
@@ -56,6 +57,11 @@ final class TrustCommands {
             if (!c.env().isEmpty()) {
                 parts.add("env " + String.join(", ", c.env().keySet()));
             }
+            List<String> refused = refusedInDotenv(project);
+            if (!refused.isEmpty()) {
+                parts.add("never set from its dotenv files, as they steer the shell, load code or configure kimen: "
+                        + String.join(", ", refused));
+            }
             if (!c.dotenv().isEmpty()) {
                 parts.add("dotenv " + String.join(", ", c.dotenv()));
             }
@@ -66,9 +72,23 @@ final class TrustCommands {
                 parts.add("use_flake");
             }
             return ok("allow", Json.object("file", file.toString(), "groups", List.copyOf(c.groups().keySet()),
-                    "env", List.copyOf(c.env().keySet()), "dotenv", c.dotenv(), "path_add", c.pathAdd(),
+                    "env", List.copyOf(c.env().keySet()), "refused", refused, "dotenv", c.dotenv(), "path_add", c.pathAdd(),
                     "use_flake", c.useFlake(), "auto_export", c.autoExport()),
                     "allowed " + file + (parts.isEmpty() ? " (it declares nothing yet)" : ": " + String.join("; ", parts)));
+        }
+
+        /** The names in the project's dotenv files that the hook will not set (RefusedVariables). */
+        private static List<String> refusedInDotenv(ProjectFile project) {
+            var refused = new java.util.TreeSet<String>();
+            project.dotenv().forEach((file, bytes) -> {
+                try {
+                    dev.kimen.shell.Dotenv.parse(dev.kimen.text.Utf8.decode(bytes), file.toString()).keySet().stream()
+                            .filter(n -> !LoadScript.settable(n)).forEach(refused::add);
+                } catch (java.nio.charset.CharacterCodingException | KimenException e) {
+                    // the hook says why it does not load such a file
+                }
+            });
+            return List.copyOf(refused);
         }
 
         /** {@code --check}: 0 when allowed, 1 when not; under --json a report either way (ok, state). */

@@ -4,6 +4,7 @@ import dev.kimen.KimenException;
 import dev.kimen.Reason;
 import dev.kimen.projection.profile.EnvNames;
 import dev.kimen.shell.LoadScript;
+import dev.kimen.shell.RefusedVariables;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -146,8 +147,8 @@ public record ProjectConfig(Path file, Map<String, Group> groups, Map<String, St
                 throw invalid(file, t.getKeyNode(), "'" + name + "' is not an environment variable name");
             }
             if (!LoadScript.settable(name)) {
-                throw invalid(file, t.getKeyNode(), name + " steers the shell, the loader or kimen itself, so a project"
-                        + " may not set it" + (name.equals("PATH") ? " (put dirs in front of it with path_add)" : ""));
+                throw invalid(file, t.getKeyNode(), name + " " + RefusedVariables.why(name) + ", so a project may not"
+                        + " set it" + (name.equals("PATH") ? " (put dirs in front of it with path_add)" : ""));
             }
             if (!(v instanceof ScalarNode s) || MimaFile.isNull(v)) {
                 throw invalid(file, v, "env " + name + " must be a value (\"\" for an empty one)");

@@ -132,7 +132,7 @@ public final class HookLoader {
                     if (script.set(name, value.getBytes(StandardCharsets.UTF_8))) {
                         exported.add(name);
                     } else {
-                        notes.add(dotenvFile + ": " + name + " steers the shell, the loader or kimen itself; not set");
+                        notes.add(dotenvFile + ": " + name + " " + RefusedVariables.why(name) + "; not set");
                     }
                 });
             } catch (CharacterCodingException e) {
@@ -142,8 +142,11 @@ public final class HookLoader {
             }
         });
         config.env().forEach((name, value) -> {
-            script.set(name, value.getBytes(StandardCharsets.UTF_8));
-            exported.add(name);
+            if (script.set(name, value.getBytes(StandardCharsets.UTF_8))) {
+                exported.add(name);
+            } else {
+                notes.add(project.file() + ": env " + name + " " + RefusedVariables.why(name) + "; not set");
+            }
         });
         var path = new ArrayList<Path>(); // the project's dirs first, then the flake's, then PATH as it was
         config.pathAdd().stream().map(d -> config.dir().resolve(d).normalize()).forEach(path::add);

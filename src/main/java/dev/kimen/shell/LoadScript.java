@@ -7,8 +7,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * What the hook evaluates after a change: calls of the helpers its static part defines
@@ -40,23 +38,10 @@ public final class LoadScript implements AutoCloseable {
         return true;
     }
 
-    /**
-     * Whether a project may set {@code name}: an environment variable name that steers neither the
-     * shell (its prompt hooks, start-up files, word splitting, HOME), nor the dynamic loader, nor
-     * kimen and the hook themselves. PATH only through {@code path_add}.
-     */
+    /** Whether a project may set {@code name}: a variable name that {@link RefusedVariables} allows. */
     public static boolean settable(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return EnvNames.isValid(name) && !PROTECTED.contains(name)
-                && PROTECTED_PREFIXES.stream().noneMatch(lower::startsWith);
+        return EnvNames.isValid(name) && RefusedVariables.allows(name);
     }
-
-    private static final Set<String> PROTECTED = Set.of("PATH", "HOME", "SHELL", "IFS", "CDPATH", "ENV", "BASH_ENV",
-            "PROMPT_COMMAND", "PS0", "PS1", "PS2", "PS3", "PS4", "PROMPT", "PROMPT2", "PROMPT3", "PROMPT4", "RPROMPT",
-            "RPS1", "RPS2", "SHELLOPTS", "BASHOPTS", "GLOBIGNORE", "HISTFILE", "ZDOTDIR", "FPATH", "LD_PRELOAD",
-            "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "precmd_functions", "preexec_functions", "chpwd_functions",
-            "periodic_functions", "zshaddhistory_functions", "zshexit_functions");
-    private static final List<String> PROTECTED_PREFIXES = List.of("_kimen", "kimen_", "mima_", "fish_");
 
     /** Puts {@code dirs} in front of PATH, in this order. */
     public void pathAdd(List<Path> dirs) {

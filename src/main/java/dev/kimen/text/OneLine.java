@@ -12,4 +12,9 @@ public final class OneLine {
     public static String of(String s) {
         return s == null ? "" : s.replaceAll("[\\n\\r\\t]", " ").replaceAll("\\p{Cc}", "?");
     }
+
+    /** {@code s} with its line breaks and tabs kept and every other control character as '?' (text of several lines). */
+    public static String keepingLines(String s) {
+        return s.replaceAll("[\\p{Cc}&&[^\\n\\t]]", "?");
+    }
 }

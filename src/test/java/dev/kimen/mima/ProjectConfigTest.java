@@ -202,10 +202,14 @@ class ProjectConfigTest {
     @ParameterizedTest
     @ValueSource(strings = {"_kimen_undo", "_kimen", "_KIMEN_STATE", "_Kimen_x", "KIMEN_PASSPHRASE", "MIMA_X",
             "PROMPT_COMMAND", "BASH_ENV", "ENV", "PS1", "IFS", "HOME", "ZDOTDIR", "LD_PRELOAD", "PATH", "fish_function_path",
-            "precmd_functions"})
-    void namesThatSteerTheShellOrKimenAreRefused(String name) {
+            "precmd_functions", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_LIBRARY_PATH", "GIT_SSH_COMMAND", "GIT_CONFIG_COUNT",
+            "NODE_OPTIONS", "PERL5OPT", "PYTHONSTARTUP", "PYTHONPATH", "RUBYOPT", "JAVA_TOOL_OPTIONS", "EDITOR", "PAGER",
+            "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR"})
+    void namesThatSteerTheShellLoadCodeOrConfigureKimenAreRefused(String name) {
         String m = refused("env:\n  " + name + ": x\n", 2);
-        assertTrue(m.contains(name + " steers the shell, the loader or kimen itself, so a project may not set it"), m);
+        assertTrue(m.contains(name + " " + dev.kimen.shell.RefusedVariables.why(name) + ", so a project may not set it"), m);
+        assertTrue(m.matches(".*(steers the shell|makes programs load code|names a command other programs run"
+                + "|configures kimen).*"), m);
     }
 
     @Test

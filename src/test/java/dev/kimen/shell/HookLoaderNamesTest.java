@@ -58,6 +58,25 @@ class HookLoaderNamesTest {
         assertTrue(script.contains("_kimen_watch '" + config.resolveSibling(".env") + "' '/"), script);
     }
 
+    /** Variables that make programs load or run code, or move kimen's own files, are never set from a project. */
+    @Test
+    void aDotenvCannotLoadCodeIntoProgramsNorMoveKimensFiles() throws IOException {
+        var refused = List.of("LD_LIBRARY_PATH", "LD_AUDIT", "GIT_SSH_COMMAND", "NODE_OPTIONS", "PERL5OPT", "PYTHONSTARTUP",
+                "RUBYOPT", "JAVA_TOOL_OPTIONS", "BASH_ENV", "ENV", "ZDOTDIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "KIMEN_VAULT");
+        var dotenv = new StringBuilder("FINE=1\n");
+        refused.forEach(n -> dotenv.append(n).append("=x\n"));
+        Files.writeString(config, "env:\n  dotenv: .env\n");
+        Files.writeString(config.resolveSibling(".env"), dotenv);
+        trust.allow(ProjectFile.read(config));
+        String script = load();
+        assertTrue(script.contains("_kimen_set 'FINE' '1'"), script);
+        for (String name : refused) {
+            assertFalse(script.contains("'" + name + "'"), name + " was set: " + script);
+            assertTrue(said.stream().anyMatch(l -> l.contains(": " + name + " ") && l.endsWith("; not set")), name + ": " + said);
+        }
+        assertTrue(said.stream().anyMatch(l -> l.contains("XDG_DATA_HOME configures kimen")), said.toString());
+    }
+
     @Test
     void groupsNamedLikeABuiltinAreNotMadeFunctionsAndShadowedCommandsAreNamed() throws IOException {
         Files.writeString(config, "groups:\n  count: {A: a}\n  unfunction: {A: a}\n  sh: {A: a}\n  dev: {A: a}\n");
