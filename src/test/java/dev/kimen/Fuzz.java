@@ -55,7 +55,20 @@ public final class Fuzz {
         Arbitrary<byte[]> edited = seed.flatMap(s -> edit().list().ofMinSize(1).ofMaxSize(8)
                 .map(edits -> apply(s, edits)));
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-        return Arbitraries.frequencyOf(Tuple.of(12, edited), Tuple.of(1, seed), Tuple.of(3, random));
+        return Arbitraries.frequencyOf(Tuple.of(12, edited), Tuple.of(1, seed), Tuple.of(3, random),
+                Tuple.of(2, deep(seed)));
+    }
+
+    /**
+     * A seed with up to 30 000 openers of a nested structure put in somewhere (JSON's and YAML's
+     * flow {@code [} and {@code {}, a key, a block sequence's dash): a parser that recurses per
+     * level must refuse it, not overflow its stack.
+     */
+    private static Arbitrary<byte[]> deep(Arbitrary<byte[]> seed) {
+        Arbitrary<String> opener = Arbitraries.of("[", "{", "{\"a\":", "{a: ", "[{", "- ", "a:\n ");
+        return Combinators.combine(seed, opener, Arbitraries.integers().between(1, 30_000),
+                Arbitraries.integers().greaterOrEqual(0)).as((s, open, n, at) -> splice(s, at % (s.length + 1), 0,
+                        open.repeat(n).getBytes(StandardCharsets.UTF_8)));
     }
 
     private record Edit(int op, int at, byte value, int length) {}

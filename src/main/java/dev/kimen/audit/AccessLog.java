@@ -123,7 +123,7 @@ public final class AccessLog {
         var entries = new ArrayList<Entry>();
         for (String line : lines) {
             try {
-                JsonObject o = JsonParser.object().from(line);
+                JsonObject o = JsonParser.object().from(Json.requireShallow(line));
                 var entry = new Entry(Instant.parse(o.getString("time")), strings(o.getArray("command")),
                         o.getString("cwd"), strings(o.getArray("secrets")));
                 if (!entry.time().isBefore(since)) {

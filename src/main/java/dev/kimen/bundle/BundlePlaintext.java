@@ -54,9 +54,11 @@ final class BundlePlaintext {
     static Vault read(byte[] plaintext, Map<String, String> extra) {
         JsonObject root;
         try {
-            root = JsonParser.object().from(Utf8.decode(plaintext));
+            root = JsonParser.object().from(Json.requireShallow(Utf8.decode(plaintext)));
         } catch (CharacterCodingException | JsonParserException e) {
             throw AgeFile.invalid("it decrypted, but what it holds is not a kimen bundle (not JSON)");
+        } catch (IllegalArgumentException e) {
+            throw AgeFile.invalid("it decrypted, but what it holds is not a kimen bundle (JSON " + e.getMessage() + ")");
         }
         Object format = root.get("format");
         if (!FORMAT.equals(format)) {

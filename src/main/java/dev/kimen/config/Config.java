@@ -1,5 +1,6 @@
 package dev.kimen.config;
 
+import dev.kimen.json.Json;
 import com.grack.nanojson.JsonObject;
 import com.grack.nanojson.JsonParser;
 import com.grack.nanojson.JsonParserException;
@@ -45,8 +46,8 @@ public final class Config {
             return new Config(file, new JsonObject());
         }
         try {
-            return new Config(file, JsonParser.object().from(text));
-        } catch (JsonParserException e) {
+            return new Config(file, JsonParser.object().from(Json.requireShallow(text)));
+        } catch (JsonParserException | IllegalArgumentException e) {
             throw KimenException.of(Reason.INVALID_CONFIG, "invalid config " + file + ": " + e.getMessage(),
                     "fix the JSON by hand, or remove the file to start over");
         }

@@ -26,6 +26,10 @@ import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.StreamDataWriter;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -83,8 +87,10 @@ public final class MimaFile {
     static MappingNode compose(Path file, String text) {
         Optional<Node> doc;
         try {
-            doc = new Compose(LoadSettings.builder().setParseComments(true).setLabel(file.toString())
-                    .setSchema(new CoreSchema()).build()).composeString(text);
+            LoadSettings settings = LoadSettings.builder().setParseComments(true).setLabel(file.toString())
+                    .setSchema(new CoreSchema()).build();
+            requireShallow(settings, file, text);
+            doc = new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             String line = e.getProblemMark().map(m -> ":" + (m.getLine() + 1)).orElse("");
             throw KimenException.wrap(Reason.INVALID_CONFIG, file + line + ": not valid YAML: " + e.getProblem(), e);
@@ -97,6 +103,29 @@ public final class MimaFile {
             throw KimenException.wrap(Reason.INVALID_CONFIG, file + ": not valid YAML (the YAML reader failed on it)", e);
         }
         return doc.isEmpty() || isNull(doc.get()) ? emptyMap() : mapping(doc.get(), file, "the top level");
+    }
+
+    /** The deepest nesting of mappings and sequences read; mima's files nest 3 levels. */
+    static final int MAX_DEPTH = 32;
+
+    /**
+     * Refuses a document nested deeper than {@link #MAX_DEPTH} before it is composed:
+     * snakeyaml-engine's composer recurses (20 000 {@code [} end in a StackOverflowError), while
+     * its parser keeps its states in a list, so the events can be counted safely first.
+     */
+    private static void requireShallow(LoadSettings settings, Path file, String text) {
+        int depth = 0;
+        for (Event e : new Parse(settings).parseString(text)) {
+            if (e instanceof CollectionStartEvent) {
+                if (++depth > MAX_DEPTH) {
+                    String line = e.getStartMark().map(m -> ":" + (m.getLine() + 1)).orElse("");
+                    throw KimenException.of(Reason.INVALID_CONFIG, file + line + ": nested deeper than " + MAX_DEPTH
+                            + " levels", "mima's files nest three levels: groups, a group, its links");
+                }
+            } else if (e instanceof CollectionEndEvent) {
+                depth--;
+            }
+        }
     }
 
     /**

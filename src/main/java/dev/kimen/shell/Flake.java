@@ -47,11 +47,12 @@ public final class Flake {
         byte[] cached = ProjectFile.readIfPresent(cache);
         if (cached != null) {
             try {
-                Map<String, String> vars = strings(JsonParser.object().from(new String(cached, StandardCharsets.UTF_8)));
+                Map<String, String> vars = strings(JsonParser.object().from(
+                        Json.requireShallow(new String(cached, StandardCharsets.UTF_8))));
                 if (vars != null) {
                     return vars;
                 }
-            } catch (JsonParserException e) {
+            } catch (JsonParserException | IllegalArgumentException e) {
                 // a damaged cache is made again
             }
         }
@@ -67,7 +68,7 @@ public final class Flake {
     static Map<String, String> exported(byte[] document, Path dir) {
         var vars = new TreeMap<String, String>();
         try {
-            JsonObject variables = JsonParser.object().from(new String(document, StandardCharsets.UTF_8))
+            JsonObject variables = JsonParser.object().from(Json.requireShallow(new String(document, StandardCharsets.UTF_8)))
                     .getObject("variables");
             if (variables == null) {
                 throw KimenException.of(Reason.EXEC_SOURCE_FAILED, "nix print-dev-env in " + dir
@@ -80,7 +81,7 @@ public final class Flake {
                     vars.put(e.getKey(), value);
                 }
             }
-        } catch (JsonParserException e) {
+        } catch (JsonParserException | IllegalArgumentException e) {
             throw KimenException.wrap(Reason.EXEC_SOURCE_FAILED, "nix print-dev-env in " + dir
                     + " did not print a JSON document: " + e.getMessage(), e);
         }

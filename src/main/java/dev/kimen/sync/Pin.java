@@ -46,7 +46,7 @@ public record Pin(String url, long seq, String statement, Membership membership)
             throw new UncheckedIOException(e);
         }
         try {
-            JsonObject root = JsonParser.object().from(text);
+            JsonObject root = JsonParser.object().from(Json.requireShallow(text));
             if (!FORMAT.equals(root.getString("format")) || !(root.get("members") instanceof JsonArray list)) {
                 throw new IllegalArgumentException("not a " + FORMAT + " file");
             }

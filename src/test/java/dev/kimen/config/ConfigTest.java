@@ -22,6 +22,20 @@ class ConfigTest {
         assertEquals("/v.kv", Config.load(file).vaultPath().orElseThrow());
     }
 
+    /** nanojson recurses per level: a hostile or damaged file is a one-line invalid_config, not a stack overflow. */
+    @Test
+    void deeplyNestedJsonIsRefusedInOneLine(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("config.json"), "{\"a\":" + "[".repeat(20_000));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.kimen.KimenException.class, () -> Config.load(file));
+        assertEquals(dev.kimen.Reason.INVALID_CONFIG, e.reason());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("nested deeper than 64 levels"), e.getMessage());
+
+        String sixtyFour = "{\"a\":" + "[".repeat(63) + "\"]]]{[\\\"\"" + "]".repeat(63) + "}";
+        assertEquals(sixtyFour, dev.kimen.json.Json.requireShallow(sixtyFour), "64 levels, brackets in a string ignored");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> dev.kimen.json.Json.requireShallow("[" + sixtyFour + "]"));
+    }
+
     @Test
     void xdgConfigHomeMustBeAbsolute() {
         assertEquals(Path.of("/x/.config"), UserDirs.from(Map.of("HOME", "/x", "XDG_CONFIG_HOME", "rel")).configHome());

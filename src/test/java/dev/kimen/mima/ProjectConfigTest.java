@@ -273,7 +273,7 @@ class ProjectConfigTest {
     void whatTheYamlReaderChokesOnIsInvalidConfig() {
         var e = assertThrows(KimenException.class, () -> parse("[# a comment\ngroups: {}\n"));
         assertEquals(Reason.INVALID_CONFIG, e.reason(), e.getMessage());
-        assertTrue(e.getMessage().startsWith(file() + ": not valid YAML"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(file() + ":3: not valid YAML"), e.getMessage());
     }
 
     @Test

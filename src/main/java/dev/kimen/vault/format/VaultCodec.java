@@ -124,8 +124,8 @@ public final class VaultCodec {
     private static SecretMeta meta(byte[] json, int lineNo) throws CharacterCodingException {
         JsonObject object;
         try {
-            object = JsonParser.object().from(Utf8.decode(json));
-        } catch (JsonParserException e) {
+            object = JsonParser.object().from(Json.requireShallow(Utf8.decode(json)));
+        } catch (JsonParserException | IllegalArgumentException e) {
             throw VaultFile.invalid("entry " + lineNo + " has metadata that is not a JSON object");
         }
         var fields = new TreeMap<String, String>();
