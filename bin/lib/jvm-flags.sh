@@ -12,8 +12,12 @@
 #                   check that the launchers' caches are really mapped).
 # -DisplayVMOutput  without the native forwarder the JVM answers SIGQUIT with a thread dump, which
 #                   it would print into that same stdout.
+# -ErrorFileToStderr, -CreateCoredumpOnCrash  a crashed JVM reports on stderr and dumps no core: an
+#                   hs_err file or a core in the working directory would hold the memory of a
+#                   process that held secrets (kimen also makes itself non-dumpable, Main).
 jvm_flags=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xlog:disable -Xlog:all=warning:stderr -Xlog:aot=off:stderr
-           -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput --enable-native-access=ALL-UNNAMED)
+           -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:+ErrorFileToStderr -XX:-CreateCoredumpOnCrash
+           --enable-native-access=ALL-UNNAMED)
 
 # aot_train JAVA JAR NATIVE_DIR OUT: one AOT training run (dev.kimen.AotTraining) with these flags,
 # writing the cache to OUT; true only when OUT was made. Silent: callers say what went wrong.

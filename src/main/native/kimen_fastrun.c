@@ -30,6 +30,9 @@
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 extern char **environ;
 
@@ -363,6 +366,11 @@ int main(int argc, char **argv) {
         return 2;
     }
     char **java = argv + 2;
+#ifdef __linux__
+    /* The command's environment, values included, passes through here: no core dump of it, and no
+       ptrace by other processes of the user. execve gives the command (or the JVM) its own. */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
     if (getenv("KIMEN_FASTRUN") == NULL || strcmp(getenv("KIMEN_FASTRUN"), "off") != 0) {
         try_launch(java + n, argc - 2 - (int) n);
     }

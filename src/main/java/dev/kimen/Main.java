@@ -11,6 +11,12 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // Whatever this start reads (a passphrase, keys, values) must not land in a core dump, nor
+        // be read through ptrace by another process of the user. Through the JNI helper this costs
+        // microseconds; without it (the FFM API's first call, ~50 ms) only `run` does it (Runner).
+        if (dev.kimen.process.NativeLibrary.loaded()) {
+            dev.kimen.process.Libc.notDumpable();
+        }
         var out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
         var ctx = new Context(System.in, out, System.err, System.getenv(), new DevTty(),
                 Path.of("").toAbsolutePath());

@@ -54,11 +54,20 @@ public final class Libc {
      * user can no longer ptrace this one or read its {@code /proc/<pid>/mem}. False elsewhere.
      */
     public static boolean notDumpable() {
+        if (NativeLibrary.loaded()) {
+            try {
+                return notDumpable0() == 0;
+            } catch (UnsatisfiedLinkError olderHelper) {
+                // a helper built before this function existed: the FFM API does it
+            }
+        }
         var prctl = function("prctl", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                 ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
                 Linker.Option.firstVariadicArg(1));
         return call(prctl, PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) == 0;
     }
+
+    private static native int notDumpable0();
 
     private static Optional<MethodHandle> function(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         Linker linker = Linker.nativeLinker();

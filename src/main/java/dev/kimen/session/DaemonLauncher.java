@@ -29,11 +29,12 @@ final class DaemonLauncher {
      * listener (jcmd could otherwise dump its heap). No class-data sharing either: the JDK's CDS
      * archive is mapped whole and relocated (its pages written), and once the daemon plans runs
      * for the native client (loading the command line's classes) it measured 46.6 MiB idle with
-     * the archive, 44 MiB without, its start no slower.
+     * the archive, 44 MiB without, its start no slower. A crash writes no hs_err file and no core
+     * (either would hold the keys it keeps): its report goes to stderr.
      */
     static final List<String> JVM_FLAGS = List.of("-Xms2m", "-Xmx16m", "-XX:+UseSerialGC", "-Xint",
             "-XX:ReservedCodeCacheSize=4m", "-Xss256k", "-XX:-UsePerfData", "-XX:+DisableAttachMechanism",
-            "-Xshare:off", "--enable-native-access=ALL-UNNAMED");
+            "-Xshare:off", "-XX:+ErrorFileToStderr", "-XX:-CreateCoredumpOnCrash", "--enable-native-access=ALL-UNNAMED");
 
     private DaemonLauncher() {}
 
