@@ -76,6 +76,7 @@ build_image() {
   cp "$root/bin/lib/jvm-flags.sh" "$lib/"
   [ -f "$root/target/native/libkimen-native.so" ] && cp "$root/target/native/libkimen-native.so" "$lib/native/"
   [ -f "$root/target/native/kimen-fastrun" ] && cp "$root/target/native/kimen-fastrun" "$lib/native/"
+  [ -f "$root/target/native/kimen-exec" ] && cp "$root/target/native/kimen-exec" "$lib/native/"
   local program
   for program in kimen mima; do
     sed "s/@PROGRAM@/$program/g" "$root/bin/lib/installed-launcher.sh" >"$image/bin/$program"

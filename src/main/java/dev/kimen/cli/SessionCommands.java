@@ -66,6 +66,8 @@ public final class SessionCommands extends GroupCommand {
                 path = store.path();
                 session.start(path, idle, key);
             }
+            // A session's runs go without a JVM and make no files dir: sweep what killed runs left.
+            dev.kimen.projection.run.FilesDir.sweep(ctx.env());
             Instant expires = idle.isZero() ? null : Instant.now().plus(idle).truncatedTo(ChronoUnit.SECONDS);
             return ok("session_start", Json.object("vault", path.toString(), "ttl", Ttl.format(idle),
                             "ttl_seconds", idle.toSeconds(), "expires_at", text(expires),

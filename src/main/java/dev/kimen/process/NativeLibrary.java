@@ -24,6 +24,17 @@ public final class NativeLibrary {
         return LOADED != null;
     }
 
+    /** An executable the build put beside the library ({@code kimen-exec}), when there is one. */
+    public static java.util.Optional<Path> executable(String name) {
+        String dir = System.getProperty("kimen.native.dir");
+        if (dir == null) {
+            return java.util.Optional.empty();
+        }
+        Path file = Path.of(dir, name).toAbsolutePath();
+        return Files.isRegularFile(file) && Files.isExecutable(file) ? java.util.Optional.of(file)
+                : java.util.Optional.empty();
+    }
+
     /** The file loaded, or null. */
     public static Path path() {
         return LOADED;

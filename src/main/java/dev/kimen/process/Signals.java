@@ -5,8 +5,11 @@ import java.util.List;
 import sun.misc.Signal;
 
 /**
- * Catches SIGINT, SIGTERM and SIGHUP for the life of a child process and sends each on to it
- * with {@code kill(2)} (the JDK can only send SIGTERM and SIGKILL): through the native helper
+ * Catches, for the life of a child process, every signal that would end kimen and that the JVM
+ * lets a program handle (SIGINT, SIGTERM, SIGHUP, and SIGUSR1, SIGALRM and the others that would
+ * end the JVM without a word, leaving the command running and its files behind), and sends each
+ * on to the child with {@code kill(2)} (the JDK can only send SIGTERM and SIGKILL): the child
+ * decides, and kimen cleans up when it ends. The sending goes through the native helper
  * ({@link NativeSignals}) when the launcher provides one, else through the FFM API ({@link Libc}).
  * {@code sun.misc.Signal} is the JDK's supported-but-unofficial signal API (module jdk.unsupported);
  * no library does this better on the JVM.
@@ -16,7 +19,9 @@ import sun.misc.Signal;
  * small native handler in that helper.
  */
 public final class Signals implements AutoCloseable {
-    public static final List<String> FORWARDED = List.of("INT", "TERM", "HUP");
+    /** By name, as {@link Signal} knows them on Linux; one the JVM keeps for itself (USR2) is skipped. */
+    public static final List<String> FORWARDED = List.of("INT", "TERM", "HUP", "USR1", "USR2", "ALRM", "VTALRM",
+            "PROF", "XCPU", "IO", "PWR", "STKFLT");
 
     private final List<Signal> installed = new ArrayList<>();
     private final List<sun.misc.SignalHandler> previous = new ArrayList<>();

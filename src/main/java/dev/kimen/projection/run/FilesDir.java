@@ -23,30 +23,115 @@ import java.util.Set;
  * {@code $XDG_RUNTIME_DIR} (a tmpfs) or the temp dir, or one the user names. Files are 0600 and
  * written without following symlinks. {@link #close()} removes everything this object created,
  * and nothing else.
+ *
+ * <p>A fresh directory {@code kimen-N} has a lock file beside it, {@code kimen-N.lock}, that its
+ * run holds locked for as long as it lives; the kernel lets go of the lock however the run ends.
+ * A run killed before it could clean up (SIGKILL, a crash) leaves its directory, and the next
+ * fresh one (or {@code session start}) removes every {@code kimen-N} of this user whose lock it
+ * can take: proof that its owner is gone ({@link #sweep}).
  */
 public final class FilesDir implements AutoCloseable {
+    private static final String PREFIX = "kimen-";
+    private static final String LOCK = ".lock";
+
     private final Path dir;
     private final boolean created;
+    /** The lock a fresh directory's run holds, null for one the user named. */
+    private final FileChannel owner;
     private final Deque<Path> written = new ArrayDeque<>();
     /** Cleans up when kimen is stopped by a signal before a child's status is known. */
     private final Thread onExit = new Thread(this::removeAll, "kimen-files-cleanup");
 
-    private FilesDir(Path dir, boolean created) {
+    private FilesDir(Path dir, boolean created, FileChannel owner) {
         this.dir = dir;
         this.created = created;
+        this.owner = owner;
         Runtime.getRuntime().addShutdownHook(onExit);
     }
 
-    /** A fresh private directory. */
+    /** A fresh private directory, after the stale ones of runs that died are swept away. */
     public static FilesDir fresh(Map<String, String> env) {
-        String runtime = env.get("XDG_RUNTIME_DIR");
-        Path base = runtime != null && !runtime.isEmpty() && Files.isDirectory(Path.of(runtime))
-                ? Path.of(runtime) : Path.of(System.getProperty("java.io.tmpdir"));
+        Path base = base(env);
+        sweep(base);
         try {
-            Path dir = Files.createTempDirectory(base, "kimen-", PosixFilePermissions.asFileAttribute(PrivateFiles.DIR_MODE));
-            return new FilesDir(dir.toRealPath(), true);
+            Path dir = Files.createTempDirectory(base, PREFIX, PosixFilePermissions.asFileAttribute(PrivateFiles.DIR_MODE));
+            return new FilesDir(dir.toRealPath(), true, hold(dir));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where fresh directories go: {@code $XDG_RUNTIME_DIR} when it is a directory, else the temp dir. */
+    static Path base(Map<String, String> env) {
+        String runtime = env.get("XDG_RUNTIME_DIR");
+        return runtime != null && !runtime.isEmpty() && Files.isDirectory(Path.of(runtime))
+                ? Path.of(runtime) : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /**
+     * Takes the lock of {@code dir}: made under a dot name (which the sweep never looks at),
+     * locked, and only then given the name the sweep reads, so no sweep can take it in between.
+     */
+    private static FileChannel hold(Path dir) throws IOException {
+        Path temp = Files.createTempFile(dir.getParent(), "." + dir.getFileName() + LOCK + "-", "",
+                PosixFilePermissions.asFileAttribute(PrivateFiles.FILE_MODE));
+        FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        try {
+            ch.lock();
+            Files.move(temp, dir.resolveSibling(dir.getFileName() + LOCK), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    /**
+     * Removes the fresh directories under {@code base} whose runs are gone: for each lock file
+     * {@code kimen-N.lock} of this user that it can lock, {@code kimen-N} (if it is this user's
+     * directory) and the lock file. A directory without a lock file is never touched. Best effort:
+     * nothing here stops a run.
+     */
+    public static void sweep(Map<String, String> env) {
+        sweep(base(env));
+    }
+
+    static void sweep(Path base) {
+        long uid = new com.sun.security.auth.module.UnixSystem().getUid();
+        try (var locks = Files.newDirectoryStream(base, PREFIX + "*" + LOCK)) {
+            for (Path lock : locks) {
+                String name = lock.getFileName().toString();
+                Path dir = base.resolve(name.substring(0, name.length() - LOCK.length()));
+                if (!ownedBy(lock, uid, false)) {
+                    continue;
+                }
+                try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+                     var held = ch.tryLock()) {
+                    if (held == null) {
+                        continue; // its run is alive
+                    }
+                    if (ownedBy(dir, uid, true)) {
+                        PrivateFiles.deleteTree(dir);
+                    }
+                    Files.deleteIfExists(lock);
+                } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+                    // another sweep has it, or it went: leave it
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // an unreadable base: nothing to sweep here
+        }
+    }
+
+    /** Whether {@code p} is a regular file ({@code dir}: a directory) of user {@code uid}, not a link. */
+    private static boolean ownedBy(Path p, long uid, boolean dir) {
+        try {
+            var attrs = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return (dir ? attrs.isDirectory() : attrs.isRegularFile())
+                    && ((Number) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue() == uid;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -55,7 +140,7 @@ public final class FilesDir implements AutoCloseable {
         boolean existed = Files.isDirectory(dir);
         PrivateFiles.requirePrivateDir(dir);
         try {
-            return new FilesDir(dir.toRealPath(), !existed);
+            return new FilesDir(dir.toRealPath(), !existed, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -108,6 +193,14 @@ public final class FilesDir implements AutoCloseable {
         }
         if (created) {
             PrivateFiles.deleteTree(dir);
+        }
+        if (owner != null && owner.isOpen()) {
+            try {
+                Files.deleteIfExists(dir.resolveSibling(dir.getFileName() + LOCK)); // still ours: we hold it
+                owner.close();
+            } catch (IOException ignored) {
+                // a lock file left alone is swept by a later run
+            }
         }
     }
 

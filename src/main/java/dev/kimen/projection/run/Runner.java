@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts a command directly (no shell) with an explicit environment, forwards SIGINT, SIGTERM,
- * SIGHUP and SIGQUIT to it (see {@link Signals}), and returns its exit status: 128+n when it died
- * of signal n.
+ * Starts a command directly (no shell) with an explicit environment, forwards to it every signal
+ * that would end kimen (see {@link Signals}), and returns its exit status: 128+n when it died of
+ * signal n. Should kimen die anyway (SIGKILL, a crash), the command is ended too ({@code kimen-exec}).
  */
 public final class Runner {
     private Runner() {}
@@ -37,7 +37,7 @@ public final class Runner {
         // The JDK would search kimen's PATH; the command's own PATH (which a map may set) decides, as with env(1).
         var resolved = new java.util.ArrayList<>(argv);
         resolved.set(0, resolve(argv.getFirst(), env.getOrDefault("PATH", ""), cwd).toString());
-        var builder = new ProcessBuilder(resolved).directory(cwd.toFile()).inheritIO();
+        var builder = new ProcessBuilder(throughStarter(resolved)).directory(cwd.toFile()).inheritIO();
         builder.environment().clear();
         builder.environment().putAll(env);
         if (stdin != null) {
@@ -80,6 +80,21 @@ public final class Runner {
             }
             return status;
         }
+    }
+
+    /**
+     * The command line that starts {@code command}: through {@code kimen-exec} when the build made
+     * it, which has the kernel end the command (SIGTERM) should kimen die before it, even by
+     * SIGKILL; else the command itself. The parent-death signal follows the thread that started
+     * the child, and this thread waits for it to end.
+     */
+    private static List<String> throughStarter(List<String> command) {
+        return dev.kimen.process.NativeLibrary.executable("kimen-exec").map(starter -> {
+            var line = new java.util.ArrayList<String>(List.of(starter.toString(),
+                    Long.toString(ProcessHandle.current().pid()), command.getFirst()));
+            line.addAll(command);
+            return (List<String>) line;
+        }).orElse(command);
     }
 
     /**
