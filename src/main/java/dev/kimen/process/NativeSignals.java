@@ -4,8 +4,11 @@ import java.util.Optional;
 
 /**
  * The signal functions of {@link NativeLibrary} ({@code src/main/native/kimen_signals.c}): a
- * handler for the signal the JVM will not let Java handle (SIGQUIT), and {@code kill(2)}. Without
- * the library SIGQUIT is not forwarded and {@code kill} goes through {@link Libc}.
+ * handler for the signal the JVM will not let Java handle (SIGQUIT) and for the ones a terminal
+ * sends (SIGINT, SIGHUP; SIGTERM with them), which sees who sent a signal, and {@code kill(2)}.
+ * Without the library SIGQUIT is not forwarded, the others go through Java handlers (which
+ * forward a Ctrl-C the child got from the terminal already), and {@code kill} goes through
+ * {@link Libc}.
  */
 final class NativeSignals {
     static final int SIGQUIT = 3;
@@ -19,8 +22,9 @@ final class NativeSignals {
         return LOADED;
     }
 
-    boolean catchQuit() {
-        return call(() -> catchSignal(SIGQUIT) == 0);
+    /** Starts forwarding {@code signal} natively; false when this helper cannot. */
+    boolean catchNatively(int signal) {
+        return call(() -> catchSignal(signal) == 0);
     }
 
     void forwardTo(long pid) {
@@ -30,8 +34,9 @@ final class NativeSignals {
         });
     }
 
-    void releaseQuit() {
-        call(() -> release(SIGQUIT) == 0);
+    /** Puts back the handler {@code signal} had before {@link #catchNatively}. */
+    void releaseNatively(int signal) {
+        call(() -> release(signal) == 0);
     }
 
     boolean send(long pid, int signal) {

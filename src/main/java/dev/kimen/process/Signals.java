@@ -16,23 +16,33 @@ import sun.misc.Signal;
  *
  * <p>SIGQUIT the JVM keeps for thread dumps and refuses a Java handler for ({@code -Xrs}, which
  * frees it, makes the JVM refuse handlers for the other three: JDK 25.0.3), so it goes through a
- * small native handler in that helper.
+ * small native handler in that helper; so do SIGINT, SIGTERM and SIGHUP when the helper is there,
+ * because only a native handler sees that the terminal sent a signal to the child's group too
+ * (one Ctrl-C must reach the command once, not twice).
  */
 public final class Signals implements AutoCloseable {
     /** By name, as {@link Signal} knows them on Linux; one the JVM keeps for itself (USR2) is skipped. */
     public static final List<String> FORWARDED = List.of("INT", "TERM", "HUP", "USR1", "USR2", "ALRM", "VTALRM",
             "PROF", "XCPU", "IO", "PWR", "STKFLT");
+    /**
+     * What a terminal sends its foreground group (and TERM, sent with them at logout): taken by the
+     * native handler when there is one, which forwards only what the child did not get already.
+     */
+    private static final List<String> FROM_TERMINAL = List.of("INT", "TERM", "HUP");
 
     private final List<Signal> installed = new ArrayList<>();
     private final List<sun.misc.SignalHandler> previous = new ArrayList<>();
     private final NativeSignals helper;
-    private final boolean quitCaught;
+    /** The signal numbers the native handler forwards (SIGQUIT among them when it could). */
+    private final List<Integer> natively = new ArrayList<>();
     private final List<Integer> pending = new ArrayList<>();
     private long pid;
 
     private Signals(NativeSignals helper) {
         this.helper = helper;
-        this.quitCaught = helper != null && helper.catchQuit();
+        if (helper != null && helper.catchNatively(NativeSignals.SIGQUIT)) {
+            natively.add(NativeSignals.SIGQUIT);
+        }
     }
 
     /**
@@ -44,10 +54,14 @@ public final class Signals implements AutoCloseable {
         for (String name : FORWARDED) {
             try {
                 Signal signal = new Signal(name);
+                if (s.helper != null && FROM_TERMINAL.contains(name) && s.helper.catchNatively(signal.getNumber())) {
+                    s.natively.add(signal.getNumber());
+                    continue;
+                }
                 s.previous.add(Signal.handle(signal, sig -> s.deliver(sig.getNumber())));
                 s.installed.add(signal);
             } catch (IllegalArgumentException e) {
-                // a signal the JVM reserves for itself: the child still gets it from the terminal
+                // a signal the JVM reserves for itself (or this system lacks)
             }
         }
         return s;
@@ -56,7 +70,7 @@ public final class Signals implements AutoCloseable {
     /** From now on signals go to {@code childPid}, starting with any that arrived before. */
     public synchronized void forwardTo(long childPid) {
         pid = childPid;
-        if (quitCaught) {
+        if (!natively.isEmpty()) {
             helper.forwardTo(childPid);
         }
         pending.forEach(this::deliver);
@@ -74,9 +88,7 @@ public final class Signals implements AutoCloseable {
 
     @Override
     public void close() {
-        if (quitCaught) {
-            helper.releaseQuit();
-        }
+        natively.forEach(helper::releaseNatively);
         for (int i = 0; i < installed.size(); i++) {
             Signal.handle(installed.get(i), previous.get(i));
         }

@@ -104,6 +104,11 @@ final class Tmux implements AutoCloseable {
         }, () -> screen(pane));
     }
 
+    /** Presses {@code key} (a tmux key name: C-c, C-\\, …), as a user would. */
+    void press(Pane pane, String key) {
+        tmux("send-keys", "-t", pane.session(), key);
+    }
+
     /** Types {@code text} and Enter, as a user would. */
     void type(Pane pane, String text) {
         tmux("send-keys", "-t", pane.session(), "-l", text);
