@@ -26,6 +26,10 @@ public final class KimenException extends RuntimeException {
         return new KimenException(reason, message, null, cause);
     }
 
+    public static KimenException wrap(Reason reason, String message, String hint, Throwable cause) {
+        return new KimenException(reason, message, hint, cause);
+    }
+
     public Reason reason() {
         return reason;
     }

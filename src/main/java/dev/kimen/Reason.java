@@ -35,6 +35,7 @@ public enum Reason {
     KEYRING_UNAVAILABLE(27, "a helper command failed"),
     GIT_FAILED(27, "a helper command failed"),
     SECRETS_FOUND(28, "scan found vault values"),
+    IO_ERROR(29, "I/O error"),
     SYNC_CONFLICT(31, "sync conflict"),
     RECONCILE_REQUIRED(31, "sync conflict"),
     REMOTE_LOCK_PRESENT(32, "sync precondition"),

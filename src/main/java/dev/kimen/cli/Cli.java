@@ -137,11 +137,22 @@ public final class Cli {
         }
         KimenException failure = switch (e) {
             case KimenException k -> k;
-            case UncheckedIOException io -> KimenException.wrap(Reason.INTERNAL,
-                    "I/O error: " + io.getCause().getMessage(), io);
+            case UncheckedIOException io -> ioError(io.getCause());
             default -> KimenException.wrap(Reason.INTERNAL, "internal error: " + e.getClass().getSimpleName(), e);
         };
         return ErrorRenderer.render(failure, json, ctx.err());
+    }
+
+    /**
+     * A read or write the system refused, wherever it happened: {@code io_error}, naming the path
+     * and the system's reason ("No space left on device", "Permission denied") when it says them.
+     */
+    static KimenException ioError(java.io.IOException e) {
+        String what = e instanceof java.nio.file.FileSystemException fs && fs.getFile() != null
+                ? fs.getFile() + ": " + (fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName())
+                : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return KimenException.wrap(Reason.IO_ERROR, "I/O error: " + what,
+                "check the path's permissions and the free space of its file system", e);
     }
 
     /**

@@ -70,7 +70,8 @@ public final class VaultStore implements AutoCloseable {
             throw KimenException.of(Reason.VAULT_NOT_FOUND, "no vault at " + path,
                     "create one with: kimen vault init");
         } catch (IOException e) {
-            throw KimenException.wrap(Reason.INVALID_VAULT_FILE, "cannot read vault " + path + ": " + e.getMessage(), e);
+            // the system would not read it (a permission, a directory): not bad data
+            throw KimenException.wrap(Reason.IO_ERROR, "cannot read vault " + path + ": " + e.getMessage(), e);
         }
     }
 
