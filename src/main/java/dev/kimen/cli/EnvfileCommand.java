@@ -36,7 +36,7 @@ public final class EnvfileCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        Plan plan = ProjectionOptions.runnable(ctx, projection.plan(ctx));
+        Plan plan = ProjectionOptions.resolvable(ctx, projection.plan(ctx));
         Envfile.skipped(plan).forEach(p -> ctx.warn(p.origin() + ": " + p.kind().word() + " lines have no place in an envfile; skipped"));
         Path target = Outputs.target(ctx, out, json(), "an envfile");
         Envfile.Rendered rendered;

@@ -5,6 +5,7 @@ import dev.kimen.Reason;
 import dev.kimen.projection.profile.KmapParser;
 import dev.kimen.projection.profile.MapContents;
 import dev.kimen.projection.profile.ProfileLocator;
+import dev.kimen.shell.ProjectProfiles;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -29,7 +30,12 @@ public final class MapOptions {
             throw KimenException.of(Reason.USAGE, "give --profile or --map, not both");
         }
         if (profile != null) {
-            return ProfileLocator.find(profile, ctx.env(), ctx.cwd());
+            Path found = ProfileLocator.find(profile, ctx.env(), ctx.cwd());
+            if (ProjectProfiles.holding(found).isPresent()) {
+                ProfileLocator.shadowed(profile, ctx.env(), ctx.cwd(), found).forEach(mine -> ctx.warn("the project's "
+                        + found + " is used for --profile " + profile + ", not your " + mine));
+            }
+            return found;
         }
         return map == null ? null : ctx.resolve(map);
     }

@@ -32,7 +32,7 @@ public final class RenderOptions {
 
     Rendered render(Context ctx, Plan plan, VaultOptions vault) {
         Path target = target(ctx);
-        ProjectionOptions.runnable(ctx, plan);
+        ProjectionOptions.resolvable(ctx, plan);
         List<Path> files;
         try (var secrets = new VaultLookup(ctx, vault)) {
             files = Renderer.render(plan, secrets, target);

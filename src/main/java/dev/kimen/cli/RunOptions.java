@@ -43,7 +43,7 @@ public final class RunOptions {
 
     /** Projects {@code plan}, starts the command, returns its exit status, removes what was written. */
     int run(Context ctx, Plan plan, VaultOptions vault) {
-        ProjectionOptions.runnable(ctx, plan);
+        ProjectionOptions.resolvable(ctx, plan);
         boolean masking = mask != null ? mask : ctx.config().maskByDefault();
         if (exec && masking) {
             throw KimenException.of(Reason.USAGE, "--exec leaves no kimen behind to mask the output",

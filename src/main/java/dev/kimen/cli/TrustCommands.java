@@ -3,13 +3,16 @@ package dev.kimen.cli;
 import dev.kimen.KimenException;
 import dev.kimen.json.Json;
 import dev.kimen.mima.ProjectConfig;
+import dev.kimen.Reason;
 import dev.kimen.shell.LoadScript;
+import dev.kimen.shell.ProjectProfiles;
 import dev.kimen.shell.ProjectFile;
 import dev.kimen.shell.Trust;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,13 +43,28 @@ final class TrustCommands {
 
         @Override
         public Integer call() {
-            Path file = ProjectFile.locate(path, ctx.logicalCwd(), ctx.dirs());
             Trust trust = Trust.of(ctx.dirs());
+            Path file = ProjectFile.find(path, ctx.logicalCwd(), ctx.dirs()).orElse(null);
+            Optional<Path> kimenDir = kimenDir(file);
+            if (file == null || !java.nio.file.Files.exists(file)) {
+                // a project with profiles (.kimen/) and no .mima.yaml
+                Path dir = kimenDir.orElseThrow(() -> KimenException.of(Reason.CONFIG_NOT_FOUND, "no "
+                                + ProjectConfig.FILE_NAME + " and no " + ProjectProfiles.DIR + "/ in "
+                                + (path == null ? ctx.logicalCwd() + " or above it" : path),
+                        "a project's " + ProjectConfig.FILE_NAME + " declares its groups and env, its .kimen/profiles its"
+                                + " maps; see the README"));
+                return check ? checkProfiles(dir, trust) : allowProfiles(dir, trust);
+            }
             if (check) {
                 return check(file, trust);
             }
             ProjectFile project = ProjectFile.read(file);
             trust.allow(project);
+            String profiles = kimenDir.map(dir -> {
+                ProjectProfiles p = ProjectProfiles.read(dir);
+                trust.allow(p);
+                return "; profiles " + names(p) + " (" + ProjectProfiles.DIR + "/: their exec: and keyring: lines may run)";
+            }).orElse("");
             project.skipped().forEach(ctx::warn); // a named file kimen will not read
             ProjectConfig c = project.config();
             var parts = new ArrayList<String>();
@@ -73,8 +91,45 @@ final class TrustCommands {
             }
             return ok("allow", Json.object("file", file.toString(), "groups", List.copyOf(c.groups().keySet()),
                     "env", List.copyOf(c.env().keySet()), "refused", refused, "dotenv", c.dotenv(), "path_add", c.pathAdd(),
-                    "use_flake", c.useFlake(), "auto_export", c.autoExport()),
-                    "allowed " + file + (parts.isEmpty() ? " (it declares nothing yet)" : ": " + String.join("; ", parts)));
+                    "use_flake", c.useFlake(), "auto_export", c.autoExport(),
+                    "kimen_dir", kimenDir.map(Path::toString).orElse(null)),
+                    "allowed " + file + (parts.isEmpty() ? " (it declares nothing yet)" : ": " + String.join("; ", parts))
+                            + profiles);
+        }
+
+        /** The {@code .kimen/} beside {@code file} (or, with no file, the nearest one the path names). */
+        private Optional<Path> kimenDir(Path file) {
+            if (file != null) {
+                Path dir = file.toAbsolutePath().getParent().resolve(ProjectProfiles.DIR);
+                return java.nio.file.Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
+            }
+            return ProjectProfiles.nearest(path == null ? ctx.logicalCwd() : ctx.resolve(path));
+        }
+
+        private int allowProfiles(Path dir, Trust trust) {
+            ProjectProfiles p = ProjectProfiles.read(dir);
+            trust.allow(p);
+            return ok("allow", Json.object("kimen_dir", dir.toString(), "profiles", p.profiles().stream()
+                            .map(f -> f.getFileName().toString()).toList()),
+                    "allowed " + dir + ": profiles " + names(p) + " (their exec: and keyring: lines may run)");
+        }
+
+        private int checkProfiles(Path dir, Trust trust) {
+            Trust.State s = trust.state(ProjectProfiles.read(dir));
+            int code = s == Trust.State.ALLOWED ? 0 : 1;
+            if (json()) {
+                ctx.out().println(Json.write(Json.object("ok", code == 0, "action", "allow_check", "exit_code", code,
+                        "kimen_dir", dir.toString(), "state", s.name().toLowerCase(java.util.Locale.ROOT))));
+            } else if (code != 0) {
+                ctx.err().println(Cli.program() + ": " + dir + (s == Trust.State.CHANGED ? " changed since it was allowed"
+                        : " is not allowed"));
+            }
+            return code;
+        }
+
+        private static String names(ProjectProfiles p) {
+            return p.profiles().isEmpty() ? "(none yet)" : String.join(", ", p.profiles().stream()
+                    .map(f -> f.getFileName().toString().replaceFirst("\\.kmap$", "")).toList());
         }
 
         /** The names in the project's dotenv files that the hook will not set (RefusedVariables). */
@@ -139,6 +194,10 @@ final class TrustCommands {
                 real = file; // gone already: its entry is still found by the path it had
             }
             boolean was = Trust.of(ctx.dirs()).deny(real);
+            Path kimenDir = file.toAbsolutePath().getParent().resolve(ProjectProfiles.DIR);
+            if (java.nio.file.Files.isDirectory(kimenDir)) {
+                was |= Trust.of(ctx.dirs()).deny(ProjectProfiles.read(kimenDir).real());
+            }
             return ok("deny", Json.object("file", file.toString(), "was_allowed", was),
                     was ? "denied " + file + ": the hook no longer loads it" : file + " was not allowed");
         }

@@ -62,6 +62,18 @@ public record ProjectFile(Path file, Path real, ProjectConfig config, KimenExcep
     }
 
     /**
+     * {@code path} as the user named it (a project config, or a directory, whose config may not
+     * exist), or with none the nearest config at or above {@code cwd}, if there is one.
+     */
+    public static Optional<Path> find(String path, Path cwd, UserDirs dirs) {
+        if (path == null) {
+            return nearest(cwd, dirs.home());
+        }
+        Path p = cwd.resolve(path).toAbsolutePath().normalize();
+        return Optional.of(Files.isDirectory(p) ? p.resolve(ProjectConfig.FILE_NAME) : p);
+    }
+
+    /**
      * {@code path} as the user named it: a project config, a directory holding one, or (null) the
      * nearest one above {@code cwd}; CONFIG_NOT_FOUND when there is none.
      */

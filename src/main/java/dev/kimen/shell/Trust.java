@@ -48,6 +48,19 @@ public final class Trust {
         return recorded.get().equals(project.digest()) && project.problem() == null ? State.ALLOWED : State.CHANGED;
     }
 
+    /** Whether a project's {@code .kimen/} is allowed as it is now. */
+    public State state(ProjectProfiles profiles) {
+        Optional<String> recorded = recorded(profiles.real());
+        return recorded.isEmpty() ? State.NOT_ALLOWED
+                : recorded.get().equals(profiles.digest()) ? State.ALLOWED : State.CHANGED;
+    }
+
+    /** Records a project's {@code .kimen/} as it is now. */
+    public void allow(ProjectProfiles profiles) {
+        PrivateFiles.write(entry(profiles.real()), (profiles.digest() + "\n" + profiles.real() + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Records {@code project} as it is now; a config that does not parse is refused (INVALID_CONFIG). */
     public void allow(ProjectFile project) {
         project.requireConfig();

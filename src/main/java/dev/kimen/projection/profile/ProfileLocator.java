@@ -33,6 +33,23 @@ public final class ProfileLocator {
         return dirs;
     }
 
+    /**
+     * The profiles of the same name that {@code found} hides: a project's
+     * {@code ./.kimen/profiles/<name>.kmap} wins over the user's own, which it should say.
+     */
+    public static List<Path> shadowed(String name, Map<String, String> env, Path cwd, Path found) {
+        var hidden = new ArrayList<Path>();
+        boolean after = false;
+        for (Path dir : searchPath(env, cwd)) {
+            Path candidate = dir.resolve(name + ".kmap").toAbsolutePath().normalize();
+            if (after && Files.isRegularFile(candidate) && !candidate.equals(found)) {
+                hidden.add(candidate);
+            }
+            after |= candidate.equals(found);
+        }
+        return hidden;
+    }
+
     public static Path find(String name, Map<String, String> env, Path cwd) {
         if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
             throw KimenException.of(Reason.USAGE, "profile name '" + name + "' must not contain '/'",
