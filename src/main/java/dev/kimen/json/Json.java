@@ -52,6 +52,9 @@ public final class Json {
 
     /** One line of JSON. Values may be strings, numbers, booleans, null, maps and collections. */
     public static String write(Map<String, ?> object) {
-        return JsonWriter.string().object(object).done();
+        String text = JsonWriter.string().object(object).done();
+        // A name from an upstream vault that is not UTF-8 holds lone surrogates (Utf8.decodeEscaped),
+        // which no JSON reader could take: written as the text people see, \xNN.
+        return dev.kimen.text.Utf8.showIn(text, "\\\\x");
     }
 }

@@ -10,11 +10,11 @@ public final class OneLine {
 
     /** {@code s} on one line: line breaks and tabs as spaces, every other control character as '?'. */
     public static String of(String s) {
-        return s == null ? "" : s.replaceAll("[\\n\\r\\t]", " ").replaceAll("\\p{Cc}", "?");
+        return s == null ? "" : Utf8.show(s.replaceAll("[\\n\\r\\t]", " ").replaceAll("\\p{Cc}", "?"));
     }
 
     /** {@code s} with its line breaks and tabs kept and every other control character as '?' (text of several lines). */
     public static String keepingLines(String s) {
-        return s.replaceAll("[\\p{Cc}&&[^\\n\\t]]", "?");
+        return Utf8.show(s.replaceAll("[\\p{Cc}&&[^\\n\\t]]", "?"));
     }
 }

@@ -28,12 +28,17 @@ public final class Vault implements AutoCloseable {
         return secrets.containsKey(name);
     }
 
+    /** The value of {@code name}, also when it is given as shown ({@code \xNN} for a byte of a name that is not UTF-8). */
     public Optional<SecretBytes> find(String name) {
-        return Optional.ofNullable(secrets.get(name));
+        SecretBytes value = secrets.get(name);
+        if (value == null && name.contains("\\x")) {
+            value = secrets.get(dev.kimen.text.Utf8.unshow(name));
+        }
+        return Optional.ofNullable(value);
     }
 
     public SecretBytes get(String name) {
-        SecretBytes value = secrets.get(name);
+        SecretBytes value = find(name).orElse(null);
         if (value == null) {
             throw notFound(name);
         }

@@ -22,6 +22,25 @@ class Utf8Test {
         assertThrows(CharacterCodingException.class, () -> Utf8.decode(new byte[] {(byte) 0xc0, (byte) 0xaf}));
     }
 
+    /** Names that are not UTF-8 (an upstream vault may hold them): read and written back byte for byte. */
+    @Property
+    void anyBytesRoundTripThroughTheEscapedForm(@ForAll byte[] bytes) {
+        String name = Utf8.decodeEscaped(bytes);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, Utf8.encodeEscaped(name));
+    }
+
+    @Test
+    void aNameThatIsNotUtf8IsShownWithItsBytesEscaped() {
+        byte[] latin1 = {'c', 'a', 'f', (byte) 0xe9, '.', (byte) 0xf0, (byte) 0x9f, (byte) 0x98, (byte) 0x80};
+        String name = Utf8.decodeEscaped(latin1); // é in Latin-1, then a whole emoji
+        assertEquals("caf\\xe9.\uD83D\uDE00", Utf8.show(name));
+        assertEquals(name, Utf8.unshow(Utf8.show(name)));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(latin1, Utf8.encodeEscaped(name));
+        assertEquals("plain.name", Utf8.show("plain.name"));
+        assertEquals("{\"n\":\"caf\\\\xe9\"}", dev.kimen.json.Json.write(java.util.Map.of("n", Utf8.decodeEscaped(
+                new byte[] {'c', 'a', 'f', (byte) 0xe9}))), "JSON carries the shown form");
+    }
+
     @Property
     void agreesWithTheReportingDecoder(@ForAll byte[] bytes) {
         String expected;

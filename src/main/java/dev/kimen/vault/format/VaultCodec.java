@@ -59,7 +59,7 @@ public final class VaultCodec {
         var b64 = Base64.getEncoder();
         var out = new ByteArrayOutputStream();
         for (Map.Entry<String, SecretBytes> e : vault.entries().entrySet()) {
-            out.writeBytes(b64.encode(e.getKey().getBytes(StandardCharsets.UTF_8)));
+            out.writeBytes(b64.encode(Utf8.encodeEscaped(e.getKey())));
             out.write('\t');
             byte[] value = e.getValue().reveal();
             byte[] encoded = b64.encode(value);
@@ -96,7 +96,8 @@ public final class VaultCodec {
             int metaTab = v3 ? Bytes.indexOf(plain, (byte) '\t', tab + 1) : -1;
             int valueEnd = metaTab >= 0 && metaTab < end ? metaTab : end;
             try {
-                String name = Utf8.decode(b64.decode(Arrays.copyOfRange(plain, start, tab)));
+                // an upstream vault may hold names that are not UTF-8: kept, and written back byte for byte
+                String name = Utf8.decodeEscaped(b64.decode(Arrays.copyOfRange(plain, start, tab)));
                 byte[] encodedValue = Arrays.copyOfRange(plain, tab + 1, valueEnd);
                 byte[] value = b64.decode(encodedValue);
                 Arrays.fill(encodedValue, (byte) 0);
@@ -109,7 +110,7 @@ public final class VaultCodec {
                 }
             } catch (IllegalArgumentException | CharacterCodingException e) {
                 vault.close();
-                throw VaultFile.invalid("entry " + lineNo + " is not base64(UTF-8 name) TAB base64(value)"
+                throw VaultFile.invalid("entry " + lineNo + " is not base64(name) TAB base64(value)"
                         + (v3 ? " [TAB base64(metadata)]" : ""));
             } catch (KimenException e) {
                 vault.close();

@@ -58,10 +58,21 @@ class VaultCodecTest {
 
     @Test
     void malformedPlaintextIsInvalidVaultFile() {
-        for (String bad : new String[] {"YQ==MQ==\n", "Y!==\tMQ==\n", "YQ==\tM!==\n", "/w==\tMQ==\n"}) {
+        for (String bad : new String[] {"YQ==MQ==\n", "Y!==\tMQ==\n", "YQ==\tM!==\n"}) {
             var e = assertThrows(KimenException.class,
                     () -> VaultCodec.decodePlaintext(bad.getBytes(StandardCharsets.US_ASCII), false), bad);
             assertEquals(Reason.INVALID_VAULT_FILE, e.reason());
+        }
+    }
+
+    /** An upstream vault may hold names that are not UTF-8 (DESIGN §2): it opens, and writes them back byte for byte. */
+    @Test
+    void aNameThatIsNotUtf8OpensAndIsWrittenBackAsItWas() {
+        byte[] plain = "Y2Fm6Q==\tMg==\n/w==\tMQ==\n".getBytes(StandardCharsets.US_ASCII); // "caf" 0xe9; 0xff
+        try (Vault v = VaultCodec.decodePlaintext(plain, false)) {
+            assertEquals(java.util.List.of("caf\\xe9", "\\xff"), v.names().stream().map(dev.kimen.text.Utf8::show).toList());
+            assertEquals("2", TestVaults.value(v, "caf\\xe9"), "found by the name as shown");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(plain, VaultCodec.encodePlaintext(v));
         }
     }
 
