@@ -48,7 +48,8 @@ class CoreDumpE2ETest {
         long child = waitForChild(run.pid());
         abort(run.pid());
         assertEquals(134, exit(run), "kimen itself was aborted, with its command running");
-        new ProcessBuilder("kill", "-KILL", Long.toString(child)).start().waitFor(); // the orphan (issue 22, signals)
+        waitUntil(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true),
+                "the kernel to end the command of the aborted kimen (parent-death signal)");
         assertEquals(List.of(), cores(work), "a core of a kimen that held secrets");
     }
 
