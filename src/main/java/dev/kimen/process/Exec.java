@@ -1,6 +1,7 @@
 package dev.kimen.process;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
@@ -54,7 +55,9 @@ public final class Exec {
                 captureErrno);
         MemorySegment program = arena.allocateFrom(path.toString());
         MemorySegment args = strings(arena, argv);
-        MemorySegment environment = strings(arena, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        // bytes, not Java's UTF-8: a value that is not UTF-8 (Utf8.decodeEscaped) reaches the command as it is
+        MemorySegment environment = cStrings(arena, env.entrySet().stream()
+                .map(e -> dev.kimen.text.Utf8.encodeEscaped(e.getKey() + "=" + e.getValue())).toList());
         try {
             if ((int) chdir.invokeExact(state, arena.allocateFrom(cwd.toString())) != 0) {
                 throw new Failed("chdir " + cwd + ": " + errno(state, errnoLayout));
@@ -85,6 +88,21 @@ public final class Exec {
         MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
         for (int i = 0; i < values.size(); i++) {
             array.setAtIndex(ADDRESS, i, arena.allocateFrom(values.get(i)));
+        }
+        array.setAtIndex(ADDRESS, values.size(), MemorySegment.NULL);
+        return array;
+    }
+
+    /** A NULL-terminated array of C strings made of {@code values}' bytes. */
+    private static MemorySegment cStrings(Arena arena, List<byte[]> values) {
+        MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
+        for (int i = 0; i < values.size(); i++) {
+            byte[] v = values.get(i);
+            MemorySegment s = arena.allocate(v.length + 1L);
+            MemorySegment.copy(v, 0, s, JAVA_BYTE, 0, v.length);
+            s.set(JAVA_BYTE, v.length, (byte) 0);
+            array.setAtIndex(ADDRESS, i, s);
+            java.util.Arrays.fill(v, (byte) 0);
         }
         array.setAtIndex(ADDRESS, values.size(), MemorySegment.NULL);
         return array;

@@ -289,6 +289,9 @@ final class Protocol {
     }
 
     private static void putString(ByteBuffer buf, String text) {
+        if (dev.kimen.text.Utf8.hasEscapes(text)) { // getBytes would make each such byte '?': never sent mangled
+            throw new TooLong("a string holds bytes that are not UTF-8 text");
+        }
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > 0xFFFF) {
             throw new TooLong("a string longer than 65535 bytes");
@@ -296,7 +299,7 @@ final class Protocol {
         buf.putShort((short) bytes.length).put(bytes);
     }
 
-    /** A field no frame can carry, however large: no bigger buffer is tried. */
+    /** A field no frame can carry, however large (or not as text): no bigger buffer is tried. */
     private static final class TooLong extends RuntimeException {
         TooLong(String message) {
             super(message, null, false, false);

@@ -63,6 +63,11 @@ public final class Utf8 {
     private static final java.util.regex.Pattern ESCAPED = java.util.regex.Pattern.compile("[\\x{DC80}-\\x{DCFF}]");
     private static final java.util.regex.Pattern SHOWN = java.util.regex.Pattern.compile("\\\\x([89a-fA-F][0-9a-fA-F])");
 
+    /** Whether {@code s} holds a byte that was not UTF-8 ({@link #decodeEscaped}). */
+    public static boolean hasEscapes(String s) {
+        return ESCAPED.matcher(s).find();
+    }
+
     /** {@code s} for people: each byte that was not UTF-8 as {@code \xNN}. */
     public static String show(String s) {
         return showIn(s, "\\x");
@@ -70,7 +75,7 @@ public final class Utf8 {
 
     /** {@code s} with each byte that was not UTF-8 as {@code prefix} and its two hex digits. */
     public static String showIn(String s, String prefix) {
-        if (!ESCAPED.matcher(s).find()) {
+        if (!hasEscapes(s)) {
             return s;
         }
         return ESCAPED.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(

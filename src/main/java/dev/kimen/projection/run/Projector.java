@@ -8,7 +8,6 @@ import dev.kimen.projection.Projection;
 import dev.kimen.projection.source.SecretLookup;
 import dev.kimen.projection.source.Values;
 import dev.kimen.text.Utf8;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -109,7 +108,11 @@ public final class Projector {
         }
     }
 
-    /** Environment values are text without NUL; anything else cannot reach a child intact. */
+    /**
+     * An environment value: any bytes but NUL, which no environment variable can hold. Bytes that
+     * are not UTF-8 are kept (as {@link Utf8#decodeEscaped} keeps them): an exec passes them on as
+     * they are ({@code run --exec}), a command kimen waits for cannot get them ({@link Runner}).
+     */
     static String envValue(Projection p, SecretBytes value) {
         byte[] bytes = value.reveal();
         try {
@@ -120,10 +123,7 @@ public final class Projector {
                             "project it as a file instead: file <path>=… plus envpath " + p.target() + "=<path>");
                 }
             }
-            return Utf8.decode(bytes);
-        } catch (CharacterCodingException e) {
-            throw KimenException.of(Reason.INVALID_VALUE, p.origin() + ": the value for " + p.target()
-                    + " is not UTF-8 text", "project it as a file instead");
+            return Utf8.decodeEscaped(bytes);
         } finally {
             java.util.Arrays.fill(bytes, (byte) 0);
         }

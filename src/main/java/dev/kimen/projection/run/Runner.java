@@ -37,6 +37,13 @@ public final class Runner {
         // The JDK would search kimen's PATH; the command's own PATH (which a map may set) decides, as with env(1).
         var resolved = new java.util.ArrayList<>(argv);
         resolved.set(0, resolve(argv.getFirst(), env.getOrDefault("PATH", ""), cwd).toString());
+        env.forEach((name, value) -> {
+            if (dev.kimen.text.Utf8.hasEscapes(value)) { // the JDK would turn each such byte into '?'
+                throw KimenException.of(Reason.INVALID_VALUE, "the value for " + name + " is not UTF-8 text, which a"
+                                + " command kimen starts and waits for cannot get intact",
+                        "run it with --exec (kimen passes any bytes to an exec'd command), or project it as a file");
+            }
+        });
         var builder = new ProcessBuilder(throughStarter(resolved)).directory(cwd.toFile()).inheritIO();
         builder.environment().clear();
         builder.environment().putAll(env);
