@@ -37,7 +37,7 @@ class CoreDumpE2ETest {
         Vaults.create(kimen.defaultVault(), PASS, Map.of());
         Path control = Files.createDirectories(tmp.resolve("control"));
         Process sleeper = unlimitedCores(control, Map.of("PATH", System.getenv("PATH")), "sleep", "30");
-        waitUntil(() -> sleeper.isAlive(), "the control to start");
+        Await.until(() -> sleeper.isAlive(), () -> "the control to start");
         abort(sleeper.pid());
         assertEquals(134, exit(sleeper), "SIGABRT");
         Assumptions.assumeTrue(!cores(control).isEmpty(), "this machine writes no core into the working directory");
@@ -48,8 +48,8 @@ class CoreDumpE2ETest {
         long child = waitForChild(run.pid());
         abort(run.pid());
         assertEquals(134, exit(run), "kimen itself was aborted, with its command running");
-        waitUntil(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true),
-                "the kernel to end the command of the aborted kimen (parent-death signal)");
+        Await.until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true),
+                () -> "the kernel to end the command of the aborted kimen (parent-death signal)");
         assertEquals(List.of(), cores(work), "a core of a kimen that held secrets");
     }
 
@@ -85,20 +85,12 @@ class CoreDumpE2ETest {
     /** The pid of {@code parent}'s first child, once it has one. */
     private static long waitForChild(long parent) throws Exception {
         long[] found = {0};
-        waitUntil(() -> {
+        Await.until(() -> {
             found[0] = ProcessHandle.of(parent).stream().flatMap(ProcessHandle::children)
                     .filter(c -> c.info().command().map(cmd -> cmd.endsWith("sleep")).orElse(false))
                     .mapToLong(ProcessHandle::pid).findFirst().orElse(0);
             return found[0] != 0;
-        }, "kimen to start its command");
+        }, () -> "kimen to start its command");
         return found[0];
-    }
-
-    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "waited 60 s for " + what);
-            Thread.sleep(50);
-        }
     }
 }

@@ -45,13 +45,13 @@ class KilledRunE2ETest {
         Path marker = tmp.resolve("files-dir");
         Kimen.Running run = kimen.start(null, "run", "--file", "token.txt=" + Canary.NAME, "--", "sh", "-c",
                 "printf %s \"$KIMEN_FILES_DIR\" > '" + marker + "'; exec sleep 30");
-        waitUntil(() -> Files.exists(marker) && marker.toFile().length() > 0, "the command to start");
+        Await.until(() -> Files.exists(marker) && marker.toFile().length() > 0, () -> "the command to start");
         Path dir = Path.of(Files.readString(marker));
         assertTrue(Files.isRegularFile(dir.resolve("token.txt")), "the projected file");
         ProcessHandle[] command = {null};
-        waitUntil(() -> (command[0] = ProcessHandle.of(run.process().pid()).stream().flatMap(ProcessHandle::children)
+        Await.until(() -> (command[0] = ProcessHandle.of(run.process().pid()).stream().flatMap(ProcessHandle::children)
                 .filter(c -> c.info().command().map(x -> x.endsWith("sleep")).orElse(false)).findFirst()
-                .orElse(null)) != null, "sleep");
+                .orElse(null)) != null, () -> "sleep");
         return new Started(run, dir, command[0]);
     }
 
@@ -71,7 +71,7 @@ class KilledRunE2ETest {
         Started s = start();
         kill(signal, s.run().process().pid());
         assertEquals(137, s.run().finish().exit());
-        waitUntil(() -> !s.command().isAlive(), "the kernel to end the command (parent-death signal)");
+        Await.until(() -> !s.command().isAlive(), () -> "the kernel to end the command (parent-death signal)");
         assertTrue(Files.exists(s.filesDir()), "no one could clean up after a SIGKILL");
 
         kimen.run("run", "--file", "x.txt=const:x", "--", "true").ok(); // the next run that makes a files dir
@@ -81,13 +81,5 @@ class KilledRunE2ETest {
 
     private static void kill(String signal, long pid) throws Exception {
         assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor());
-    }
-
-    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "waited 30 s for " + what);
-            Thread.sleep(50);
-        }
     }
 }

@@ -138,21 +138,21 @@ class TerminalE2ETest {
         Tmux.Pane run = tmux.start(unlocked, "run", "--", "perl", "-e", "$SIG{INT} = sub { open(my $f, '>>', $ARGV[0]);"
                 + " print $f \"INT\\n\"; close $f }; open(my $r, '>', $ARGV[1]); close $r; sleep 1 while 1",
                 count.toString(), ready.toString());
-        await(() -> Files.exists(ready), () -> "the command to start: " + tmux.screen(run));
+        Await.until(() -> Files.exists(ready), () -> "the command to start: " + tmux.screen(run));
         ProcessHandle perl = ProcessHandle.allProcesses().filter(p -> p.info().command().map(c -> c.endsWith("/perl"))
                 .orElse(false) && p.info().arguments().map(a -> java.util.Arrays.asList(a).contains(count.toString()))
                 .orElse(false)).findFirst().orElseThrow();
         long kimenPid = perl.parent().orElseThrow().pid();
 
         tmux.press(run, "C-c");
-        await(() -> lines(count) >= 1, () -> "the Ctrl-C to arrive");
+        Await.until(() -> lines(count) >= 1, () -> "the Ctrl-C to arrive");
         Thread.sleep(1500); // a second delivery, were there one, would arrive within this
         assertEquals(1, lines(count), "one Ctrl-C, one SIGINT");
 
         assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(kimenPid)).start().waitFor());
-        await(() -> lines(count) >= 2, () -> "the SIGINT sent to kimen to be forwarded");
+        Await.until(() -> lines(count) >= 2, () -> "the SIGINT sent to kimen to be forwarded");
         assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(kimenPid)).start().waitFor());
-        await(() -> !perl.isAlive(), () -> "the command to end on SIGTERM");
+        Await.until(() -> !perl.isAlive(), () -> "the command to end on SIGTERM");
     }
 
     private static long lines(Path file) {
@@ -160,15 +160,6 @@ class TerminalE2ETest {
             return Files.exists(file) ? Files.readAllLines(file).size() : 0;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, () -> "waited 30 s for " + what.get());
-            Thread.sleep(50);
         }
     }
 
