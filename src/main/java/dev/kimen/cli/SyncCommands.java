@@ -6,7 +6,6 @@ import dev.kimen.json.Json;
 import dev.kimen.sync.Remote;
 import dev.kimen.sync.Remotes;
 import dev.kimen.sync.Sync;
-import dev.kimen.sync.ThreeWayMerge;
 import dev.kimen.vault.store.VaultStore;
 import java.nio.file.Path;
 import java.util.ArrayList;

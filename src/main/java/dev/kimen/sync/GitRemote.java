@@ -6,7 +6,6 @@ import dev.kimen.fs.FileLock;
 import dev.kimen.fs.PrivateFiles;
 import dev.kimen.process.ChildEnv;
 import dev.kimen.text.Bytes;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,6 @@
 package dev.kimen.sync;
 
 import dev.kimen.KimenException;
-import dev.kimen.Reason;
 import dev.kimen.crypto.Ed25519;
 import dev.kimen.crypto.Sha256;
 import dev.kimen.text.OneLine;
