@@ -2,6 +2,7 @@ package dev.kimen.ci;
 
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
+import dev.kimen.sync.RemoteUrl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -84,11 +85,9 @@ public enum CiTemplate {
     public record Source(String repo, String ref) {
         private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("[A-Za-z0-9._~:/@+%=-]{1,500}");
         private static final java.util.regex.Pattern REF = java.util.regex.Pattern.compile("[A-Za-z0-9._/-]{1,255}");
-        private static final java.util.regex.Pattern PASSWORD = java.util.regex.Pattern.compile("[^:/]+://[^/@]*:[^/@]*@.*");
 
         public Source {
-            if (repo != null && (!URL.matcher(repo).matches() || PASSWORD.matcher(repo).matches()
-                    || repo.startsWith("https://") && repo.substring(8).split("/", 2)[0].contains("@"))) {
+            if (repo != null && (!URL.matcher(repo).matches() || RemoteUrl.carriesCredentials(repo))) {
                 throw KimenException.of(Reason.USAGE, "--kimen-repo is a git URL without a password, token, quote"
                         + " or space: it is written into a committed workflow", "e.g. https://example.org/you/kimen.git");
             }

@@ -6,7 +6,7 @@ import dev.kimen.fs.PrivateFiles;
 import dev.kimen.fs.PublicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -18,7 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -81,25 +80,20 @@ public final class FsRemote implements Transport {
         if (!attrs.isRegularFile()) {
             throw TeamState.untrusted(name, "its " + file + " is not a regular file (a link, FIFO, device or directory)");
         }
+        String tooLarge = "its " + file + " is larger than " + (limit >> 20) + " MiB";
         if (attrs.size() > limit) {
-            throw TeamState.untrusted(name, "its " + file + " is larger than " + (limit >> 20) + " MiB");
+            throw TeamState.untrusted(name, tooLarge);
         }
-        // NOFOLLOW_LINKS again: the name may have become a link since it was looked at.
+        // NOFOLLOW_LINKS again: the name may have become a link since it was looked at; and the
+        // limit holds on what is read, as the file may have grown since.
+        byte[] bytes;
         try (SeekableByteChannel ch = Files.newByteChannel(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(limit + 1, Math.max(attrs.size() + 1, 4096)));
-            while (true) {
-                if (!buf.hasRemaining()) {
-                    if (buf.capacity() > limit) {
-                        throw TeamState.untrusted(name, "its " + file + " is larger than " + (limit >> 20) + " MiB");
-                    }
-                    buf = ByteBuffer.allocate((int) Math.min(limit + 1, buf.capacity() * 2L)).put(buf.flip());
-                }
-                if (ch.read(buf) < 0) {
-                    break;
-                }
-            }
-            return Arrays.copyOf(buf.array(), buf.position());
+            bytes = Channels.newInputStream(ch).readNBytes((int) limit + 1);
         }
+        if (bytes.length > limit) {
+            throw TeamState.untrusted(name, tooLarge);
+        }
+        return bytes;
     }
 
     @Override

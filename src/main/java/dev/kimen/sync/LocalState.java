@@ -166,11 +166,10 @@ final class LocalState {
 
     /** Forgets everything kept locally for a remote that is removed: baseline, pin, pending members, git cache. */
     static void forget(UserDirs dirs, Path vault, String remote) {
-        String vaultId = vaultId(vault);
-        Path state = dirs.kimenDataDir().resolve("sync").resolve(vaultId);
-        for (String suffix : List.of(".baseline.age", ".pin", ".recipients-pending")) {
-            deleteIfExists(state.resolve(remote + suffix));
-        }
+        var state = new LocalState(dirs, vault, remote, null, 0);
+        state.forgetBaseline();
+        state.forgetPin();
+        deleteIfExists(state.pendingFile());
         Path cache = gitCache(dirs, vault, remote);
         deleteIfExists(cache.resolveSibling(cache.getFileName() + ".lock"));
         if (Files.isDirectory(cache)) {

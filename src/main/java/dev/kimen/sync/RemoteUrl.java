@@ -21,6 +21,15 @@ public record RemoteUrl(String kind, String location, String text) {
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://.*");
     /** {@code scheme://user:password@…}: a secret that would land in config.json and in git's argv. */
     private static final Pattern PASSWORD = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^/@]*:[^/@]*@.*");
+    private static final Pattern HTTPS_USER = Pattern.compile("(git\\+)?https://[^/@]*@.*");
+
+    /**
+     * Whether {@code url} holds a password or token: {@code scheme://user:password@…}, or anything
+     * before an https host, where a lone "user" is most often a token.
+     */
+    public static boolean carriesCredentials(String url) {
+        return PASSWORD.matcher(url).matches() || HTTPS_USER.matcher(url).matches();
+    }
 
     /** Parses {@code url}; a relative directory is made absolute against {@code cwd}. */
     public static RemoteUrl parse(String url, Path cwd) {
@@ -32,8 +41,8 @@ public record RemoteUrl(String kind, String location, String text) {
             throw KimenException.of(Reason.USAGE, "a remote URL must not hold a password or token",
                     "let git's credential helper or ssh keys supply it");
         }
-        if (u.startsWith("git+https://") && u.substring("git+https://".length()).split("/", 2)[0].contains("@")) {
-            throw KimenException.of(Reason.USAGE, "a git+https URL must not carry a user or token before the host",
+        if (carriesCredentials(u)) {
+            throw KimenException.of(Reason.USAGE, "an https URL must not carry a user or token before the host",
                     "let git's credential helper supply it");
         }
         if (u.startsWith("git+ssh://") || u.startsWith("git+https://") || u.startsWith("git+file://")) {

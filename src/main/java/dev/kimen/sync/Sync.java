@@ -456,7 +456,10 @@ public final class Sync {
 
     /** The team as the remote's verified log has it, confirmed or not, with the member changes waiting for the next push. */
     public Members members() {
-        Verified now = read(false);
+        return members(read(false));
+    }
+
+    private Members members(Verified now) {
         PendingMembers pending = local.pending();
         List<String> rotate = List.of();
         TeamState team = now.team();
@@ -472,7 +475,8 @@ public final class Sync {
     public Members addMember(String memberKey, String label) {
         Member m = Member.parse(memberKey);
         Member member = label == null ? m : m.withLabel(label);
-        TeamState team = trusted(read(false));
+        Verified now = read(false);
+        TeamState team = trusted(now);
         PendingMembers p = local.pending();
         var adding = new ArrayList<>(p.adding().stream().filter(a -> !a.recipient().equals(member.recipient())).toList());
         var removing = new ArrayList<>(p.removing());
@@ -489,7 +493,7 @@ public final class Sync {
         var next = new PendingMembers(List.copyOf(adding), List.copyOf(removing));
         next.applyTo(team.membership()); // a usage error when labels or keys clash
         local.savePending(next);
-        return members();
+        return members(now);
     }
 
     /**
@@ -497,7 +501,8 @@ public final class Sync {
      * addition. Refuses to remove one of our own identities.
      */
     public Members removeMember(String who) {
-        TeamState team = trusted(read(false));
+        Verified now = read(false);
+        TeamState team = trusted(now);
         PendingMembers p = local.pending();
         var adding = new ArrayList<>(p.adding());
         var removing = new ArrayList<>(p.removing());
@@ -515,7 +520,7 @@ public final class Sync {
             }
         }
         local.savePending(new PendingMembers(List.copyOf(adding), List.copyOf(removing)));
-        return members();
+        return members(now);
     }
 
     /**
