@@ -147,23 +147,18 @@ public final class BundleCommands extends GroupCommand {
                 throw KimenException.of(Reason.USAGE, "a bundle needs at least one recipient",
                         "give --recipient age1… or --recipients-file <file>");
             }
-            Path file = out.equals("-") ? null : ctx.resolve(out);
-            if (file != null) {
-                PrivateFiles.requireWritable(file);
-            } else if (json() || !armor && ctx.terminal().isTerminal(1)) {
+            Path file = Outputs.file(ctx, out);
+            if (file == null && (json() || !armor && ctx.terminal().isTerminal(1))) {
                 throw KimenException.of(Reason.USAGE, json() ? "--json needs --out <file>: stdout would hold the bundle"
                         : "a binary bundle is not for a terminal", "pipe it, add --armor, or write a file with --out");
             }
             int count;
             try (var store = vault.store(ctx); Vault contents = store.open()) {
                 count = contents.size();
-                byte[] sealed = Bundles.seal(contents, to, armor);
+                Outputs.write(ctx, file, Bundles.seal(contents, to, armor));
                 if (file == null) {
-                    ctx.out().write(sealed, 0, sealed.length);
-                    ctx.out().flush();
                     return 0;
                 }
-                PrivateFiles.write(file, sealed);
             }
             return ok("bundle_seal", Json.object("path", file.toString(), "secrets", count, "recipients", to,
                     "armor", armor), "sealed " + count + " secrets to " + to.size() + " recipient"

@@ -20,9 +20,8 @@ final class Outputs {
      * errors ("an envfile").
      */
     static Path target(Context ctx, String out, boolean json, String what) {
-        if (out != null && !out.equals("-")) {
-            Path target = ctx.resolve(out);
-            PrivateFiles.requireWritable(target);
+        Path target = file(ctx, out);
+        if (target != null) {
             return target;
         }
         if (json) {
@@ -33,6 +32,19 @@ final class Outputs {
                     "write a file with --out <path>, or pipe it");
         }
         return null;
+    }
+
+    /**
+     * The file {@code out} names, checked to be one kimen may replace; null for none or {@code -}
+     * (stdout), which the caller checks on its own terms.
+     */
+    static Path file(Context ctx, String out) {
+        if (out == null || out.equals("-")) {
+            return null;
+        }
+        Path target = ctx.resolve(out);
+        PrivateFiles.requireWritable(target);
+        return target;
     }
 
     /** Writes {@code bytes} to {@code target}, or to stdout when it is null. */

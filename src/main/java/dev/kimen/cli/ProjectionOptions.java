@@ -9,6 +9,7 @@ import dev.kimen.projection.source.ValueSource;
 import dev.kimen.shell.ProjectProfiles;
 import dev.kimen.shell.Trust;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;
 
@@ -48,14 +49,15 @@ public final class ProjectionOptions {
      */
     static Plan resolvable(Context ctx, Plan plan) {
         runnable(ctx, plan);
+        var checked = new HashSet<Path>();
         for (Projection p : plan.effective()) {
             if (!(p.source() instanceof ValueSource.Exec || p.source() instanceof ValueSource.Keyring)) {
                 continue;
             }
             String file = p.origin().replaceFirst(":[0-9]+$", "");
             Optional<Path> dir = ProjectProfiles.holding(ctx.resolve(file));
-            if (dir.isEmpty()) {
-                continue; // the user's own profile, a --map elsewhere, or an inline option
+            if (dir.isEmpty() || !checked.add(dir.get())) {
+                continue; // the user's own profile, a --map elsewhere, an inline option, or checked already
             }
             Trust.State state = Trust.of(ctx.dirs()).state(ProjectProfiles.read(dir.get()));
             if (state != Trust.State.ALLOWED) {

@@ -3,7 +3,6 @@ package dev.kimen.cli;
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
 import dev.kimen.crypto.SecretBytes;
-import dev.kimen.fs.PrivateFiles;
 import dev.kimen.json.Json;
 import dev.kimen.projection.envfile.EnvfileFormat;
 import dev.kimen.shell.Dotenv;
@@ -12,7 +11,6 @@ import dev.kimen.vault.SecretName;
 import dev.kimen.vault.Vault;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,10 +63,8 @@ final class SecretTransfer {
 
         @Override
         public Integer call() {
-            Path target = out == null || out.equals("-") ? null : ctx.resolve(out);
-            if (target != null) {
-                PrivateFiles.requireWritable(target);
-            } else if (!unsafeStdout && ctx.terminal().isTerminal(1)) {
+            Path target = Outputs.file(ctx, out);
+            if (target == null && !unsafeStdout && ctx.terminal().isTerminal(1)) {
                 throw KimenException.of(Reason.REFUSED_TTY, "refusing to print secrets to a terminal",
                         "write them with --out <file>, pipe the output, or pass --unsafe-stdout");
             }
@@ -94,14 +90,7 @@ final class SecretTransfer {
             });
             ctx.recordAccess(names);
             try {
-                if (target != null) {
-                    PrivateFiles.write(target, bytes);
-                } else {
-                    ctx.out().write(bytes);
-                    ctx.out().flush();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                Outputs.write(ctx, target, bytes);
             } finally {
                 Arrays.fill(bytes, (byte) 0);
             }

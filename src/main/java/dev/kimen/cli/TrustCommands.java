@@ -196,7 +196,11 @@ final class TrustCommands {
             boolean was = Trust.of(ctx.dirs()).deny(real);
             Path kimenDir = file.toAbsolutePath().getParent().resolve(ProjectProfiles.DIR);
             if (java.nio.file.Files.isDirectory(kimenDir)) {
-                was |= Trust.of(ctx.dirs()).deny(ProjectProfiles.read(kimenDir).real());
+                try {
+                    was |= Trust.of(ctx.dirs()).deny(kimenDir.toRealPath());
+                } catch (IOException e) {
+                    throw KimenException.wrap(Reason.INVALID_CONFIG, "cannot read " + kimenDir + ": " + e.getMessage(), e);
+                }
             }
             return ok("deny", Json.object("file", file.toString(), "was_allowed", was),
                     was ? "denied " + file + ": the hook no longer loads it" : file + " was not allowed");

@@ -141,12 +141,9 @@ public final class HookLoader {
                 notes.add(e.getMessage() + "; " + dotenvFile + " not loaded");
             }
         });
-        config.env().forEach((name, value) -> {
-            if (script.set(name, value.getBytes(StandardCharsets.UTF_8))) {
-                exported.add(name);
-            } else {
-                notes.add(project.file() + ": env " + name + " " + RefusedVariables.why(name) + "; not set");
-            }
+        config.env().forEach((name, value) -> { // ProjectConfig refused the names a project may not set
+            script.set(name, value.getBytes(StandardCharsets.UTF_8));
+            exported.add(name);
         });
         var path = new ArrayList<Path>(); // the project's dirs first, then the flake's, then PATH as it was
         config.pathAdd().stream().map(d -> config.dir().resolve(d).normalize()).forEach(path::add);

@@ -78,13 +78,9 @@ public record ProjectFile(Path file, Path real, ProjectConfig config, KimenExcep
      * nearest one above {@code cwd}; CONFIG_NOT_FOUND when there is none.
      */
     public static Path locate(String path, Path cwd, UserDirs dirs) {
-        if (path == null) {
-            return nearest(cwd, dirs.home()).orElseThrow(() -> KimenException.of(Reason.CONFIG_NOT_FOUND,
-                    "no " + ProjectConfig.FILE_NAME + " in " + cwd + " or above it",
-                    "a project's " + ProjectConfig.FILE_NAME + " declares its groups and env; see the README's \"Shell hook\""));
-        }
-        Path p = cwd.resolve(path).toAbsolutePath().normalize();
-        return Files.isDirectory(p) ? p.resolve(ProjectConfig.FILE_NAME) : p;
+        return find(path, cwd, dirs).orElseThrow(() -> KimenException.of(Reason.CONFIG_NOT_FOUND,
+                "no " + ProjectConfig.FILE_NAME + " in " + cwd + " or above it",
+                "a project's " + ProjectConfig.FILE_NAME + " declares its groups and env; see the README's \"Shell hook\""));
     }
 
     /**
@@ -205,7 +201,7 @@ public record ProjectFile(Path file, Path real, ProjectConfig config, KimenExcep
     }
 
     /** A length-prefixed field: no two different sequences of fields hash the same bytes. */
-    private static void field(MessageDigest digest, byte[] data) {
+    static void field(MessageDigest digest, byte[] data) {
         digest.update(java.nio.ByteBuffer.allocate(8).putLong(data.length).array());
         digest.update(data);
     }

@@ -53,10 +53,10 @@ public record ProjectProfiles(Path real, String digest, List<Path> profiles) {
         try {
             Path real = kimenDir.toRealPath();
             MessageDigest digest = Sha256.digest();
-            field(digest, "kimen-trust-profiles-v1".getBytes(StandardCharsets.US_ASCII));
-            field(digest, real.toString().getBytes(StandardCharsets.UTF_8));
+            ProjectFile.field(digest, "kimen-trust-profiles-v1".getBytes(StandardCharsets.US_ASCII));
+            ProjectFile.field(digest, real.toString().getBytes(StandardCharsets.UTF_8));
             Path override = real.resolve("default-profile");
-            field(digest, Files.isRegularFile(override, LinkOption.NOFOLLOW_LINKS) ? Files.readAllBytes(override) : new byte[0]);
+            ProjectFile.field(digest, Files.isRegularFile(override, LinkOption.NOFOLLOW_LINKS) ? Files.readAllBytes(override) : new byte[0]);
             List<Path> profiles;
             Path dir = real.resolve("profiles");
             if (Files.isDirectory(dir)) {
@@ -67,20 +67,14 @@ public record ProjectProfiles(Path real, String digest, List<Path> profiles) {
                 profiles = List.of();
             }
             for (Path p : profiles) {
-                field(digest, p.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                ProjectFile.field(digest, p.getFileName().toString().getBytes(StandardCharsets.UTF_8));
                 // a link or FIFO among them is hashed as its kind, never followed or opened
-                field(digest, Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.readAllBytes(p)
+                ProjectFile.field(digest, Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.readAllBytes(p)
                         : "not a regular file".getBytes(StandardCharsets.US_ASCII));
             }
             return new ProjectProfiles(real, HexFormat.of().formatHex(digest.digest()), profiles);
         } catch (IOException e) {
             throw KimenException.wrap(Reason.INVALID_CONFIG, "cannot read " + kimenDir + ": " + e.getMessage(), e);
         }
-    }
-
-    private static void field(MessageDigest digest, byte[] bytes) {
-        digest.update(Long.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
-        digest.update((byte) ':');
-        digest.update(bytes);
     }
 }

@@ -57,15 +57,17 @@ public final class Trust {
 
     /** Records a project's {@code .kimen/} as it is now. */
     public void allow(ProjectProfiles profiles) {
-        PrivateFiles.write(entry(profiles.real()), (profiles.digest() + "\n" + profiles.real() + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+        record(profiles.real(), profiles.digest());
     }
 
     /** Records {@code project} as it is now; a config that does not parse is refused (INVALID_CONFIG). */
     public void allow(ProjectFile project) {
         project.requireConfig();
-        PrivateFiles.write(entry(project.real()), (project.digest() + "\n" + project.real() + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+        record(project.real(), project.digest());
+    }
+
+    private void record(Path real, String digest) {
+        PrivateFiles.write(entry(real), (digest + "\n" + real + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Forgets {@code real}; false when it was not allowed. */
