@@ -9,6 +9,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class Exec {
         MethodHandle execve = handle(linker, "execve", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
                 captureErrno);
         MemorySegment program = arena.allocateFrom(path.toString());
-        MemorySegment args = strings(arena, argv);
+        MemorySegment args = cStrings(arena, argv.stream().map(a -> a.getBytes(StandardCharsets.UTF_8)).toList());
         // bytes, not Java's UTF-8: a value that is not UTF-8 (Utf8.decodeEscaped) reaches the command as it is
         MemorySegment environment = cStrings(arena, env.entrySet().stream()
                 .map(e -> dev.kimen.text.Utf8.encodeEscaped(e.getKey() + "=" + e.getValue())).toList());
@@ -83,17 +84,7 @@ public final class Exec {
                 () -> new UnsupportedOperationException("no " + name + " in this C library")), descriptor, options);
     }
 
-    /** A NULL-terminated array of C strings. */
-    private static MemorySegment strings(Arena arena, List<String> values) {
-        MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
-        for (int i = 0; i < values.size(); i++) {
-            array.setAtIndex(ADDRESS, i, arena.allocateFrom(values.get(i)));
-        }
-        array.setAtIndex(ADDRESS, values.size(), MemorySegment.NULL);
-        return array;
-    }
-
-    /** A NULL-terminated array of C strings made of {@code values}' bytes. */
+    /** A NULL-terminated array of C strings made of {@code values}' bytes, which are zeroed. */
     private static MemorySegment cStrings(Arena arena, List<byte[]> values) {
         MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
         for (int i = 0; i < values.size(); i++) {

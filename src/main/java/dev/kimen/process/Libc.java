@@ -53,10 +53,13 @@ public final class Libc {
      * {@code prctl(PR_SET_DUMPABLE, 0)} on Linux: no core dumps, and other processes of the same
      * user can no longer ptrace this one or read its {@code /proc/<pid>/mem}. False elsewhere.
      */
-    public static boolean notDumpable() {
+    public static synchronized boolean notDumpable() {
+        if (notDumpable) {
+            return true; // Main did it already, and it lasts for the process
+        }
         if (NativeLibrary.loaded()) {
             try {
-                return notDumpable0() == 0;
+                return notDumpable = notDumpable0() == 0;
             } catch (UnsatisfiedLinkError olderHelper) {
                 // a helper built before this function existed: the FFM API does it
             }
@@ -64,8 +67,10 @@ public final class Libc {
         var prctl = function("prctl", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                 ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
                 Linker.Option.firstVariadicArg(1));
-        return call(prctl, PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) == 0;
+        return notDumpable = call(prctl, PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) == 0;
     }
+
+    private static boolean notDumpable;
 
     private static native int notDumpable0();
 

@@ -272,11 +272,6 @@ public final class SessionDaemon {
             return;
         }
         RunPlanner.Launch launch = planned.get();
-        if (launch.env().values().stream().anyMatch(dev.kimen.text.Utf8::hasEscapes)) {
-            // bytes that are not UTF-8 do not travel as the protocol's text: the JVM's run passes them on
-            Protocol.write(channel, new Failed("a value is not UTF-8 text"));
-            return;
-        }
         Protocol.write(channel, new Launch(launch.program().toString(), launch.argv(),
                 launch.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(), launch.notes()));
     }

@@ -53,7 +53,7 @@ public final class Runner {
         if (masker != null) {
             builder.redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(ProcessBuilder.Redirect.PIPE);
         }
-        dev.kimen.process.Libc.notDumpable(); // holding the child's values: no core dump of them (Main may have done it)
+        dev.kimen.process.Libc.notDumpable(); // holding the child's values: no core dump of them (a no-op when Main did it)
         try (Signals signals = Signals.catchForChild()) {
             Process child;
             try {
