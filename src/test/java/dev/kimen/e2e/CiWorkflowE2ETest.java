@@ -231,20 +231,9 @@ class CiWorkflowE2ETest {
 
     /** Runs a real tool with {@code env} added; fails unless it exits 0; returns its output. */
     private static String runWith(Map<String, String> env, String... command) {
-        try {
-            var pb = new ProcessBuilder(command).redirectErrorStream(true);
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
-            assertEquals(0, p.exitValue(), () -> String.join(" ", command) + ": " + out);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        var all = new java.util.HashMap<>(System.getenv());
+        all.putAll(env);
+        return Tmux.run(List.of(command), all);
     }
 
     @Test

@@ -81,15 +81,7 @@ interface TeamRemote {
 
         @Override
         public void write(String file, byte[] content) {
-            try {
-                if (content == null) {
-                    Files.deleteIfExists(dir.resolve(file));
-                } else {
-                    Files.write(dir.resolve(file), content);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            put(dir, file, content);
         }
 
         @Override
@@ -153,15 +145,7 @@ interface TeamRemote {
         @Override
         public void write(String file, byte[] content) {
             Path clone = operatorClone();
-            try {
-                if (content == null) {
-                    Files.deleteIfExists(clone.resolve(file));
-                } else {
-                    Files.write(clone.resolve(file), content);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            put(clone, file, content);
             git(clone, "add", "-A");
             git(clone, "-c", "user.name=op", "-c", "user.email=op@example.org", "commit", "--quiet", "--allow-empty",
                     "-m", "change " + file);
@@ -234,6 +218,19 @@ interface TeamRemote {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /** Writes {@code content} to {@code dir/file}, or deletes the file when it is null. */
+    private static void put(Path dir, String file, byte[] content) {
+        try {
+            if (content == null) {
+                Files.deleteIfExists(dir.resolve(file));
+            } else {
+                Files.write(dir.resolve(file), content);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
