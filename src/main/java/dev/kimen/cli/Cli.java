@@ -65,7 +65,8 @@ public final class Cli {
     /** mima's subcommands by name (see {@link #KIMEN}). */
     static final Map<String, Class<?>> MIMA = ordered("secret", MimaCommand.Secret.class, "group", GroupsCommand.class,
             "run", RunCommand.class, "env", EnvCommand.class, "hook", HookCommand.class,
-            "allow", TrustCommands.Allow.class, "deny", TrustCommands.Deny.class, "completion", CompletionCommand.class);
+            "allow", TrustCommands.Allow.class, "deny", TrustCommands.Deny.class, "session", SessionCommands.class,
+            "config", MimaCommand.Config.class, "completion", CompletionCommand.class);
 
     /** Options of the root commands that take a value: the word after them is not the subcommand. */
     private static final Set<String> ROOT_OPTIONS_WITH_VALUE = Set.of("--vault", "--passphrase-cmd");

@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 /** {@code kimen config path|show|vault …|unlock …}. */
 @Command(name = "config", description = "Show and change the user's kimen configuration.",
         subcommands = {ConfigCommands.PathCmd.class, ConfigCommands.Show.class, ConfigCommands.VaultCfg.class,
-                ConfigCommands.UnlockCfg.class, ConfigCommands.AccessLogCfg.class, ConfigCommands.SyncBackupsCfg.class},
+                ConfigCommands.UnlockCfg.class, ConfigCommands.AccessLogCfg.class, ConfigCommands.SyncBackupsCfg.class,
+                ConfigCommands.MimaStoreCfg.class},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen config path", "  kimen config show",
                 "  kimen config vault set ~/secrets/work.kv",
@@ -143,6 +144,39 @@ public final class ConfigCommands extends GroupCommand {
             }
             int n = config.syncBackups();
             return ok("config_sync_backups", Json.object("backups", n), "sync keeps the newest " + n + " backups");
+        }
+    }
+
+    @Command(name = "mima-store", description = {"Where mima keeps its secrets: keyring (the OS keyring, the default)"
+            + " or vault (kimen's vault). mima secret add|get|list|rm work there, and a bare name in a mima group is"
+            + " read from there. With keyring and no keyring answering, mima fails (27 keyring_unavailable) rather"
+            + " than use the vault.", "Without a store, print the current one."},
+            footerHeading = "%nExamples:%n", footer = {"  kimen config mima-store vault   # e.g. a headless"
+                    + " box with no Secret Service", "  kimen config mima-store --json"})
+    static class MimaStoreCfg extends BaseCommand {
+        @Parameters(paramLabel = "keyring|vault", arity = "0..1", description = "The new store.")
+        String store;
+
+        MimaStoreCfg(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            Config config = ctx.config();
+            if (store != null) {
+                Config.MimaStore chosen = switch (store) {
+                    case "keyring" -> Config.MimaStore.KEYRING;
+                    case "vault" -> Config.MimaStore.VAULT;
+                    default -> throw KimenException.of(Reason.USAGE, "the store is keyring or vault",
+                            Cli.program() + " config " + (Cli.program().equals("mima") ? "store" : "mima-store") + " vault");
+                };
+                config.setMimaStore(chosen);
+                config.save();
+            }
+            Config.MimaStore now = config.mimaStore();
+            return ok("config_mima_store", Json.object("store", now.word()), "mima keeps its secrets in "
+                    + (now == Config.MimaStore.KEYRING ? "the OS keyring" : "kimen's vault"));
         }
     }
 

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 /** {@code kimen doctor}: is this profile ready to run? Every finding at once, never a value. */
 @Command(name = "doctor", description = {"Check that a profile is ready to run: the map lints, the vault opens,"
         + " every secret the map names is in the vault, none of them expired or expiring within 14 days"
-        + " (secret meta; a warning, a problem with --strict), and the vault file's mode is 0600.",
+        + " (secret meta; a warning, a problem with --strict), the vault file's mode is 0600, and, when the map reads"
+        + " the OS keyring, that the keyring answers (mima_store, which also says where mima keeps its secrets).",
         "Prints each problem with a hint and exits 21 (doctor_failed) when there is any; --json prints the"
                 + " report on stdout either way. Nothing is run and no value is printed."},
         footerHeading = "%nExamples:%n",
@@ -45,7 +46,9 @@ public final class DoctorCommand extends BaseCommand {
         DoctorReport report;
         try (var store = vault.store(ctx)) {
             report = Doctor.examine(() -> map.read(ctx), strict, store,
-                    where.source().equals("flag") ? "--vault " + where.path() : null, ctx.today());
+                    where.source().equals("flag") ? "--vault " + where.path() : null, ctx.today(),
+                    new Doctor.MimaStore(ctx.config().mimaStore() == dev.kimen.config.Config.MimaStore.VAULT,
+                            () -> dev.kimen.keyring.Keyrings.open(ctx.env()).close()));
         }
         int code = report.ok() ? 0 : Reason.DOCTOR_FAILED.exitCode();
         if (json()) {

@@ -85,10 +85,11 @@ public final class GroupsCommand extends GroupCommand {
         MimaFile.update(file(ctx), ctx.dirs().kimenCacheDir().resolve("mima.yaml.lock"), change);
     }
 
-    @Command(name = "link", description = "Set <ENV_VAR> in <group> (created when new) to a secret: a vault name, or any"
-            + " source (secret:, const:, exec:).",
-            footerHeading = "%nExamples:%n", footer = {"  kimen group link agent OPENAI_API_KEY openai-key",
-                    "  kimen group link dev DATABASE_URL secret:dev.database_url"})
+    @Command(name = "link", description = "Set <ENV_VAR> in <group> (created when new) to a secret: a name in mima's"
+            + " store (the OS keyring, or kimen's vault after mima config store vault), or any source: secret:<name>"
+            + " (kimen's vault), keyring:<name>, const:<text>, exec:<command>. Warns when the keyring lacks the name.",
+            footerHeading = "%nExamples:%n", footer = {"  ${ROOT-COMMAND-NAME} group link agent OPENAI_API_KEY openai-key",
+                    "  ${ROOT-COMMAND-NAME} group link dev DATABASE_URL secret:dev.database_url"})
     static final class Link extends BaseCommand {
         @Parameters(index = "0", paramLabel = "<group>", description = "The group.")
         String group;
@@ -111,12 +112,35 @@ public final class GroupsCommand extends GroupCommand {
             if (link == null) {
                 throw KimenException.of(Reason.USAGE, problems.getFirst().message());
             }
-            if (link.source() instanceof ValueSource.Secret s && !secret.startsWith("secret:")) {
-                SecretName.check(s.name()); // a bare name: one that could be stored
+            boolean bare = link.source() instanceof ValueSource.Secret && !secret.startsWith("secret:");
+            if (bare) {
+                SecretName.check(secret); // a bare name: one that could be stored
             }
             update(ctx, m -> m.link(group, env, secret));
+            if (bare && ctx.config().mimaStore() == dev.kimen.config.Config.MimaStore.KEYRING) {
+                warnIfNotInKeyring(secret);
+            }
             return ok("group_link", Json.object("group", group, "env", env, "secret", secret, "file",
                     file(ctx).toString()), group + ": " + env + " <- " + secret);
+        }
+
+        /**
+         * A bare name is an item of mima's store; when that is the keyring and lacks it, say so now
+         * rather than at the first run. (A vault is not unlocked just to check a name.)
+         */
+        private void warnIfNotInKeyring(String name) {
+            boolean there;
+            try (var keyring = dev.kimen.keyring.Keyrings.open(ctx.env())) {
+                there = keyring.contains(name);
+            } catch (KimenException e) {
+                ctx.warn("could not check that " + name + " is in the OS keyring (mima's store): " + e.getMessage());
+                return;
+            }
+            if (!there) {
+                ctx.warn("the OS keyring (mima's store) has no secret named " + name + " yet; add it with: "
+                        + Cli.program() + " secret " + (Cli.program().equals("mima") ? "add " + name
+                        : "set " + name + " --store keyring") + " (or link secret:" + name + " for kimen's vault)");
+            }
         }
     }
 

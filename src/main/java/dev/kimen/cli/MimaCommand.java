@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The root of {@code bin/mima}: mima's command surface over kimen's core. Groups live in
- * {@code ~/.mima.yaml}; secrets in the OS keyring when one is reachable, else in kimen's vault.
+ * {@code ~/.mima.yaml}; secrets in mima's store: the OS keyring, or kimen's vault when the user
+ * chose it ({@code mima config store vault}).
  */
 @Command(name = "mima", versionProvider = Version.class,
         description = {"Group secrets into named sets of environment variables; give one group to one command.", ""},
@@ -39,8 +40,8 @@ public final class MimaCommand extends BaseCommand {
         return 0;
     }
 
-    @Command(name = "secret", description = "Add, list, read and remove secrets: in the OS keyring when one is"
-            + " reachable, else in kimen's vault (--store vault|keyring chooses).",
+    @Command(name = "secret", description = "Add, list, read and remove secrets in mima's store: the OS keyring,"
+            + " or kimen's vault if you chose it (mima config store vault); --store chooses for one command.",
             subcommands = {Add.class, SecretCommands.ListCmd.class, SecretCommands.Get.class, SecretCommands.Rm.class},
             footerHeading = "%nExamples:%n", footer = {"  mima secret add anthropic-key", "  mima secret list"})
     static final class Secret extends GroupCommand {
@@ -49,9 +50,30 @@ public final class MimaCommand extends BaseCommand {
         }
     }
 
-    @Command(name = "add", description = "Add a secret to the OS keyring (when one is reachable; else to kimen's vault;"
-            + " --store chooses): prompts without echo, or reads a pipe. A value given as an argument lands in shell"
-            + " history and the process list: avoid it.",
+    @Command(name = "config", description = "Show and change mima's settings.",
+            subcommands = {StoreCfg.class}, footerHeading = "%nExamples:%n",
+            footer = {"  mima config store           # where mima keeps secrets", "  mima config store vault"})
+    static final class Config extends GroupCommand {
+        Config(Context ctx) {
+            super(ctx);
+        }
+    }
+
+    @Command(name = "store", description = {"Where mima keeps its secrets: keyring (the OS keyring, the default) or"
+            + " vault (kimen's vault). mima secret add|get|list|rm work there, and a bare name in a group is read"
+            + " from there. With keyring and no keyring answering, mima fails (27 keyring_unavailable) rather than"
+            + " use the vault.", "Without a store, print the current one."},
+            footerHeading = "%nExamples:%n", footer = {"  mima config store vault    # e.g. a headless box with no"
+                    + " Secret Service", "  mima config store --json"})
+    static final class StoreCfg extends ConfigCommands.MimaStoreCfg {
+        StoreCfg(Context ctx) {
+            super(ctx);
+        }
+    }
+
+    @Command(name = "add", description = "Add a secret to mima's store (the OS keyring unless you chose the vault;"
+            + " --store chooses for once): prompts without echo, or reads a pipe. A value given as an argument lands"
+            + " in shell history and the process list: avoid it.",
             footerHeading = "%nExamples:%n", footer = {"  mima secret add openai-key",
                     "  printf %%s \"$KEY\" | mima secret add openai-key"})
     static final class Add extends SecretCommands.VaultCommand {
@@ -72,7 +94,7 @@ public final class MimaCommand extends BaseCommand {
             SecretName.check(name);
             boolean piped = value == null && !ctx.terminal().isTerminal(0);
             vault.stdinOnlyOnce(piped, "a piped value");
-            java.util.Optional<dev.kimen.keyring.Keyring> keyring = store.keyring(ctx, null);
+            java.util.Optional<dev.kimen.keyring.Keyring> keyring = store.keyring(ctx);
             if (keyring.isPresent()) {
                 try (var k = keyring.get()) {
                     if (k.contains(name)) {
@@ -104,7 +126,7 @@ public final class MimaCommand extends BaseCommand {
                     throw e;
                 }
             });
-            return ok("secret_add", Json.object("name", name, "store", "vault"), "added " + name + " to the vault");
+            return ok("secret_add", Json.object("name", name, "store", "vault"), "added " + name + " to kimen's vault");
         }
 
         private static KimenException exists(String name) {

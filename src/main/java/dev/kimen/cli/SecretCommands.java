@@ -102,11 +102,7 @@ public final class SecretCommands extends GroupCommand {
             if (expires != null && store.store == StoreOption.Store.KEYRING) {
                 throw noExpiryInKeyring(); // before the keyring is asked anything
             }
-            Optional<Keyring> keyring = store.keyring(ctx, null);
-            if (keyring.isPresent() && expires != null) {
-                keyring.get().close(); // mima's default: the keyring, when one answers
-                throw noExpiryInKeyring();
-            }
+            Optional<Keyring> keyring = store.keyring(ctx); // set is kimen's: the keyring only when --store says so
             if (keyring.isPresent()) {
                 boolean replaced;
                 try (Keyring k = keyring.get(); SecretBytes value = readValue(fromStdin)) {
@@ -181,7 +177,11 @@ public final class SecretCommands extends GroupCommand {
 
         @Override
         public Integer call() {
-            Optional<Keyring> keyring = store.keyring(ctx, null);
+            Optional<Keyring> keyring = store.keyring(ctx);
+            if (store.mimaDefault() && !json()) {
+                ctx.err().println(dev.kimen.text.OneLine.of("mima's store: " + (keyring.isPresent() ? "the OS keyring"
+                        : "kimen's vault (" + vault.location(ctx).path() + ")") + "; change it with: mima config store"));
+            }
             java.util.List<String> names;
             var expiries = new java.util.TreeMap<String, SecretMeta>();
             if (keyring.isPresent()) {
@@ -243,11 +243,12 @@ public final class SecretCommands extends GroupCommand {
 
         @Override
         public Integer call() {
-            if (!unsafeStdout && ctx.terminal().isTerminal(1)) {
+            boolean mima = spec.root().name().equals("mima");
+            if (!unsafeStdout && !mima && ctx.terminal().isTerminal(1)) { // mima prints, and warns (the seed's way)
                 throw KimenException.of(Reason.REFUSED_TTY, "refusing to print a secret to a terminal",
                         "pipe or redirect the output, or pass --unsafe-stdout");
             }
-            Optional<Keyring> keyring = store.keyring(ctx, name);
+            Optional<Keyring> keyring = store.keyring(ctx);
             byte[] value;
             if (keyring.isPresent()) {
                 try (Keyring k = keyring.get(); SecretBytes v = k.get(name).orElseThrow(() -> notInKeyring(name))) {
@@ -276,7 +277,7 @@ public final class SecretCommands extends GroupCommand {
                         line.clear();
                     }
                 } else {
-                    if (spec.root().name().equals("mima")) {
+                    if (mima) {
                         ctx.warn("printed the secret " + name + "; mima run <group> -- cmd hands it to one command instead");
                     }
                     ctx.out().write(value);
@@ -322,7 +323,7 @@ public final class SecretCommands extends GroupCommand {
 
         @Override
         public Integer call() {
-            Optional<Keyring> keyring = store.keyring(ctx, name);
+            Optional<Keyring> keyring = store.keyring(ctx);
             if (keyring.isPresent()) {
                 try (Keyring k = keyring.get()) {
                     if (!k.remove(name)) {

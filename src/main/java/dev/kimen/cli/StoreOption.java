@@ -1,5 +1,6 @@
 package dev.kimen.cli;
 
+import dev.kimen.config.Config;
 import dev.kimen.keyring.Keyring;
 import dev.kimen.keyring.Keyrings;
 import java.util.Optional;
@@ -9,46 +10,37 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code --store vault|keyring} of the secret commands. Without it, kimen uses the vault, and mima
- * (whose secrets live in the OS keyring) the keyring when one answers, else the vault. A keyring
- * that answers but is locked stops the command: it never quietly falls back to the vault.
+ * its configured store ({@code mima config store}): the OS keyring unless the user chose the vault.
+ * A keyring that does not answer stops the command: it never quietly becomes the vault.
  */
 public final class StoreOption {
     enum Store { VAULT, KEYRING }
 
     @Option(names = "--store", paramLabel = "vault|keyring", description = "Where the secret lives. Default: the"
-            + " vault for kimen; for mima the OS keyring when one answers (for get/rm: when it holds the name),"
-            + " else the vault.")
+            + " vault for kimen; for mima its configured store (the OS keyring unless mima config store vault).")
     Store store;
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    /**
-     * The keyring to work on (the caller closes it), or empty for the vault.
-     *
-     * @param name the secret read or removed; null for a write or a list
-     */
-    Optional<Keyring> keyring(Context ctx, String name) {
+    /** The keyring to work on (the caller closes it), or empty for the vault. */
+    Optional<Keyring> keyring(Context ctx) {
+        return usesKeyring(ctx) ? Optional.of(Keyrings.open(ctx.env())) : Optional.empty();
+    }
+
+    private boolean usesKeyring(Context ctx) {
         if (store != null) {
-            return store == Store.KEYRING ? Optional.of(Keyrings.open(ctx.env())) : Optional.empty();
+            return store == Store.KEYRING;
         }
-        if (!command.root().name().equals("mima")) {
-            return Optional.empty();
-        }
-        Optional<Keyring> reachable = Keyrings.openIfReachable(ctx.env());
-        if (reachable.isEmpty() || name == null) {
-            return reachable;
-        }
-        Keyring k = reachable.get();
-        try {
-            if (k.contains(name)) {
-                return reachable;
-            }
-        } catch (RuntimeException e) {
-            k.close();
-            throw e;
-        }
-        k.close();
-        return Optional.empty();
+        return isMima() && ctx.config().mimaStore() == Config.MimaStore.KEYRING;
+    }
+
+    /** Whether mima runs this command without {@code --store}: it then says which store it used. */
+    boolean mimaDefault() {
+        return store == null && isMima();
+    }
+
+    private boolean isMima() {
+        return command.root().name().equals("mima");
     }
 }

@@ -23,7 +23,6 @@ final class VaultLookup implements SecretLookup, AutoCloseable {
     private final java.util.Set<String> read = new java.util.TreeSet<>();
     private Vault vault;
     private Keyring keyring;
-    private boolean keyringTried;
 
     VaultLookup(Context ctx, VaultOptions options) {
         this.env = ctx.env();
@@ -48,26 +47,14 @@ final class VaultLookup implements SecretLookup, AutoCloseable {
     @Override
     public Optional<SecretBytes> keyring(String name) {
         if (keyring == null) {
-            keyringTried = true;
             keyring = Keyrings.open(env);
         }
         return keyring.get(name);
     }
 
-    /** Empty only when no keyring answers; a locked one is an error, not a reason to use the vault's value. */
     @Override
-    public Optional<SecretBytes> keyringIfReachable(String name) {
-        if (keyring == null) {
-            if (keyringTried) {
-                return Optional.empty(); // tried once: no keyring for this command
-            }
-            keyringTried = true;
-            keyring = Keyrings.openIfReachable(env).orElse(null);
-            if (keyring == null) {
-                return Optional.empty();
-            }
-        }
-        return keyring.get(name);
+    public boolean mimaStoreIsVault() {
+        return ctx.config().mimaStore() == dev.kimen.config.Config.MimaStore.VAULT;
     }
 
     @Override

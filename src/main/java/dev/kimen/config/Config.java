@@ -143,6 +143,40 @@ public final class Config {
         section("sync").put("backups", n);
     }
 
+    /** Where mima keeps its secrets, and where a bare name in a mima group is read. */
+    public enum MimaStore {
+        /** The OS keyring (the seed's "Keychain-stored"): the default; without one, mima fails. */
+        KEYRING,
+        /** kimen's vault, chosen by the user ({@code mima config store vault}). */
+        VAULT;
+
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * mima's store: {@code "mima": {"store": "keyring"|"vault"}}, the keyring unless said. Anything
+     * else is {@code invalid_config}: a typo must not quietly send secrets to the other store.
+     */
+    public MimaStore mimaStore() {
+        if (!(root.get("mima") instanceof JsonObject mima) || !mima.containsKey("store")) {
+            return MimaStore.KEYRING;
+        }
+        if ("keyring".equals(mima.get("store"))) {
+            return MimaStore.KEYRING;
+        }
+        if ("vault".equals(mima.get("store"))) {
+            return MimaStore.VAULT;
+        }
+        throw KimenException.of(Reason.INVALID_CONFIG, file + ": mima.store must be \"keyring\" or \"vault\"",
+                "set it with: mima config store keyring");
+    }
+
+    public void setMimaStore(MimaStore store) {
+        section("mima").put("store", store.word());
+    }
+
     /** What {@code run --scrub} passes through from kimen's own environment, unless the config says otherwise. */
     public static final List<String> DEFAULT_SCRUB_SAFELIST = List.of("PATH", "HOME", "TERM", "USER", "SHELL", "LANG",
             "TMPDIR");

@@ -25,8 +25,8 @@ import java.util.function.Supplier;
 
 /**
  * Whether a profile is ready to run, checked without running anything: the map lints, the vault
- * opens, every secret the map names is in it and none is past (or near) its expiry date, and the
- * vault file is 0600. A check that cannot be
+ * opens, every secret the map names is in it and none is past (or near) its expiry date, the
+ * vault file is 0600, and the OS keyring answers when the map reads it (mima's store is named too). A check that cannot be
  * judged (no vault to look in) is skipped. Nothing is run: {@code exec:} sources are not tried.
  */
 public final class Doctor {
@@ -35,6 +35,15 @@ public final class Doctor {
     public static final String SECRETS_EXIST = "secrets_exist";
     public static final String VAULT_MODE = "vault_mode";
     public static final String EXPIRY = "expiry";
+    public static final String MIMA_STORE = "mima_store";
+
+    /**
+     * mima's store as the doctor sees it.
+     *
+     * @param vault        whether the user chose the vault ({@code mima config store vault})
+     * @param openKeyring  opens and closes the OS keyring, throwing {@code keyring_unavailable} with why
+     */
+    public record MimaStore(boolean vault, Runnable openKeyring) {}
 
     private Doctor() {}
 
@@ -47,7 +56,7 @@ public final class Doctor {
      * @param today       the day expiry dates are judged against
      */
     public static DoctorReport examine(Supplier<MapContents> map, boolean strict, VaultStore store, String vaultOption,
-                                       LocalDate today) {
+                                       LocalDate today, MimaStore mima) {
         var checks = new ArrayList<Check>();
         Plan plan = null;
         try {
@@ -74,7 +83,30 @@ public final class Doctor {
             checks.add(Check.skipped(EXPIRY, "not run: the vault did not open"));
         }
         checks.add(mode(store.path()));
+        checks.add(mimaStore(plan, mima));
         return new DoctorReport(List.copyOf(checks));
+    }
+
+    /**
+     * Where mima keeps secrets (a line of detail), and, when the map reads the OS keyring (a
+     * {@code keyring:} item, or a group's bare name with mima's store the keyring), whether it answers.
+     */
+    static Check mimaStore(Plan plan, MimaStore mima) {
+        String detail = "mima's store: " + (mima.vault() ? "kimen's vault (mima config store vault)" : "the OS keyring");
+        boolean mapReadsKeyring = plan != null && plan.projections().stream().anyMatch(p -> p.source()
+                instanceof ValueSource.Keyring || (!mima.vault() && p.source() instanceof ValueSource.Stored));
+        if (!mapReadsKeyring) {
+            return Check.judged(MIMA_STORE, List.of(), List.of(), detail);
+        }
+        try {
+            mima.openKeyring().run();
+            return Check.judged(MIMA_STORE, List.of(), List.of(), detail + "; the map reads it, and it answers");
+        } catch (KimenException e) {
+            if (e.reason() != Reason.KEYRING_UNAVAILABLE) {
+                throw e;
+            }
+            return Check.judged(MIMA_STORE, List.of(new Finding(e.getMessage(), e.hint())), List.of(), detail);
+        }
     }
 
     static Check lint(Plan plan, boolean strict) {

@@ -21,6 +21,7 @@ import org.freedesktop.dbus.annotations.DBusInterfaceName;
 import org.freedesktop.dbus.annotations.Position;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.errors.ServiceUnknown;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.DBusInterface;
@@ -64,12 +65,43 @@ final class SecretServiceKeyring implements Keyring {
             DBusConnection c = DBusConnectionBuilder.forAddress(address).withShared(false).build();
             try {
                 Service s = c.getRemoteObject(BUS, "/org/freedesktop/secrets", Service.class);
-                return new SecretServiceKeyring(c, s, s.OpenSession("plain", new Variant<>("")).result);
+                Opened opened;
+                try {
+                    opened = s.OpenSession("plain", new Variant<>(""));
+                } catch (ServiceUnknown e) {
+                    throw Keyrings.unavailable("no Secret Service on the D-Bus session bus (nothing provides " + BUS + ")");
+                }
+                var keyring = new SecretServiceKeyring(c, s, opened.result);
+                keyring.checkDefaultCollection();
+                return keyring;
             } catch (RuntimeException | DBusException e) {
                 c.close();
                 throw e;
             }
         });
+    }
+
+    /**
+     * Every command meets the same keyring: one with an unlocked default collection (where items are
+     * stored). Without this, a read of a missing name in a locked or absent collection looked like
+     * "not there" while a write failed; now all of them fail alike, saying why.
+     */
+    private void checkDefaultCollection() throws DBusException {
+        DBusPath collection = defaultCollection();
+        Boolean locked = connection.getRemoteObject(BUS, collection.getPath(),
+                org.freedesktop.dbus.interfaces.Properties.class).Get("org.freedesktop.Secret.Collection", "Locked");
+        if (Boolean.TRUE.equals(locked)) {
+            throw locked();
+        }
+    }
+
+    private DBusPath defaultCollection() {
+        DBusPath collection = service.ReadAlias("default");
+        if (collection.getPath().equals("/")) {
+            throw Keyrings.unavailable("the Secret Service has no default collection (no login keyring: create one"
+                    + " with the desktop's keyring tool, or start gnome-keyring-daemon with --unlock)");
+        }
+        return collection;
     }
 
     @Override
@@ -92,10 +124,7 @@ final class SecretServiceKeyring implements Keyring {
     @Override
     public void set(String name, SecretBytes value) {
         within("store " + name, () -> {
-            DBusPath collection = service.ReadAlias("default");
-            if (collection.getPath().equals("/")) {
-                throw Keyrings.unavailable("the Secret Service has no default collection");
-            }
+            DBusPath collection = defaultCollection();
             var properties = new HashMap<String, Variant<?>>();
             properties.put("org.freedesktop.Secret.Item.Label", new Variant<>("kimen: " + name));
             properties.put("org.freedesktop.Secret.Item.Attributes", new Variant<>(attributes(name), "a{ss}"));

@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * mima's groups as kimen sees them: a group is a profile of {@code env} lines, {@code ENV=source}.
- * A bare name (mima's own form) is the OS keyring's item when a keyring is reachable and holds it,
- * else the vault's secret; {@code secret:}, {@code keyring:}, {@code const:} and {@code exec:} mean
- * what they mean everywhere.
+ * A bare name (mima's own form) is an item of mima's store: the OS keyring, or the vault when the
+ * user chose it ({@code mima config store}); {@code secret:}, {@code keyring:}, {@code const:} and
+ * {@code exec:} mean what they mean everywhere.
  */
 public final class Groups {
     private Groups() {}

@@ -48,7 +48,7 @@ class DoctorCommandTest {
         assertEquals(expectedExit, json.getInt("exit_code"));
         assertEquals(expectedExit == 0 ? null : "doctor_failed", json.getString("reason"));
         JsonArray checks = json.getArray("checks");
-        assertEquals(List.of("map_lint", "vault_opens", "secrets_exist", "expiry", "vault_mode"),
+        assertEquals(List.of("map_lint", "vault_opens", "secrets_exist", "expiry", "vault_mode", "mima_store"),
                 checks.stream().map(c -> ((JsonObject) c).getString("check")).toList());
         for (Object o : checks) {
             JsonObject c = (JsonObject) o;
@@ -80,7 +80,7 @@ class DoctorCommandTest {
 
         var human = cli.run("doctor", "--map", map.toString());
         assertEquals(0, human.code(), human.stderr());
-        assertTrue(human.out().endsWith("doctor: all 5 checks passed\n"), human.out());
+        assertTrue(human.out().endsWith("doctor: all 6 checks passed\n"), human.out());
     }
 
     @Test
@@ -152,6 +152,23 @@ class DoctorCommandTest {
         assertEquals("create one with: kimen vault init", onlyProblem(absent, "vault_opens").getString("hint"));
         assertEquals(true, check(absent, "vault_mode").get("skipped"));
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(vault)), "doctor changes nothing");
+    }
+
+    @Test
+    void itNamesMimaStoreAndFindsAKeyringTheMapReadsThatDoesNotAnswer() throws Exception {
+        cli.env.remove("DBUS_SESSION_BUS_ADDRESS");
+        JsonObject plain = report(0, "--map", map.toString());
+        assertEquals("mima's store: the OS keyring", check(plain, "mima_store").getString("detail"),
+                "the map reads no keyring: the keyring is not asked");
+
+        Files.writeString(map, "env TOKEN=keyring:gh.token\n");
+        JsonObject problem = onlyProblem(report(21, "--map", map.toString()), "mima_store");
+        assertTrue(problem.getString("message").startsWith("no OS keyring: no D-Bus session bus"), problem.toString());
+        assertTrue(problem.getString("hint").contains("mima config store vault"), problem.toString());
+
+        assertEquals(0, cli.run("config", "mima-store", "vault").code());
+        assertEquals("mima's store: kimen's vault (mima config store vault)",
+                check(report(21, "--map", map.toString()), "mima_store").getString("detail"));
     }
 
     @Test

@@ -114,7 +114,7 @@ class CiWorkflowE2ETest {
                     assertTrue(run.log().contains("opened 3 secrets into " + jobDir.resolve("vault.kv")), run::describe);
                 }
                 case "Check the profile against the vault" ->
-                        assertTrue(run.log().contains("doctor: all 5 checks passed"), run::describe);
+                        assertTrue(run.log().contains("doctor: all 6 checks passed"), run::describe);
                 case "Write the envfile" -> assertEquals("rw-------", Vaults.mode(jobDir.resolve("app.env")));
                 case "Deploy" -> assertTrue(run.log().contains("deployed <kimen:STAGE> with token <kimen:API_TOKEN>"),
                         () -> "the value the script echoed is masked: " + run.describe());

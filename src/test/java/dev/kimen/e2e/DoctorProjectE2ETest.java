@@ -74,7 +74,7 @@ class DoctorProjectE2ETest {
         JsonObject ok = report(kimen.run("doctor", "--map", map.toString(), "--json"), 0);
         assertEquals(List.of(), failedChecks(ok));
         var human = kimen.run("doctor", "--map", map.toString()).ok();
-        assertEquals("doctor: all 5 checks passed", human.lines().getLast(), human::describe);
+        assertEquals("doctor: all 6 checks passed", human.lines().getLast(), human::describe);
 
         Files.writeString(map, "env TOKEN=" + Canary.NAME + "\nstdin app.port\nstdin const:x\n");
         assertEquals(0, kimen.run("doctor", "--map", map.toString()).exit(), "a warning alone is not a problem");

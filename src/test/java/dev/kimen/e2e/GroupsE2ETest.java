@@ -54,7 +54,7 @@ class GroupsE2ETest {
 
     @BeforeEach
     void vault() {
-        kimen = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_PASSPHRASE", PASS);
+        kimen = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_PASSPHRASE", PASS).withMimaStoreVault();
         var secrets = new LinkedHashMap<>(NASTY);
         secrets.put("agent.key", utf8(KEY));
         Vaults.create(kimen.defaultVault(), PASS, secrets);
@@ -104,7 +104,7 @@ class GroupsE2ETest {
         assertEquals(List.of("API_KEY", "HOME", "LANG", "PATH", "TMPDIR"), names, "the default safelist, as far as set");
 
         Files.writeString(kimen.home().resolve(".config/kimen/config.json"),
-                "{\"scrub\": {\"safelist\": [\"PATH\", \"PLANTED_SECRET\"]}}\n");
+                "{\"mima\": {\"store\": \"vault\"}, \"scrub\": {\"safelist\": [\"PATH\", \"PLANTED_SECRET\"]}}\n");
         assertEquals(KEY + "|parent-only-value|unset|",
                 planted.run("run", "--scrub", "agent", "--", "sh", "-c", probe).ok().out(), "a configured safelist");
 

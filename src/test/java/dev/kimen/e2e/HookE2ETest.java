@@ -44,7 +44,7 @@ class HookE2ETest {
 
     @BeforeEach
     void userAndProject() throws IOException {
-        kimen = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_PASSPHRASE", PASS);
+        kimen = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_PASSPHRASE", PASS).withMimaStoreVault();
         Vaults.create(kimen.defaultVault(), PASS, Map.of("db.url", SECRET.getBytes(StandardCharsets.UTF_8)));
         jvms = Files.createDirectories(tmp.resolve("jvms"));
         project = Files.createDirectories(tmp.resolve("work/app"));

@@ -1,11 +1,15 @@
 package dev.kimen.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.grack.nanojson.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -13,12 +17,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 7's OS keyring against a real Secret Service (gnome-keyring on a private D-Bus session bus
  * started by the test): {@code mima secret add} stores there and {@code mima run} reads it back,
  * {@code keyring:} sources, {@code secret … --store keyring}, {@code config unlock set --keyring},
- * and {@code keyring_unavailable} (never a hang) without a bus or with a locked keyring.
+ * and {@code keyring_unavailable} (never a hang, never the vault instead) without a bus, without a
+ * Secret Service, with a locked keyring or with no default collection.
  */
 class KeyringE2ETest {
     private static final String PASS = "e2e keyring vault passphrase";
@@ -55,8 +62,16 @@ class KeyringE2ETest {
         mima.runWithStdin("again", "secret", "add", "openai-key", "--json").failsWith(24, "secret_exists");
         assertEquals(List.of("openai-key"), mima.run("secret", "list").ok().lines());
 
+        var listed = mima.run("secret", "list");
+        assertTrue(listed.stderr().startsWith("mima's store: the OS keyring"), listed.describe());
         mima.run("group", "link", "agent", "OPENAI_API_KEY", "openai-key").ok();
-        mima.run("group", "link", "agent", "FROM_VAULT", "vault.only").ok();
+        var unknown = mima.run("group", "link", "agent", "FROM_VAULT", "vault.only").ok();
+        assertTrue(unknown.stderr().contains("has no secret named vault.only yet; add it with: mima secret add vault.only"),
+                "a bare name is the keyring's: it lacks this one, and says so at link time: " + unknown.describe());
+        JsonObject notThere = mima.run("run", "--json", "agent", "--", "true").failsWith(22, "secret_not_found");
+        assertEquals("add it with: mima secret add vault.only", notThere.getString("hint"),
+                "never the vault's vault.only: the keyring is mima's store");
+        mima.run("group", "link", "agent", "FROM_VAULT", "secret:vault.only").ok();
         // No passphrase given: the keyring's item needs none; the vault's is asked only for FROM_VAULT.
         assertEquals(VALUE, mima.run("run", "--env", "FROM_VAULT=const:x", "agent", "--", "sh", "-c",
                 "printf %s \"$OPENAI_API_KEY\"").ok().out());
@@ -81,7 +96,7 @@ class KeyringE2ETest {
         assertEquals(VALUE, kimen.run("secret", "get", "api.token", "--store", "keyring").ok().out());
         assertEquals(List.of("api.token"), kimen.run("secret", "list", "--store", "keyring").ok().lines());
         kimen.run("run", "--json", "--env", "T=keyring:nope", "--", "true").failsWith(22, "secret_not_found");
-        java.nio.file.Files.writeString(kimen.home().resolve("gh.kmap"), "env GH_TOKEN=keyring:api.token\n");
+        Files.writeString(kimen.home().resolve("gh.kmap"), "env GH_TOKEN=keyring:api.token\n");
         assertEquals(VALUE, kimen.run("run", "--map", "gh.kmap", "--", "sh", "-c", "printf %s \"$GH_TOKEN\"").ok().out(),
                 "keyring: in a map file");
 
@@ -92,32 +107,90 @@ class KeyringE2ETest {
     }
 
     @Test
-    void noBusOrALockedKeyringIsKeyringUnavailableNeverAHang() throws Exception {
+    void kimenAndAnExplicitStoreFailAsKeyringUnavailableNeverAHang() throws Exception {
         kimen.runWithStdin(VALUE, "secret", "set", "api.token", "--store", "keyring", "--stdin").ok();
         Kimen noBus = Kimen.in(kimen.home(), LOG); // the same user without DBUS_SESSION_BUS_ADDRESS
         JsonObject missing = noBus.run("secret", "get", "api.token", "--store", "keyring", "--json")
                 .failsWith(27, "keyring_unavailable");
         assertTrue(missing.getString("hint").contains("--store vault"), missing.toString());
-        JsonObject fallback = noBus.with("KIMEN_PASSPHRASE", PASS).mima().runWithStdin("v", "secret", "add", "other",
-                "--json").json();
-        assertEquals("vault", fallback.getString("store"), "no keyring reachable: mima falls back to the vault");
-        assertNull(bus.lookup("other"));
-
         noBus.with("DBUS_SESSION_BUS_ADDRESS", "unix:path=" + tmp.resolve("gone.sock"))
                 .run("secret", "get", "api.token", "--store", "keyring", "--json").failsWith(27, "keyring_unavailable");
-
-        // The same name in the vault too: a locked keyring must stop mima, never hand over the vault's value.
-        Vaults.create(tmp.resolve("both.kv"), PASS, Map.of("api.token", "the-vault-copy".getBytes()));
-        Kimen mima = kimen.with("KIMEN_VAULT", tmp.resolve("both.kv").toString()).with("KIMEN_PASSPHRASE", PASS).mima();
-        mima.run("group", "link", "ci", "TOKEN", "api.token").ok();
         bus.lockAll();
         kimen.run("secret", "get", "api.token", "--store", "keyring", "--json").failsWith(27, "keyring_unavailable");
         kimen.runWithStdin("x", "secret", "set", "new.item", "--store", "keyring", "--stdin", "--json")
                 .failsWith(27, "keyring_unavailable");
-        mima.run("secret", "get", "api.token", "--json").failsWith(27, "keyring_unavailable");
-        mima.run("secret", "rm", "api.token", "--json").failsWith(27, "keyring_unavailable");
-        mima.run("run", "--json", "ci", "--", "true").failsWith(27, "keyring_unavailable");
-        assertEquals("the-vault-copy", kimen.with("KIMEN_PASSPHRASE", PASS)
-                .run("secret", "get", "api.token", "--vault", tmp.resolve("both.kv").toString()).ok().out());
+        assertEquals("from-the-vault", kimen.with("KIMEN_PASSPHRASE", PASS).run("secret", "get", "vault.only").ok().out(),
+                "kimen's own store is the vault, keyring or not");
+    }
+
+    /** Each way the OS keyring can fail to answer, and what the error must name. */
+    enum Outage {
+        NO_BUS("no D-Bus session bus"),
+        NO_SECRET_SERVICE("no Secret Service on the D-Bus session bus"),
+        LOCKED("the keyring is locked"),
+        NO_DEFAULT_COLLECTION("the Secret Service has no default collection");
+
+        final String why;
+
+        Outage(String why) {
+            this.why = why;
+        }
+    }
+
+    /**
+     * Issue 23: a secret in both stores, and a keyring that does not answer. mima's store is the
+     * keyring, so every mima command fails with 27 naming why, and the vault's copy never comes
+     * out; once the user chooses the vault as mima's store, mima uses it and says so.
+     */
+    @ParameterizedTest
+    @EnumSource(Outage.class)
+    void withoutAnAnsweringKeyringMimaFailsAndNeverFallsBackToTheVault(Outage outage) throws Exception {
+        Path vaultFile = tmp.resolve("both.kv");
+        Vaults.create(vaultFile, PASS, Map.of("dup", "the-vault-copy".getBytes()));
+        Kimen user = kimen.with("KIMEN_VAULT", vaultFile.toString()).with("KIMEN_PASSPHRASE", PASS);
+        user.runWithStdin("the-keyring-copy", "secret", "set", "dup", "--store", "keyring", "--stdin").ok();
+        user.mima().run("group", "link", "dupg", "V", "dup").ok();
+        SecretServiceBus other = null;
+        Kimen broken = switch (outage) {
+            case NO_BUS -> Kimen.in(user.home(), LOG).with("KIMEN_VAULT", vaultFile.toString())
+                    .with("KIMEN_PASSPHRASE", PASS);
+            case NO_SECRET_SERVICE -> user.with("DBUS_SESSION_BUS_ADDRESS",
+                    (other = SecretServiceBus.withoutSecretService(tmp.resolve("bare"))).address());
+            case LOCKED -> {
+                bus.lockAll();
+                yield user;
+            }
+            case NO_DEFAULT_COLLECTION -> user.with("DBUS_SESSION_BUS_ADDRESS",
+                    (other = SecretServiceBus.withoutDefaultCollection(tmp.resolve("fresh"))).address());
+        };
+        try {
+            Kimen mima = broken.mima();
+            byte[] vaultBefore = Files.readAllBytes(vaultFile);
+            List<List<String>> commands = List.of(List.of("secret", "add", "new-key"), List.of("secret", "get", "dup"),
+                    List.of("secret", "list"), List.of("secret", "rm", "dup"), List.of("env", "dupg"),
+                    List.of("run", "dupg", "--", "printenv", "V"));
+            for (List<String> command : commands) {
+                var argv = new ArrayList<>(List.of("--json"));
+                argv.addAll(command);
+                var result = mima.runWithStdin("typed-value", argv.toArray(String[]::new));
+                JsonObject e = result.failsWith(27, "keyring_unavailable");
+                assertTrue(e.getString("error").contains(outage.why), command + ": " + e);
+                assertTrue(e.getString("hint").contains("mima config store vault"), command + ": " + e);
+                assertFalse(result.describe().contains("the-vault-copy"), result.describe());
+            }
+            assertArrayEquals(vaultBefore, Files.readAllBytes(vaultFile), "nothing went to the vault");
+
+            mima.run("config", "store", "vault").ok();
+            assertEquals("the-vault-copy\n", mima.run("run", "dupg", "--", "printenv", "V").ok().out(),
+                    "the user chose the vault: mima reads it");
+            var listed = mima.run("secret", "list");
+            assertTrue(listed.ok().lines().contains("dup"), listed.describe());
+            assertTrue(listed.stderr().startsWith("mima's store: kimen's vault (" + vaultFile + ")"), listed.describe());
+            assertEquals("vault", mima.runWithStdin("v", "secret", "add", "new-key", "--json").json().getString("store"));
+        } finally {
+            if (other != null) {
+                other.close();
+            }
+        }
     }
 }

@@ -64,6 +64,15 @@ final class Kimen {
         return new Kimen(env, scratch, log, workingDir, MIMA);
     }
 
+    /**
+     * This user keeps mima's secrets in kimen's vault ({@code kimen config mima-store vault}), as a
+     * user on a machine with no OS keyring chooses to; a group's bare names are then vault secrets.
+     */
+    Kimen withMimaStoreVault() {
+        run("config", "mima-store", "vault").ok();
+        return this;
+    }
+
     /** The same user, running {@code launcher} (an installed kimen or mima) instead of bin/kimen. */
     Kimen using(Path launcher) {
         return new Kimen(env, scratch, log, workingDir, launcher);

@@ -33,23 +33,66 @@ final class SecretServiceBus implements AutoCloseable {
 
     /** Starts the bus and an unlocked keyring for the user whose HOME is {@code home}. */
     static SecretServiceBus start(Path home) throws IOException, InterruptedException {
-        Path runtime = Files.createDirectories(home.resolve(".run"), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
-        var pb = new ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address=1")
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("HOME", home.toString());
-        pb.environment().put("XDG_RUNTIME_DIR", runtime.toString());
-        Process bus = pb.start();
-        String address = new BufferedReader(new InputStreamReader(bus.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        var env = Map.of("HOME", home.toString(), "XDG_RUNTIME_DIR", runtime.toString(),
-                "DBUS_SESSION_BUS_ADDRESS", address);
-        var daemon = new SecretServiceBus(bus, address, env);
+        SecretServiceBus daemon = bus(home, List.of("dbus-daemon", "--session"));
         Process keyring = daemon.command(List.of("gnome-keyring-daemon", "--unlock", "--components=secrets"));
         try (var in = keyring.getOutputStream()) {
             in.write("throwaway keyring password".getBytes(StandardCharsets.UTF_8));
         }
         assertEquals(0, daemon.finish(keyring), "gnome-keyring-daemon --unlock");
         return daemon;
+    }
+
+    /**
+     * A Secret Service with no default collection: gnome-keyring started without {@code --unlock}
+     * for a user ({@code home}) who has no login keyring, as on a fresh headless box.
+     */
+    static SecretServiceBus withoutDefaultCollection(Path home) throws IOException, InterruptedException {
+        SecretServiceBus daemon = bus(home, List.of("dbus-daemon", "--session"));
+        Process keyring = daemon.command(List.of("gnome-keyring-daemon", "--start", "--components=secrets"));
+        keyring.getOutputStream().close();
+        assertEquals(0, daemon.finish(keyring), "gnome-keyring-daemon --start");
+        return daemon;
+    }
+
+    /**
+     * A session bus with no Secret Service on it, and none it could start: its configuration names
+     * no service directory, so asking for org.freedesktop.secrets cannot activate gnome-keyring.
+     */
+    static SecretServiceBus withoutSecretService(Path home) throws IOException, InterruptedException {
+        Path config = home.resolve("bare-bus.conf");
+        Files.createDirectories(home);
+        Files.writeString(config, """
+                <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+                 "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+                <busconfig>
+                  <type>session</type>
+                  <listen>unix:tmpdir=/tmp</listen>
+                  <auth>EXTERNAL</auth>
+                  <policy context="default">
+                    <allow send_destination="*" eavesdrop="true"/>
+                    <allow eavesdrop="true"/>
+                    <allow own="*"/>
+                  </policy>
+                </busconfig>
+                """);
+        return bus(home, List.of("dbus-daemon", "--config-file=" + config));
+    }
+
+    private static SecretServiceBus bus(Path home, List<String> daemon) throws IOException {
+        Path runtime = home.resolve(".run");
+        if (!Files.isDirectory(runtime)) {
+            Files.createDirectories(runtime, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        var argv = new ArrayList<>(daemon);
+        argv.addAll(List.of("--nofork", "--print-address=1"));
+        var pb = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("XDG_RUNTIME_DIR", runtime.toString());
+        Process bus = pb.start();
+        String address = new BufferedReader(new InputStreamReader(bus.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        var env = Map.of("HOME", home.toString(), "XDG_RUNTIME_DIR", runtime.toString(),
+                "DBUS_SESSION_BUS_ADDRESS", address);
+        return new SecretServiceBus(bus, address, env);
     }
 
     /** What a process needs to reach this Secret Service. */

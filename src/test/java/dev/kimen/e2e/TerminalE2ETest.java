@@ -86,7 +86,7 @@ class TerminalE2ETest {
     void mimaSecretAddPromptsWithoutEcho() {
         Vaults.create(kimen.defaultVault(), PASS, Map.of());
         String typed = "mima-typed-value-never-echoed-2e7d";
-        Tmux.Pane add = tmux.start(unlocked.mima(), "secret", "add", "typed.key"); // no keyring here: the vault
+        Tmux.Pane add = tmux.start(unlocked.withMimaStoreVault().mima(), "secret", "add", "typed.key");
         tmux.awaitPrompt(add, "Value for typed.key:");
         tmux.type(add, typed);
         assertEquals(0, tmux.awaitExit(add), add::stderr);

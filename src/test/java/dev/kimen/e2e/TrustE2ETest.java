@@ -30,7 +30,7 @@ class TrustE2ETest {
 
     @BeforeEach
     void userAndProject() throws IOException {
-        kimen = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_PASSPHRASE", PASS);
+        kimen = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_PASSPHRASE", PASS).withMimaStoreVault();
         Vaults.create(kimen.defaultVault(), PASS, Map.of("db.url", SECRET.getBytes(StandardCharsets.UTF_8),
                 "user.token", "from-the-user-group".getBytes(StandardCharsets.UTF_8)));
         project = Files.createDirectories(tmp.resolve("app"));

@@ -15,8 +15,11 @@ public interface SecretLookup {
         throw KimenException.of(Reason.KEYRING_UNAVAILABLE, "no OS keyring here");
     }
 
-    /** The keyring's item when a keyring is reachable and holds {@code name}; empty otherwise. */
-    default Optional<SecretBytes> keyringIfReachable(String name) {
-        return Optional.empty();
+    /**
+     * Whether mima's store is the vault ({@code mima config store vault}): a bare name in a mima
+     * group is then the vault's secret, else the OS keyring's item, with no fall-back either way.
+     */
+    default boolean mimaStoreIsVault() {
+        return false;
     }
 }

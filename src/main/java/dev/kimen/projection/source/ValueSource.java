@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Where a projected value comes from: {@code secret:<name>} or a bare {@code <name>} (a vault key),
  * {@code const:<literal>}, or {@code exec:<command...>} (run without a shell, stdout is the value).
- * {@code keyring:<name>} (an OS keyring item), and, in mima groups only, a bare name that is looked
- * up in the keyring first ({@link Stored}).
+ * {@code keyring:<name>} (an OS keyring item), and, in mima groups only, a bare name that is read
+ * from mima's store ({@link Stored}).
  */
 public sealed interface ValueSource {
     /** How the source is written in a map, for plans and messages. Never a value from the vault. */
@@ -44,8 +44,8 @@ public sealed interface ValueSource {
     }
 
     /**
-     * A bare name in a mima group: the OS keyring's item when a keyring is reachable and holds it
-     * (where {@code mima secret add} puts secrets), else the vault's secret.
+     * A bare name in a mima group: an item of mima's store, where {@code mima secret add} puts it:
+     * the OS keyring, or the vault when the user chose it ({@code mima config store vault}).
      */
     record Stored(String name) implements ValueSource {
         @Override

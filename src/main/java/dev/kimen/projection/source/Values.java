@@ -33,8 +33,21 @@ public final class Values {
                     "store one with: kimen secret set " + k.name() + " --store keyring"));
         }
         if (source instanceof ValueSource.Stored s) {
-            return vault.keyringIfReachable(s.name()).orElseGet(() -> vault.get(s.name()).copy());
+            if (!vault.mimaStoreIsVault()) {
+                return vault.keyring(s.name()).orElseThrow(() -> notInMimaStore(s.name(), "the OS keyring"));
+            }
+            try {
+                return SecretBytes.adopt(vault.get(s.name()).reveal());
+            } catch (KimenException e) {
+                throw e.reason() == Reason.SECRET_NOT_FOUND ? notInMimaStore(s.name(), "kimen's vault") : e;
+            }
         }
         throw new IllegalArgumentException("unknown value source " + source.getClass().getSimpleName());
+    }
+
+    /** A group's bare name missing from mima's store: the fix is to add it there. */
+    private static KimenException notInMimaStore(String name, String store) {
+        return KimenException.of(Reason.SECRET_NOT_FOUND, "no secret named " + name + " in " + store + " (mima's store)",
+                "add it with: mima secret add " + name);
     }
 }

@@ -31,10 +31,23 @@ class ValuesTest {
         public Optional<SecretBytes> keyring(String name) {
             return Optional.ofNullable(KEYRING.get(name)).map(SecretBytes::ofUtf8);
         }
+    };
+
+    /** The same stores with mima's store set to the vault. */
+    private static final SecretLookup MIMA_IN_VAULT = new SecretLookup() {
+        @Override
+        public SecretBytes get(String name) {
+            return LOOKUP.get(name);
+        }
 
         @Override
-        public Optional<SecretBytes> keyringIfReachable(String name) {
-            return keyring(name);
+        public Optional<SecretBytes> keyring(String name) {
+            return LOOKUP.keyring(name);
+        }
+
+        @Override
+        public boolean mimaStoreIsVault() {
+            return true;
         }
     };
 
@@ -44,8 +57,21 @@ class ValuesTest {
         assertEquals("literal", resolve(new ValueSource.Const("literal")));
         assertEquals("from exec", resolve(new ValueSource.Exec(List.of("printf", "from exec\\n"))), "one final newline dropped");
         assertEquals("keyring-token", resolve(new ValueSource.Keyring("api.token")));
-        assertEquals("keyring-token", resolve(new ValueSource.Stored("api.token")), "the keyring first");
-        assertEquals("from-vault", resolve(new ValueSource.Stored("db.password")), "then the vault");
+        assertEquals("keyring-token", resolve(new ValueSource.Stored("api.token")), "mima's store: the keyring");
+    }
+
+    @Test
+    void aBareGroupNameReadsMimaStoreOnlyNeverTheOther() {
+        var e = assertThrows(KimenException.class, () -> resolve(new ValueSource.Stored("db.password")),
+                "in the vault only: the keyring store does not fall back to it");
+        assertEquals(Reason.SECRET_NOT_FOUND, e.reason());
+        assertEquals("add it with: mima secret add db.password", e.hint());
+        try (SecretBytes v = Values.resolve(new ValueSource.Stored("api.token"), MIMA_IN_VAULT)) {
+            assertEquals("vault-token", new String(v.reveal(), StandardCharsets.UTF_8), "mima's store: the vault");
+        }
+        var missing = assertThrows(KimenException.class, () -> Values.resolve(new ValueSource.Stored("nope"), MIMA_IN_VAULT));
+        assertEquals("no secret named nope in kimen's vault (mima's store)", missing.getMessage());
+        assertEquals("add it with: mima secret add nope", missing.hint());
     }
 
     @Test
