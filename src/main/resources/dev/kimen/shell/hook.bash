@@ -11,7 +11,15 @@ if [[ ! -v _kimen_cfg ]]; then
 fi
 
 _kimen_hook() {
-  local _kimen_s=$? _kimen_d=${PWD%/} _kimen_f= _kimen_i _kimen_w _kimen_t
+  local _kimen_s=$?
+  # Under set -e a prompt hook that returns non-zero ends the shell: give back 0 there.
+  [[ $- == *e* ]] && _kimen_s=0
+  # The user's options are theirs (local - puts them back on return), and none of them applies in
+  # here: under set -u an unset name would stop the hook half done, under set -e a failed test
+  # would end the shell.
+  local -
+  set +eu +o pipefail
+  local _kimen_d=${PWD%/} _kimen_f= _kimen_i _kimen_w _kimen_t
   while :; do
     if [[ -f $_kimen_d/.mima.yaml && ! $_kimen_d/.mima.yaml -ef $HOME/.mima.yaml ]]; then
       _kimen_f=$_kimen_d/.mima.yaml

@@ -3,17 +3,24 @@
 # groups file, not a project's). While that file and those it names are unchanged since the last
 # prompt this costs a few builtins: no subprocess. On a change it runs @PROGRAM@ once, which
 # prints what to define, export and watch; leaving undoes all of it.
-typeset -g _kimen_bin=@KIMEN@
-# Sourced again (a re-read ~/.zshrc), it keeps its state: what to undo on leaving is in there.
-if (( ! ${+_kimen_cfg} )); then
-  typeset -g _kimen_cfg= _kimen_state=
-  typeset -ga _kimen_undo _kimen_watch
-  _kimen_undo=() _kimen_watch=()
-fi
+# Every function starts with emulate -L zsh: whatever the user's options (nounset, errexit,
+# ksh_arrays, sh_word_split, …), the hook runs with zsh's own, and leaves the user's as they were.
+() {
+  emulate -L zsh
+  typeset -g _kimen_bin=@KIMEN@
+  # Sourced again (a re-read ~/.zshrc), it keeps its state: what to undo on leaving is in there.
+  if (( ! ${+_kimen_cfg} )); then
+    typeset -g _kimen_cfg= _kimen_state=
+    typeset -ga _kimen_undo _kimen_watch
+    _kimen_undo=() _kimen_watch=()
+  fi
+}
 
 _kimen_hook() {
   local _kimen_s=$?
-  emulate -L zsh # whatever the user's options (ksh_arrays, …)
+  # Under errexit a precmd function that returns non-zero ends the shell: give back 0 there.
+  [[ -o errexit ]] && _kimen_s=0
+  emulate -L zsh
   local _kimen_d=${PWD%/} _kimen_f= _kimen_i _kimen_w _kimen_t
   while :; do
     if [[ -f $_kimen_d/.mima.yaml && ! $_kimen_d/.mima.yaml -ef $HOME/.mima.yaml ]]; then
@@ -88,10 +95,13 @@ _kimen_fn() {
   _kimen_undo=("unfunction $1" $_kimen_undo)
 }
 
-_kimen_watch() { _kimen_watch+=("$1" "$2"); }
-_kimen_status() { _kimen_state=$1; }
+_kimen_watch() { emulate -L zsh; _kimen_watch+=("$1" "$2"); }
+_kimen_status() { emulate -L zsh; _kimen_state=$1; }
 
-typeset -ga precmd_functions
-if (( ! ${precmd_functions[(I)_kimen_hook]} )); then
-  precmd_functions=(_kimen_hook $precmd_functions)
-fi
+() {
+  emulate -L zsh
+  typeset -ga precmd_functions
+  if (( ! ${precmd_functions[(I)_kimen_hook]} )); then
+    precmd_functions=(_kimen_hook $precmd_functions)
+  fi
+}

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -70,10 +71,19 @@ class HookE2ETest {
         }
     }
 
+    /**
+     * Each shell once plain and once strict, as a user with strict options in the rc file has it:
+     * bash with {@code set -euo pipefail}; zsh with nounset, errexit, pipefail, ksh_arrays and
+     * sh_word_split; fish has no such options. Under errexit a failing command in the hook would
+     * end the shell; under nounset bash printed {@code !1: unbound variable} and exported nothing.
+     */
+    static final String[] SHELLS = {"bash", "bash strict", "zsh", "zsh strict", "fish"};
+
     @ParameterizedTest
-    @ValueSource(strings = {"bash", "zsh", "fish"})
+    @FieldSource("SHELLS")
     void wrapperModeAndPublicEnvLoadOnlyOnceAllowedAndLeaveNothingBehind(String shell) throws IOException {
         start(shell);
+        String options = pane.options();
         Map<String, String> before = pane.env();
         assertEquals("before", before.get("NODE_ENV"));
 
@@ -101,6 +111,7 @@ class HookE2ETest {
         assertEquals(before.get("PATH"), left.get("PATH"));
         assertNull(left.get("FROM_DOTENV"));
         assertFalse(pane.hasFunction("dev"), "leaving removes the functions");
+        assertEquals(options, pane.options(), "the hook leaves the shell's options as they were");
 
         pane.run("cd " + ShellPane.quote(project.toString()));
         assertEquals("development", pane.env().get("NODE_ENV"));
@@ -120,10 +131,11 @@ class HookE2ETest {
         assertEquals("changed behind your back", pane.env().get("FROM_DOTENV"));
         pane.run(ShellPane.quote(Kimen.LAUNCHER.toString()) + " deny");
         assertEquals("before", pane.env().get("NODE_ENV"), "deny unloads at the next prompt");
+        assertEquals(options, pane.options());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bash", "zsh", "fish"})
+    @FieldSource("SHELLS")
     void compatModeExportsTheGroupsAndUnsetsThemOnLeaving(String shell) throws IOException {
         Files.writeString(project.resolve(".mima.yaml"), """
                 auto_export: true
@@ -216,7 +228,12 @@ class HookE2ETest {
         start(shell, "");
     }
 
-    private void start(String shell, String pathPrefix) {
+    /** @param variant a shell's name, then "strict" for its strict options (see {@link #SHELLS}) */
+    private void start(String variant, String pathPrefix) {
+        String shell = variant.split(" ")[0];
+        String strict = !variant.endsWith(" strict") ? ""
+                : shell.equals("bash") ? "set -euo pipefail\n"
+                : "setopt nounset errexit pipefail ksh_arrays sh_word_split\n";
         if (System.getenv("CI") != null) {
             assertTrue(ShellPane.installed(shell), shell + " is not installed: bin/test installs it");
         }
@@ -225,9 +242,9 @@ class HookE2ETest {
         env.put("TERM", "xterm-256color");
         env.put("PATH", pathPrefix + env.get("PATH"));
         env.put("JAVA_TOOL_OPTIONS", "-Xlog:os=info:file=" + jvms + "/jvm-%p.log");
-        String rc = (shell.equals("fish") ? "set -gx NODE_ENV before\n" : "export NODE_ENV=before\nPS1='$ '\n")
+        String rc = (shell.equals("fish") ? "set -gx NODE_ENV before\n" : strict + "export NODE_ENV=before\nPS1='$ '\n")
                 + hookLine(shell) + "\n";
-        pane = new ShellPane(shell, tmp.resolve("shell-" + shell), env, kimen.home(), rc);
+        pane = new ShellPane(shell, tmp.resolve("shell-" + variant.replace(' ', '-')), env, kimen.home(), rc);
     }
 
     /** What the user's rc file says to load the hook. */

@@ -103,6 +103,15 @@ final class ShellPane implements AutoCloseable {
         return output("set");
     }
 
+    /** The shell's options as it lists them (fish has none to list). */
+    String options() {
+        return switch (shell) {
+            case "bash" -> output("{ set +o; shopt -p; }");
+            case "zsh" -> output("setopt");
+            default -> "";
+        };
+    }
+
     boolean hasFunction(String name) {
         String test = switch (shell) {
             case "bash" -> "declare -F " + name + " >/dev/null";
