@@ -4,6 +4,7 @@ import dev.kimen.KimenException;
 import dev.kimen.json.Json;
 import dev.kimen.mima.ProjectConfig;
 import dev.kimen.Reason;
+import dev.kimen.shell.HookLoader;
 import dev.kimen.shell.LoadScript;
 import dev.kimen.shell.ProjectProfiles;
 import dev.kimen.shell.ProjectFile;
@@ -68,9 +69,16 @@ final class TrustCommands {
             project.skipped().forEach(ctx::warn); // a named file kimen will not read
             ProjectConfig c = project.config();
             var parts = new ArrayList<String>();
-            if (!c.groups().isEmpty()) {
-                parts.add("groups " + String.join(", ", c.groups().keySet()) + (c.autoExport()
+            var functions = c.groups().keySet().stream().filter(g -> c.autoExport() || !HookLoader.RESERVED.contains(g))
+                    .toList();
+            if (!functions.isEmpty()) {
+                parts.add("groups " + String.join(", ", functions) + (c.autoExport()
                         ? " (auto_export: their secrets are exported into the shell)" : " (as shell functions)"));
+            }
+            var skipped = c.groups().keySet().stream().filter(g -> !functions.contains(g)).toList();
+            if (!skipped.isEmpty()) {
+                parts.add("groups " + String.join(", ", skipped) + " skipped as shell functions, as they are builtins or"
+                        + " keywords of the shell (run them with: " + Cli.program() + " run <group> -- <command>)");
             }
             if (!c.env().isEmpty()) {
                 parts.add("env " + String.join(", ", c.env().keySet()));

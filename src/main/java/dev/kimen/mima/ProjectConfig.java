@@ -45,7 +45,8 @@ public record ProjectConfig(Path file, Map<String, Group> groups, Map<String, St
     public static final String FILE_NAME = ".mima.yaml";
 
     private static final Set<String> KEYS = Set.of("groups", "env", "auto_export", "use_flake");
-    private static final Set<String> DIRECTIVES = Set.of("dotenv", "path_add");
+    /** {@code PATH_add} is the seed's (and direnv's) spelling of {@code path_add}: the same directive. */
+    private static final Set<String> DIRECTIVES = Set.of("dotenv", "path_add", "PATH_add");
 
     /** A group: its own {@code ENV: secret} lines, or the name of a group in {@code ~/.mima.yaml}. */
     public sealed interface Group {
@@ -131,8 +132,9 @@ public record ProjectConfig(Path file, Map<String, Group> groups, Map<String, St
             String name = MimaFile.scalar(file, t.getKeyNode(), "a variable name in env");
             Node v = t.getValueNode();
             if (DIRECTIVES.contains(name)) {
-                if (!directives.add(name)) {
-                    throw invalid(file, t.getKeyNode(), name + " appears twice (give it a list)");
+                if (!directives.add(name.equals("PATH_add") ? "path_add" : name)) {
+                    throw invalid(file, t.getKeyNode(), name + " appears twice (give it a list; PATH_add and"
+                            + " path_add are one directive)");
                 }
                 List<String> paths = name.equals("dotenv") ? dotenv : pathAdd;
                 for (ScalarNode p : scalars(file, name, v)) {

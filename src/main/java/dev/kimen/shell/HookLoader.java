@@ -30,7 +30,7 @@ public final class HookLoader {
      * Words a group may not take as a function's name: the builtins and keywords of bash, zsh and
      * fish (the hook itself calls some of them; shadowing one breaks the shell), and the tools.
      */
-    static final Set<String> RESERVED = Set.of(("abbr alias and argparse autoload begin bg bind bindkey block break"
+    public static final Set<String> RESERVED = Set.of(("abbr alias and argparse autoload begin bg bind bindkey block break"
             + " breakpoint builtin bye caller case cd chdir command commandline compadd comparguments compcall compctl"
             + " compdescribe compfiles compgen complete compopt compgroups compquote compset comptags comptry compvalues"
             + " contains continue coproc count declare dirs disable disown do done echo echotc echoti elif else emit"

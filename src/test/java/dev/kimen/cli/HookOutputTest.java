@@ -46,6 +46,26 @@ class HookOutputTest {
         assertFalse(loaded.out().contains("LD_LIBRARY_PATH"), loaded.out());
     }
 
+    /** Issue 23: allow's summary is what the hook will do; a group named like a builtin is not made a function. */
+    @Test
+    void allowSaysWhichGroupsTheHookSkipsAndTheSeedsPathAddIsTheDirective() throws Exception {
+        var cli = new CliRun(home);
+        Path project = Files.createDirectories(home.resolve("app"));
+        Path config = Files.writeString(project.resolve(".mima.yaml"),
+                "groups:\n  cd:\n    A: a\n  dev:\n    B: b\nenv:\n  PATH_add: [bin]\n");
+        var allowed = cli.run("allow", project.toString());
+        assertEquals(0, allowed.code(), allowed.stderr());
+        assertTrue(allowed.out().contains("groups dev (as shell functions); groups cd skipped as shell functions, as they"
+                + " are builtins or keywords of the shell (run them with: kimen run <group> -- <command>)"), allowed.out());
+        assertTrue(allowed.out().contains("path_add bin"), allowed.out());
+
+        var loaded = cli.run("hook", "bash", "--load", config.toString());
+        assertTrue(loaded.out().contains("_kimen_path '" + project.resolve("bin") + "'"), loaded.out());
+        assertFalse(loaded.out().contains("PATH_add"), "PATH_add is not a variable: " + loaded.out());
+        assertFalse(loaded.out().contains("_kimen_fn 'cd'"), loaded.out());
+        assertTrue(loaded.out().contains("_kimen_fn 'dev'"), loaded.out());
+    }
+
     private static void assertClean(String text) {
         assertFalse(text.chars().anyMatch(c -> c == 0x1b || c == 0x07), "a raw escape reached the terminal: " + text);
     }

@@ -118,6 +118,15 @@ class ProjectConfigTest {
     }
 
     @Test
+    void theSeedsPathAddSpellingIsTheDirectiveNotAVariable() {
+        ProjectConfig c = parse("env:\n  PATH_add: [bin, tools]\n");
+        assertEquals(List.of("bin", "tools"), c.pathAdd());
+        assertEquals(Map.of(), c.env());
+        String m = refused("env:\n  PATH_add: bin\n  path_add: tools\n", 3);
+        assertTrue(m.contains("path_add appears twice") && m.contains("one directive"), m);
+    }
+
+    @Test
     void falseAndEmptyValuesAreTheDefaults() {
         ProjectConfig c = parse("groups:\nenv:\nuse_flake: false\nauto_export: FALSE\n");
         assertFalse(c.useFlake());
