@@ -168,10 +168,57 @@ public final class Cli {
                     .map(arg -> arg.split("=", 2)[0])
                     .findFirst()
                     .map(option -> "unknown option " + option)
-                    .orElse("unexpected argument (not shown: it may be a secret)");
+                    .orElseGet(() -> unknownCommand(u));
             case CommandLine.MaxValuesExceededException m -> "an option was given more than once";
             default -> e.getMessage();
         };
+    }
+
+    /**
+     * An argument where a command takes none. Where a subcommand was expected, a word within a
+     * small edit distance of one is a typo and is named, with the command meant; anything else may
+     * be a value typed in the wrong place, and is not shown.
+     */
+    private static String unknownCommand(CommandLine.UnmatchedArgumentException u) {
+        var commands = u.getCommandLine().getSubcommands().keySet();
+        if (commands.isEmpty() || u.getUnmatched().isEmpty()) {
+            return "unexpected argument (not shown: it may be a secret)";
+        }
+        String word = u.getUnmatched().getFirst();
+        String nearest = null;
+        int best = word.length() <= 4 ? 1 : 2; // the most a typo may differ and still be named
+        for (String command : commands) {
+            int d = editDistance(word, command);
+            if (d <= best && (nearest == null || d < best)) {
+                nearest = command;
+                best = d;
+            }
+        }
+        return nearest == null ? "unknown command (not shown: it may be a secret)"
+                : "unknown command " + word + "; did you mean " + nearest + "?";
+    }
+
+    /**
+     * The optimal-string-alignment distance: insertions, deletions, substitutions and swaps of two
+     * neighbours (the usual typos) each count 1. By hand: a dozen lines, for words of a few letters,
+     * on a failure path; no library on kimen's classpath has it.
+     */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            for (int j = 0; j <= b.length(); j++) {
+                if (i == 0 || j == 0) {
+                    d[i][j] = i + j;
+                    continue;
+                }
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     /** {@code --json} anywhere before {@code --}: known before parsing, so even usage errors honour it. */

@@ -12,9 +12,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "completion", description = {"Print tab completion for bash, zsh or fish: commands, subcommands and options.",
         "bash and zsh get picocli's generated script (zsh through bashcompinit); fish gets complete lines."},
         footerHeading = "%nExamples:%n",
-        footer = {"  kimen completion bash > ~/.local/share/bash-completion/completions/kimen",
-                "  kimen completion zsh > ~/.zfunc/kimen.zsh   # then in ~/.zshrc: source ~/.zfunc/kimen.zsh",
-                "  kimen completion fish > ~/.config/fish/completions/kimen.fish"})
+        footer = {"  ${ROOT-COMMAND-NAME} completion bash > ~/.local/share/bash-completion/completions/${ROOT-COMMAND-NAME}",
+                "  ${ROOT-COMMAND-NAME} completion zsh > ~/.zfunc/${ROOT-COMMAND-NAME}.zsh   # then in ~/.zshrc: source ~/.zfunc/${ROOT-COMMAND-NAME}.zsh",
+                "  ${ROOT-COMMAND-NAME} completion fish > ~/.config/fish/completions/${ROOT-COMMAND-NAME}.fish"})
 public final class CompletionCommand extends BaseCommand {
     @Parameters(paramLabel = "<shell>", description = "bash, zsh or fish.")
     String shell;

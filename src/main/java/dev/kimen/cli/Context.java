@@ -165,6 +165,6 @@ public final class Context {
     }
 
     public void warn(String message) {
-        err.println("kimen: warning: " + dev.kimen.text.OneLine.of(message));
+        err.println(Cli.program() + ": warning: " + dev.kimen.text.OneLine.of(ErrorRenderer.forProgram(message)));
     }
 }

@@ -22,20 +22,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kimen env <group>} (and {@code mima env}): {@code export} lines for {@code eval}. */
-@Command(name = "env", description = "Print export NAME='value' lines for a group, for eval \"$(kimen env <group>)\"."
-        + " Values are POSIX single-quoted, so eval gives back every byte (quotes, $, backticks, newlines)."
+@Command(name = "env", description = "Print export NAME='value' lines for a group, for eval \"$(${ROOT-COMMAND-NAME} env <group>)\""
+        + " (fish: set -gx lines, for ${ROOT-COMMAND-NAME} env <group> | source)."
+        + " Values are single-quoted, so the shell gives back every byte (quotes, $, backticks, newlines)."
         + " The values then live in your shell, and every command it starts inherits them: prefer"
-        + " kimen run <group> -- cmd. Refuses a terminal unless --unsafe-stdout is given.",
+        + " ${ROOT-COMMAND-NAME} run <group> -- cmd. Refuses a terminal unless --unsafe-stdout is given.",
         footerHeading = "%nExamples:%n",
-        footer = {"  kimen env dev --json            # the values as JSON", "  eval \"$(kimen env dev)\""})
+        footer = {"  ${ROOT-COMMAND-NAME} env dev --json            # the values as JSON", "  eval \"$(${ROOT-COMMAND-NAME} env dev)\"",
+                "  ${ROOT-COMMAND-NAME} env dev | source           # in fish"})
 public final class EnvCommand extends BaseCommand {
     @Mixin VaultOptions vault;
 
-    @Parameters(paramLabel = "<group>", description = "The group (kimen group list).")
+    @Parameters(paramLabel = "<group>", description = "The group (${ROOT-COMMAND-NAME} group list).")
     String group;
 
     @Option(names = "--unsafe-stdout", description = "Allow printing the values to a terminal.")
     boolean unsafeStdout;
+
+    @Option(names = "--shell", paramLabel = "sh|fish", description = "The lines' syntax: sh (export NAME='value',"
+            + " for sh, bash and zsh) or fish (set -gx NAME 'value'). Default: fish when run by fish (as in"
+            + " ... | source), else sh.")
+    String shell;
 
     public EnvCommand(Context ctx) {
         super(ctx);
@@ -43,9 +50,11 @@ public final class EnvCommand extends BaseCommand {
 
     @Override
     public Integer call() {
+        boolean fish = fish();
         if (!unsafeStdout && ctx.terminal().isTerminal(1)) {
             throw KimenException.of(Reason.REFUSED_TTY, "refusing to print a group's secrets to a terminal",
-                    "use it as: eval \"$(kimen env " + group + ")\", or pass --unsafe-stdout");
+                    "use it as: " + (fish ? "kimen env " + group + " | source" : "eval \"$(kimen env " + group + ")\"")
+                            + ", or pass --unsafe-stdout");
         }
         var lines = new ClearableBuffer(256);
         var values = new ArrayList<Map<String, Object>>();
@@ -53,7 +62,11 @@ public final class EnvCommand extends BaseCommand {
             if (json()) {
                 values.add(SecretCommands.Get.valueFields(name, bytes));
             } else {
-                export(lines, name, bytes);
+                if (fish) {
+                    setFish(lines, name, bytes);
+                } else {
+                    export(lines, name, bytes);
+                }
             }
         });
         ctx.warn("these values now live in your shell's environment, and every command it starts inherits them;"
@@ -70,6 +83,20 @@ public final class EnvCommand extends BaseCommand {
             lines.clear();
         }
         return 0;
+    }
+
+    /** Whether the lines are fish's: --shell says, else whether fish started this command. */
+    private boolean fish() {
+        if (shell != null) {
+            return switch (shell) {
+                case "sh" -> false;
+                case "fish" -> true;
+                default -> throw KimenException.of(Reason.USAGE, "--shell takes sh or fish", "kimen env " + group
+                        + " --shell fish");
+            };
+        }
+        return ProcessHandle.current().parent().flatMap(p -> p.info().command())
+                .map(command -> command.equals("fish") || command.endsWith("/fish")).orElse(false);
     }
 
     /**
@@ -106,6 +133,21 @@ public final class EnvCommand extends BaseCommand {
             } else {
                 out.write(b);
             }
+        }
+        out.writeBytes(new byte[] {'\'', '\n'});
+    }
+
+    /**
+     * {@code set -gx NAME 'value'}: inside fish's single quotes a backslash escapes only {@code '}
+     * and {@code \\}, so those two get one; every other byte, newlines included, stands for itself.
+     */
+    static void setFish(ClearableBuffer out, String name, byte[] value) {
+        out.writeBytes(("set -gx " + name + " '").getBytes(StandardCharsets.US_ASCII));
+        for (byte b : value) {
+            if (b == '\'' || b == '\\') {
+                out.write('\\');
+            }
+            out.write(b);
         }
         out.writeBytes(new byte[] {'\'', '\n'});
     }

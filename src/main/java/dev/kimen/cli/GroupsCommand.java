@@ -24,13 +24,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code kimen group} (and {@code mima group}): mima's named groups in {@code ~/.mima.yaml}. */
 @Command(name = "group", description = "Named groups of environment variables, each linked to a secret, kept in"
-        + " ~/.mima.yaml (mima's format). A group is a profile: kimen run <group> -- cmd gives the command just"
-        + " those variables.",
+        + " ~/.mima.yaml (mima's format). A group is a profile: ${ROOT-COMMAND-NAME} run <group> -- cmd gives the command"
+        + " those variables on top of the environment it inherits; with --scrub, those and a short safelist only.",
         subcommands = {GroupsCommand.Link.class, GroupsCommand.Unlink.class, GroupsCommand.ListCmd.class,
                 GroupsCommand.Rm.class},
         footerHeading = "%nExamples:%n",
-        footer = {"  kimen group link agent-claude ANTHROPIC_API_KEY anthropic-key",
-                "  kimen run agent-claude --scrub -- claude", "  kimen group list --json"})
+        footer = {"  ${ROOT-COMMAND-NAME} group link agent-claude ANTHROPIC_API_KEY anthropic-key",
+                "  ${ROOT-COMMAND-NAME} run agent-claude --scrub -- claude", "  ${ROOT-COMMAND-NAME} group list --json"})
 public final class GroupsCommand extends GroupCommand {
     public GroupsCommand(Context ctx) {
         super(ctx);
@@ -145,7 +145,7 @@ public final class GroupsCommand extends GroupCommand {
     }
 
     @Command(name = "unlink", description = "Remove <ENV_VAR> from <group>.",
-            footerHeading = "%nExamples:%n", footer = {"  kimen group unlink agent OPENAI_API_KEY"})
+            footerHeading = "%nExamples:%n", footer = {"  ${ROOT-COMMAND-NAME} group unlink agent OPENAI_API_KEY"})
     static final class Unlink extends BaseCommand {
         @Parameters(index = "0", paramLabel = "<group>", description = "The group.")
         String group;
@@ -171,7 +171,7 @@ public final class GroupsCommand extends GroupCommand {
     }
 
     @Command(name = "list", description = "Every group and its links (secret names, never values).",
-            footerHeading = "%nExamples:%n", footer = {"  kimen group list", "  kimen group list --json"})
+            footerHeading = "%nExamples:%n", footer = {"  ${ROOT-COMMAND-NAME} group list", "  ${ROOT-COMMAND-NAME} group list --json"})
     static final class ListCmd extends BaseCommand {
         ListCmd(Context ctx) {
             super(ctx);
@@ -190,13 +190,13 @@ public final class GroupsCommand extends GroupCommand {
                 rows.add(Json.object("name", name, "links", linkRows));
             });
             return ok("group_list", Json.object("groups", rows, "file", file(ctx).toString()),
-                    groups.isEmpty() ? "no groups yet (kimen group link <group> <ENV_VAR> <secret>)"
+                    groups.isEmpty() ? "no groups yet (" + Cli.program() + " group link <group> <ENV_VAR> <secret>)"
                             : human.toString().stripTrailing());
         }
     }
 
     @Command(name = "rm", description = "Remove a whole group (its secrets stay where they are).",
-            footerHeading = "%nExamples:%n", footer = {"  kimen group rm agent-aider"})
+            footerHeading = "%nExamples:%n", footer = {"  ${ROOT-COMMAND-NAME} group rm agent-aider"})
     static final class Rm extends BaseCommand {
         @Parameters(paramLabel = "<group>", description = "The group.")
         String group;

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 /** {@code kimen hook bash|zsh|fish}: the shell hook, and (hidden) what it evaluates on a change. */
 @Command(name = "hook", description = {"Print the shell hook: per-project groups and env from .mima.yaml, loaded as you cd.",
         "Before each prompt the hook finds the nearest .mima.yaml at or above the working directory. A project"
-                + " loads only once you allowed it (kimen allow); an edit blocks it until you allow it again.",
+                + " loads only once you allowed it (${ROOT-COMMAND-NAME} allow); an edit blocks it until you allow it again.",
         "Each group becomes a shell function: `dev <command>` runs the command with dev's secrets, which never"
                 + " enter the shell. The env: section (public values, dotenv files, path_add dirs, a flake's"
                 + " variables with use_flake: true) is exported while you are in the project and put back when"
@@ -29,9 +29,9 @@ import picocli.CommandLine.Parameters;
                 + " inherits them).",
         "While nothing changed, a prompt costs a few shell builtins: no process starts."},
         footerHeading = "%nExamples:%n",
-        footer = {"  kimen hook bash   # in ~/.bashrc: eval \"$(kimen hook bash)\"",
-                "  kimen hook zsh    # in ~/.zshrc: eval \"$(kimen hook zsh)\"",
-                "  kimen hook fish   # in ~/.config/fish/config.fish: kimen hook fish | source"})
+        footer = {"  ${ROOT-COMMAND-NAME} hook bash   # in ~/.bashrc: eval \"$(${ROOT-COMMAND-NAME} hook bash)\"",
+                "  ${ROOT-COMMAND-NAME} hook zsh    # in ~/.zshrc: eval \"$(${ROOT-COMMAND-NAME} hook zsh)\"",
+                "  ${ROOT-COMMAND-NAME} hook fish   # in ~/.config/fish/config.fish: ${ROOT-COMMAND-NAME} hook fish | source"})
 public final class HookCommand extends BaseCommand {
     @Parameters(paramLabel = "<shell>", description = "bash, zsh or fish.")
     String shellName;

@@ -14,17 +14,17 @@ import picocli.CommandLine.Option;
         "No shell is involved. Signals (INT, TERM, HUP, QUIT) reach the command; kimen exits with its"
                 + " status (128+n when it died of signal n) and removes every file it wrote."},
         footerHeading = "%nExamples:%n",
-        footer = {"  kimen run --env DATABASE_URL=prod.database_url -- ./your-app",
-                "  kimen run --profile prod -- ./your-app --port 5050",
-                "  kimen run agent-claude --scrub -- claude   # a group from ~/.mima.yaml and nothing else",
-                "  kimen run --map deploy.kmap --file creds.json=gcp_creds --envpath GOOGLE_APPLICATION_CREDENTIALS=creds.json -- gcloud auth list"})
+        footer = {"  ${ROOT-COMMAND-NAME} run --env DATABASE_URL=prod.database_url -- ./your-app",
+                "  ${ROOT-COMMAND-NAME} run --profile prod -- ./your-app --port 5050",
+                "  ${ROOT-COMMAND-NAME} run agent-claude --scrub -- claude   # a group from ~/.mima.yaml and nothing else",
+                "  ${ROOT-COMMAND-NAME} run --map deploy.kmap --file creds.json=gcp_creds --envpath GOOGLE_APPLICATION_CREDENTIALS=creds.json -- gcloud auth list"})
 public final class RunCommand extends BaseCommand {
     @Mixin VaultOptions vault;
     @Mixin ProjectionOptions projection;
     @Mixin RunOptions run;
 
     @Option(names = "--mima-file", paramLabel = "<file>", description = "Take the group from this .mima.yaml"
-            + " (a project's must be allowed: kimen allow). Default: the nearest project .mima.yaml that defines"
+            + " (a project's must be allowed: ${ROOT-COMMAND-NAME} allow). Default: the nearest project .mima.yaml that defines"
             + " the group, else ~/.mima.yaml. The shell hook's functions name theirs.")
     java.nio.file.Path mimaFile;
 

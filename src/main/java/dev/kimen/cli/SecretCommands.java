@@ -167,7 +167,7 @@ public final class SecretCommands extends GroupCommand {
     }
 
     @Command(name = "list", description = "List secret names (never values), one per line.",
-            footerHeading = "%nExamples:%n", footer = {"  kimen secret list", "  kimen secret list --json"})
+            footerHeading = "%nExamples:%n", footer = {"  ${ROOT-COMMAND-NAME} secret list", "  ${ROOT-COMMAND-NAME} secret list --json"})
     static final class ListCmd extends VaultCommand {
         @Mixin StoreOption store;
 
@@ -216,12 +216,12 @@ public final class SecretCommands extends GroupCommand {
         }
     }
 
-    @Command(name = "get", description = "Print a secret's raw value (no newline added). Refuses a terminal"
-            + " unless --unsafe-stdout is given.",
+    @Command(name = "get", description = "Print a secret's raw value (no newline added). kimen refuses to print"
+            + " it to a terminal unless --unsafe-stdout is given; mima prints it there, with a warning (the seed's way).",
             footerHeading = "%nExamples:%n",
-            footer = {"  kimen secret get prod.database_url > db.url",
-                    "  kimen secret get api.token | gh auth login --with-token",
-                    "  kimen secret get api.token --unsafe-stdout          # show it on screen"})
+            footer = {"  ${ROOT-COMMAND-NAME} secret get prod.database_url > db.url",
+                    "  ${ROOT-COMMAND-NAME} secret get api.token | gh auth login --with-token",
+                    "  ${ROOT-COMMAND-NAME} secret get api.token --unsafe-stdout          # show it on screen"})
     static final class Get extends VaultCommand {
         @Parameters(paramLabel = "<name>", description = "Secret name.")
         String name;
@@ -310,7 +310,7 @@ public final class SecretCommands extends GroupCommand {
     }
 
     @Command(name = "rm", description = "Remove a secret.",
-            footerHeading = "%nExamples:%n", footer = {"  kimen secret rm old.token"})
+            footerHeading = "%nExamples:%n", footer = {"  ${ROOT-COMMAND-NAME} secret rm old.token"})
     static final class Rm extends VaultCommand {
         @Parameters(paramLabel = "<name>", description = "Secret name.")
         String name;

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
         subcommands = {SessionCommands.Start.class, SessionCommands.StatusCmd.class, SessionCommands.LockCmd.class,
                 SessionCommands.StopCmd.class},
         footerHeading = "%nExamples:%n",
-        footer = {"  kimen session start --ttl 15m", "  kimen run --env API_KEY=api_key -- ./app   # no prompt",
-                "  kimen session status", "  kimen session lock"})
+        footer = {"  ${ROOT-COMMAND-NAME} session start --ttl 15m", "  ${ROOT-COMMAND-NAME} run --env API_KEY=api_key -- ./app   # no prompt",
+                "  ${ROOT-COMMAND-NAME} session status", "  ${ROOT-COMMAND-NAME} session lock"})
 public final class SessionCommands extends GroupCommand {
     @Mixin VaultOptions vault;
 
@@ -37,9 +37,9 @@ public final class SessionCommands extends GroupCommand {
     @Command(name = "start", description = {"Check the vault's passphrase, then hand the vault's key to the session daemon",
             "(started when none runs). A wrong passphrase starts nothing."},
             footerHeading = "%nExamples:%n",
-            footer = {"  kimen session start                        # prompts; 15 minutes idle",
-                    "  kimen session start --ttl 8h --vault ./team.kv",
-                    "  pass show kimen | kimen session start --stdin --ttl 0"})
+            footer = {"  ${ROOT-COMMAND-NAME} session start                        # prompts; 15 minutes idle",
+                    "  ${ROOT-COMMAND-NAME} session start --ttl 8h --vault ./team.kv",
+                    "  pass show kimen | ${ROOT-COMMAND-NAME} session start --stdin --ttl 0"})
     static final class Start extends BaseCommand {
         @Mixin VaultOptions vault;
 
@@ -73,12 +73,12 @@ public final class SessionCommands extends GroupCommand {
                             "ttl_seconds", idle.toSeconds(), "expires_at", text(expires),
                             "socket", session.where().socket().toString()),
                     "session: " + path + " unlocked " + (idle.isZero() ? "with no expiry" : "for " + Ttl.format(idle)
-                            + " after its last use") + "\nlock with: kimen session lock");
+                            + " after its last use") + "\nlock with: " + Cli.program() + " session lock");
         }
     }
 
     @Command(name = "status", description = "Say whether the daemon is stopped, locked (holds nothing) or unlocked, and for which vaults.",
-            footerHeading = "%nExamples:%n", footer = {"  kimen session status", "  kimen session status --json"})
+            footerHeading = "%nExamples:%n", footer = {"  ${ROOT-COMMAND-NAME} session status", "  ${ROOT-COMMAND-NAME} session status --json"})
     static final class StatusCmd extends BaseCommand {
         StatusCmd(Context ctx) {
             super(ctx);
@@ -107,7 +107,7 @@ public final class SessionCommands extends GroupCommand {
     }
 
     @Command(name = "lock", description = "Make the daemon forget every vault key; it keeps running.",
-            footerHeading = "%nExamples:%n", footer = {"  kimen session lock"})
+            footerHeading = "%nExamples:%n", footer = {"  ${ROOT-COMMAND-NAME} session lock"})
     static final class LockCmd extends BaseCommand {
         LockCmd(Context ctx) {
             super(ctx);
@@ -124,7 +124,7 @@ public final class SessionCommands extends GroupCommand {
 
     @Command(name = "stop", description = {"Make the daemon forget every vault key and exit.",
             "A daemon that does not answer (another kimen version's) is ended by removing its socket."},
-            footerHeading = "%nExamples:%n", footer = {"  kimen session stop"})
+            footerHeading = "%nExamples:%n", footer = {"  ${ROOT-COMMAND-NAME} session stop"})
     static final class StopCmd extends BaseCommand {
         StopCmd(Context ctx) {
             super(ctx);

@@ -27,8 +27,8 @@ final class TrustCommands {
                     + " flake.nix and flake.lock with use_flake), in your data dir (never in the project). Editing any of them blocks the project until you allow it"
                     + " again. Read the file before you allow it: its groups run with your secrets."},
             footerHeading = "%nExamples:%n",
-            footer = {"  kimen allow                   # the nearest .mima.yaml at or above this directory",
-                    "  kimen allow ~/src/app", "  kimen allow --check && echo allowed   # exit 0 when allowed, 1 when not"})
+            footer = {"  ${ROOT-COMMAND-NAME} allow                   # the nearest .mima.yaml at or above this directory",
+                    "  ${ROOT-COMMAND-NAME} allow ~/src/app", "  ${ROOT-COMMAND-NAME} allow --check && echo allowed   # exit 0 when allowed, 1 when not"})
     static final class Allow extends BaseCommand {
         @Parameters(arity = "0..1", paramLabel = "<path>", description = "A .mima.yaml or its directory (default: the"
                 + " nearest at or above the working directory).")
@@ -182,7 +182,7 @@ final class TrustCommands {
     }
 
     @Command(name = "deny", description = "Stop the shell hook loading a project's .mima.yaml (until you allow it again).",
-            footerHeading = "%nExamples:%n", footer = {"  kimen deny", "  kimen deny ~/src/app/.mima.yaml"})
+            footerHeading = "%nExamples:%n", footer = {"  ${ROOT-COMMAND-NAME} deny", "  ${ROOT-COMMAND-NAME} deny ~/src/app/.mima.yaml"})
     static final class Deny extends BaseCommand {
         @Parameters(arity = "0..1", paramLabel = "<path>", description = "A .mima.yaml or its directory (default: the"
                 + " nearest at or above the working directory).")

@@ -48,6 +48,35 @@ class CliTest {
         assertEquals(0, r.stdout().length, "errors print nothing on stdout");
     }
 
+    /** Issue 23: a typo of a command is named with the command meant; a stray word that is not one is never echoed. */
+    @Test
+    void aMistypedCommandSuggestsTheNearestAndAnythingElseStaysUnshown() {
+        var typo = cli.run("scret", "list");
+        assertEquals(2, typo.code());
+        assertEquals("kimen: error: unknown command scret; did you mean secret?\nkimen: hint: see: kimen --help\n",
+                typo.stderr());
+        assertTrue(cli.run("secret", "lsit").stderr().contains("unknown command lsit; did you mean list?"));
+        assertTrue(cli.run("sesion", "status").stderr().contains("did you mean session?"));
+
+        String secret = "sk-live-51HqT0aL9";
+        for (String[] args : List.of(new String[] {secret}, new String[] {"secret", secret},
+                new String[] {"secret", "rm", "name", secret}, new String[] {"foo"})) {
+            var r = cli.run(args);
+            assertEquals(2, r.code(), r.stderr());
+            assertFalse(r.stderr().contains(args[args.length - 1]), "echoed: " + r.stderr());
+            assertFalse(r.stderr().contains("did you mean"), r.stderr());
+        }
+    }
+
+    @Test
+    void editDistanceCountsTheUsualTypos() {
+        assertEquals(1, Cli.editDistance("scret", "secret"), "a letter left out");
+        assertEquals(1, Cli.editDistance("lsit", "list"), "two letters swapped");
+        assertEquals(1, Cli.editDistance("rum", "run"), "a letter replaced");
+        assertEquals(0, Cli.editDistance("env", "env"));
+        assertEquals(3, Cli.editDistance("foo", "env"));
+    }
+
     @Test
     void versionBothForms() {
         assertEquals("kimen " + Version.value() + "\n", cli.run("--version").out());

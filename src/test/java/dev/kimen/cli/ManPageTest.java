@@ -57,6 +57,12 @@ class ManPageTest {
                 paths.toString());
         assertHeadings(page.text(), paths);
         assertTrue(page.text().contains("SEE ALSO") && page.text().contains("kimen(1)"));
+        assertTrue(paths.containsAll(List.of("mima session start", "mima config store")), paths.toString());
+        String flat = page.text().replaceAll("\\s+", " ");
+        assertFalse(flat.matches(".*\\bkimen (group|run|env|hook|allow|deny|session|completion|secret) .*"),
+                "mima(1) names mima's commands, not kimen's");
+        assertTrue(flat.contains("mima group link agent-claude"), "its examples are mima's");
+        assertFalse(page.text().contains("ROOT-COMMAND"));
     }
 
     @Test

@@ -61,7 +61,7 @@ class GroupsE2ETest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sh", "bash"})
+    @ValueSource(strings = {"sh", "bash", "zsh"})
     void envLinesEvaluateBackToEveryByte(String shell) throws Exception {
         int i = 0;
         for (String name : NASTY.keySet()) {
@@ -82,6 +82,47 @@ class GroupsE2ETest {
         for (var e : NASTY.entrySet()) {
             assertArrayEquals(e.getValue(), Files.readAllBytes(out.resolve("V" + i++)), e.getKey() + " through " + shell);
         }
+        assertFalse(Files.exists(Path.of("/tmp/kimen-pwned")), "nothing in a value ran");
+    }
+
+    /**
+     * Issue 23: fish reads {@code env}'s lines through {@code | source}; its quoting differs from
+     * sh's (a backslash escapes inside single quotes), so kimen run by fish prints fish's lines.
+     */
+    @Test
+    void envLinesForFishSourceBackToEveryByteInFish() throws Exception {
+        if (System.getenv("CI") != null) {
+            assertTrue(ShellPane.installed("fish"), "fish is not installed: bin/test installs it");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(ShellPane.installed("fish"), "fish is not installed");
+        int i = 0;
+        for (String name : NASTY.keySet()) {
+            kimen.run("group", "link", "nasty", "V" + i++, name).ok();
+        }
+        Path out = Files.createDirectories(tmp.resolve("out-fish"));
+        String launcher = ShellPane.quote(Kimen.LAUNCHER.toString());
+        var script = new StringBuilder(launcher + " env nasty 2>/dev/null | source\n");
+        script.append(launcher).append(" env nasty > ").append(ShellPane.quote(out.resolve("lines").toString()))
+                .append(" 2>/dev/null\n");
+        for (int n = 0; n < NASTY.size(); n++) {
+            script.append("printf %s \"$V").append(n).append("\" > ").append(ShellPane.quote(out.resolve("V" + n).toString()))
+                    .append("\n");
+        }
+        var pb = new ProcessBuilder("fish", "--no-config", "--private", "-c", script.toString())
+                .redirectErrorStream(true).directory(kimen.home().toFile());
+        pb.environment().clear();
+        pb.environment().putAll(kimen.env());
+        Process p = pb.start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), said);
+        assertEquals("", said, "fish said something");
+        i = 0;
+        for (var e : NASTY.entrySet()) {
+            assertArrayEquals(e.getValue(), Files.readAllBytes(out.resolve("V" + i++)), e.getKey() + " through fish");
+        }
+        assertArrayEquals(kimen.run("env", "nasty", "--shell", "fish").ok().stdout(), Files.readAllBytes(out.resolve("lines")),
+                "run by fish, env prints what --shell fish prints");
+        assertTrue(Files.readString(out.resolve("lines"), StandardCharsets.ISO_8859_1).startsWith("set -gx V0 '"));
         assertFalse(Files.exists(Path.of("/tmp/kimen-pwned")), "nothing in a value ran");
     }
 
@@ -172,6 +213,38 @@ class GroupsE2ETest {
         assertEquals(kimen.run("group", "list", "--json").json().toString(),
                 mima.run("group", "list", "--json").json().toString(), "one ~/.mima.yaml for both launchers");
         assertTrue(mima.run("--help").ok().out().startsWith("Usage: mima"));
+    }
+
+    /** Issue 23: under bin/mima, errors, hints, help and the seed's session commands are mima's. */
+    @Test
+    void mimaSpeaksMima() {
+        Kimen mima = kimen.mima();
+        var missing = mima.run("run", "nope", "--", "true");
+        assertEquals(List.of("mima: error: no group named nope in " + kimen.home().resolve(".mima.yaml"),
+                "mima: hint: make one with: mima group link nope <ENV_VAR> <secret-name>"), missing.stderr().lines().toList());
+        assertEquals(List.of("mima: error: unknown command grop; did you mean group?", "mima: hint: see: mima --help"),
+                mima.run("grop", "list").stderr().lines().toList());
+        assertEquals("mima: error: unknown command (not shown: it may be a secret)",
+                mima.run("foo").stderr().lines().findFirst().orElseThrow());
+        for (String[] help : List.of(new String[] {"--help"}, new String[] {"group", "--help"},
+                new String[] {"env", "--help"}, new String[] {"run", "--help"}, new String[] {"hook", "--help"},
+                new String[] {"session", "--help"}, new String[] {"secret", "get", "--help"})) {
+            String text = mima.run(help).ok().out();
+            assertFalse(text.matches("(?s).*\\bkimen (group|run|env|hook|allow|session|secret) .*"),
+                    String.join(" ", help) + " names a kimen command:\n" + text);
+            assertFalse(text.contains("ROOT-COMMAND"), text);
+        }
+        assertTrue(mima.run("group", "--help").ok().out().contains("mima group link agent-claude"));
+
+        var started = mima.run("session", "start");
+        assertTrue(started.ok().out().contains("lock with: mima session lock"), started.describe());
+        try {
+            assertTrue(mima.run("session", "status").ok().out().contains("unlocked"));
+            assertEquals(KEY, mima.run("run", "--env", "K=agent.key", "--", "sh", "-c", "printf %s \"$K\"")
+                    .ok().out());
+        } finally {
+            mima.run("session", "stop").ok();
+        }
     }
 
     @Test

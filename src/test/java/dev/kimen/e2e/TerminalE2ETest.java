@@ -67,6 +67,16 @@ class TerminalE2ETest {
         assertTrue(tmux.screen(shown).contains(SHOWN), () -> tmux.screen(shown));
     }
 
+    /** The seed's mima secret get prints the value and warns on stderr; kimen's refuses (above). */
+    @Test
+    void mimaSecretGetPrintsToATerminalWithAWarning() {
+        Vaults.create(kimen.defaultVault(), PASS, Map.of("tty.value", utf8(SHOWN)));
+        Tmux.Pane shown = tmux.start(unlocked.withMimaStoreVault().mima(), "secret", "get", "tty.value");
+        assertEquals(0, tmux.awaitExit(shown), shown::stderr);
+        assertTrue(tmux.screen(shown).contains(SHOWN), () -> tmux.screen(shown));
+        assertTrue(shown.stderr().startsWith("mima: warning: printed the secret tty.value"), shown::stderr);
+    }
+
     @Test
     void setPromptsForTheValueWithoutEcho() {
         Vaults.create(kimen.defaultVault(), PASS, Map.of());
