@@ -31,7 +31,7 @@ class QuickStartE2ETest {
     private static final String PASS = "e2e quick start passphrase";
     private static final String NEW_PASS = "e2e rekeyed passphrase";
     private static final String WRONG_PASS = "e2e wrong passphrase";
-    /** ../shared/fixtures/kimen-vault-v2/README.md */
+    /** src/test/resources/dev/kimen/vault/format/upstream-v2/README.md */
     private static final String FIXTURE_PASS = "correct horse battery staple";
 
     @RegisterExtension
@@ -286,10 +286,10 @@ class QuickStartE2ETest {
 
     @Test
     void opensTheUpstreamFixtureByteForByte() throws IOException {
-        Path fixture = Path.of("..", "shared", "fixtures", "kimen-vault-v2", "upstream.kv");
+        Path fixture = Path.of("src/test/resources/dev/kimen/vault/format/upstream-v2/upstream.kv");
         Path copy = Files.copy(fixture, tmp.resolve("upstream.kv"));
         byte[] before = Vaults.bytes(copy);
-        // ../shared/fixtures/kimen-vault-v2/README.md
+        // src/test/resources/dev/kimen/vault/format/upstream-v2/README.md
         var expected = new TreeMap<String, byte[]>();
         expected.put("prod.database_url", utf8("postgres://app:s3cr3t@db.internal:5432/app"));
         expected.put("service_api_token", utf8("tok_9f8e7d6c"));

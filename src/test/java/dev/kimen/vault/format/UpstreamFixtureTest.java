@@ -14,10 +14,21 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A kimen-vault/v2 file written by an independent implementation (../shared/fixtures). */
+/**
+ * A kimen-vault/v2 file written by an independent implementation, vendored with its provenance
+ * (src/test/resources/dev/kimen/vault/format/upstream-v2/README.md) so a lone clone passes.
+ */
 class UpstreamFixtureTest {
-    static final Path FIXTURE = Path.of("..", "shared", "fixtures", "kimen-vault-v2", "upstream.kv");
+    static final Path FIXTURE = Path.of("src/test/resources/dev/kimen/vault/format/upstream-v2/upstream.kv");
     static final String PASSPHRASE = "correct horse battery staple";
+    /** The fixture as it was written upstream: a changed copy would prove nothing. */
+    static final String SHA256 = "0a16e4bd3e0801e4c969e7ea28646955541d267572d2f53155a316d402d90f3d";
+
+    @Test
+    void theVendoredCopyIsTheUpstreamFile() throws Exception {
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(FIXTURE));
+        assertEquals(SHA256, java.util.HexFormat.of().formatHex(digest));
+    }
 
     @Test
     void opensWithAllFourValuesByteForByte() {
