@@ -237,6 +237,10 @@ public final class SecretCommands extends GroupCommand {
                 + " capitals with every other character as _ (openai-key: OPENAI_KEY).")
         boolean export;
 
+        @Option(names = "--out", paramLabel = "<file>", description = "Write the value to <file> instead: 0600, replaced"
+                + " atomically, never through a FIFO, device, socket or directory at the path (a shell's > leaves 0644).")
+        String out;
+
         Get(Context ctx) {
             super(ctx);
         }
@@ -244,9 +248,10 @@ public final class SecretCommands extends GroupCommand {
         @Override
         public Integer call() {
             boolean mima = spec.root().name().equals("mima");
-            if (!unsafeStdout && !mima && ctx.terminal().isTerminal(1)) { // mima prints, and warns (the seed's way)
+            java.nio.file.Path target = Outputs.file(ctx, out); // checked before anything is read
+            if (target == null && !unsafeStdout && !mima && ctx.terminal().isTerminal(1)) { // mima prints, and warns
                 throw KimenException.of(Reason.REFUSED_TTY, "refusing to print a secret to a terminal",
-                        "pipe or redirect the output, or pass --unsafe-stdout");
+                        "write it to a file with --out <file>, pipe it, or pass --unsafe-stdout");
             }
             Optional<Keyring> keyring = store.keyring(ctx);
             byte[] value;
@@ -263,6 +268,15 @@ public final class SecretCommands extends GroupCommand {
                 ctx.recordAccess(List.of(name));
             }
             try {
+                if (target != null) {
+                    if (export) {
+                        throw KimenException.of(Reason.USAGE, "--export prints a line for eval; --out writes the value"
+                                + " itself: give one", "kimen secret get " + name + " --out <file>");
+                    }
+                    Outputs.write(ctx, target, value);
+                    return ok("get", Json.object("name", name, "file", target.toString()),
+                            "wrote " + name + " to " + target + " (0600)");
+                }
                 if (json()) {
                     return ok("get", valueFields(name, value), null);
                 }

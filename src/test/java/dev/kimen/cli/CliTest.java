@@ -212,6 +212,30 @@ class CliTest {
         assertEquals("1", cli.run("secret", "get", "a", "--unsafe-stdout").out());
     }
 
+    /** Issue 24: the README's `secret get x > file` left a 0644 file; --out writes 0600, and never through a FIFO. */
+    @Test
+    void getOutWritesA0600FileAndNeverThroughAFifo() throws Exception {
+        cheapVault();
+        cli.run("secret", "set", "a", "--value", "s3cr3t-value");
+        cli.terminal = CliRun.stdoutIsATerminal(); // a file needs no pipe
+        Path token = home.resolve("token.txt");
+        var r = cli.run("secret", "get", "a", "--out", token.toString());
+        assertEquals(0, r.code(), r.stderr());
+        assertEquals("wrote a to " + token + " (0600)\n", r.out());
+        assertEquals("s3cr3t-value", Files.readString(token));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(token)));
+        assertEquals(token.toString(), cli.run("secret", "get", "a", "--out", token.toString(), "--json").json().getString("file"));
+
+        Path fifo = home.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        var refused = cli.run("secret", "get", "a", "--out", fifo.toString(), "--json");
+        assertEquals(26, refused.code(), refused.stderr());
+        assertEquals("unsafe_path", refused.errorJson().getString("reason"));
+        assertFalse(refused.stderr().contains("s3cr3t-value"));
+        assertTrue(Files.readAttributes(fifo, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther(), "the FIFO is left as it was");
+        assertEquals(2, cli.run("secret", "get", "a", "--out", token.toString(), "--export").code());
+    }
+
     @Test
     void valueOnTheCommandLineIsWarnedAbout() {
         cheapVault();
