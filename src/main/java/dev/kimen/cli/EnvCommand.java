@@ -108,7 +108,7 @@ public final class EnvCommand extends BaseCommand {
         Plan plan = ProjectionOptions.runnable(ctx, Plan.of(links.projections(), List.of(), links.problems()));
         try (var secrets = new VaultLookup(ctx, vault)) {
             for (Projection p : plan.effective()) {
-                try (SecretBytes value = Values.resolve(p.source(), secrets)) {
+                try (SecretBytes value = Values.resolve(p, secrets)) {
                     byte[] bytes = value.reveal();
                     try {
                         if (Bytes.indexOf(bytes, (byte) 0, 0) >= 0) {

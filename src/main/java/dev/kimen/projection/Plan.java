@@ -102,6 +102,11 @@ public record Plan(List<Projection> projections, List<Problem> problems) {
         return p.origin().startsWith("--");
     }
 
+    /** A problem of an option typed on the command line ({@code --env}, …), which map lint does not read. */
+    private static boolean isInlineProblem(Problem p) {
+        return p.origin().startsWith("--");
+    }
+
     /**
      * Refuses a plan that cannot run: the first error with its reason ({@code unsafe_path} for a
      * path that escapes the files dir, else {@code map_invalid}), or a second stdin line.
@@ -114,6 +119,8 @@ public record Plan(List<Projection> projections, List<Problem> problems) {
             throw KimenException.of(first.reason(), first.render()
                     + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : ""),
                     first.reason() == Reason.UNSAFE_PATH ? "file paths are relative and stay inside the files directory"
+                            : errors.stream().allMatch(Plan::isInlineProblem)
+                            ? "fix the " + first.origin() + " option; --help shows its forms (e.g. --env NAME=secret-name)"
                             : "see every problem with: kimen map lint");
         }
         secondStdin().ifPresent(p -> {

@@ -237,6 +237,14 @@ class CliTest {
     }
 
     @Test
+    void aBadInlineOptionPointsAtTheOptionNotAtMapLint() {
+        var r = cli.run("run", "--env", "BAD NAME=x", "--json", "--", "true");
+        assertError(r, 20, "map_invalid");
+        assertEquals("fix the --env option; --help shows its forms (e.g. --env NAME=secret-name)",
+                r.errorJson().getString("hint"));
+    }
+
+    @Test
     void valueOnTheCommandLineIsWarnedAbout() {
         cheapVault();
         var r = cli.run("secret", "set", "a", "--value", "1");

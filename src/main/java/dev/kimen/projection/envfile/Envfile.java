@@ -22,7 +22,7 @@ public final class Envfile {
         try {
             for (Projection p : plan.effective()) {
                 if (p.kind() == Projection.Kind.ENV) {
-                    try (SecretBytes value = Values.resolve(p.source(), vault)) {
+                    try (SecretBytes value = Values.resolve(p, vault)) {
                         byte[] old = values.put(p.target(), value.reveal());
                         if (old != null) {
                             Arrays.fill(old, (byte) 0);

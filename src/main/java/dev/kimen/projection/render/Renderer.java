@@ -30,7 +30,7 @@ public final class Renderer {
         try {
             for (Projection p : plan.effective()) {
                 if (p.kind() == Projection.Kind.FILE) {
-                    values.put(p.target(), Values.resolve(p.source(), vault));
+                    values.put(p.target(), Values.resolve(p, vault));
                 }
             }
             PrivateFiles.requirePrivateDir(dir);

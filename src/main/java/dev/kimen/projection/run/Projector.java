@@ -63,13 +63,13 @@ public final class Projector {
             for (Projection p : plan.effective()) {
                 switch (p.kind()) {
                     case ENV -> {
-                        try (SecretBytes value = Values.resolve(p.source(), vault)) {
+                        try (SecretBytes value = Values.resolve(p, vault)) {
                             env.put(p.target(), envValue(p, value));
                             keep(keepValues, values, p.target(), value);
                         }
                     }
                     case FILE -> {
-                        try (SecretBytes value = Values.resolve(p.source(), vault)) {
+                        try (SecretBytes value = Values.resolve(p, vault)) {
                             files.write(p.target(), value);
                             keep(keepValues, values, p.target(), value);
                         }
@@ -79,7 +79,7 @@ public final class Projector {
                         if (stdin != null) {
                             stdin.destroy();
                         }
-                        stdin = Values.resolve(p.source(), vault);
+                        stdin = Values.resolve(p, vault);
                         keep(keepValues, values, "stdin", stdin);
                     }
                 }

@@ -11,6 +11,24 @@ public final class Values {
     private Values() {}
 
     /**
+     * {@code p}'s value (see {@link #resolve(ValueSource, SecretLookup)}). A command that fails
+     * is named with its place, as {@code map lint} names a line: the map file and line (or the
+     * flag, or the group) and the variable or file it was to give, so a run that doctor passed and
+     * that then fails says which line to look at.
+     */
+    public static SecretBytes resolve(dev.kimen.projection.Projection p, SecretLookup vault) {
+        try {
+            return resolve(p.source(), vault);
+        } catch (KimenException e) {
+            if (e.reason() != Reason.EXEC_SOURCE_FAILED) {
+                throw e;
+            }
+            throw KimenException.wrap(e.reason(), p.origin() + ": " + p.kind().word() + " " + p.target() + ": "
+                    + e.getMessage(), e.hint(), e);
+        }
+    }
+
+    /**
      * The value; the caller owns (and destroys) the result.
      *
      * <p>An {@code instanceof} chain, not a pattern {@code switch}: every pattern switch bootstraps

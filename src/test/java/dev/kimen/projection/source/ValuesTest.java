@@ -74,6 +74,16 @@ class ValuesTest {
         assertEquals("add it with: mima secret add nope", missing.hint());
     }
 
+    /** Issue 24: doctor passed, then run said only "exec source 'git' exited with status 128". */
+    @Test
+    void aFailedCommandNamesItsMapLineAndVariable() {
+        var p = new dev.kimen.projection.Projection(dev.kimen.projection.Projection.Kind.ENV, "GIT_SHA",
+                new ValueSource.Exec(List.of("false")), null, "deploy.kmap:7");
+        var e = assertThrows(KimenException.class, () -> Values.resolve(p, LOOKUP));
+        assertEquals(Reason.EXEC_SOURCE_FAILED, e.reason());
+        assertEquals("deploy.kmap:7: env GIT_SHA: exec source 'false' exited with status 1", e.getMessage());
+    }
+
     @Test
     void aMissingKeyringItemIsNotFound() {
         var e = assertThrows(KimenException.class, () -> resolve(new ValueSource.Keyring("nope")));
