@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kimen bundle keygen|recipient|seal|open}: the vault's contents as an age file, for CI and hand-over. */
-@Command(name = "bundle", description = {"Seal the vault's contents into an age file (https://age-encryption.org/v1) for",
-        "CI or another machine, and open one into a job-local vault. The standard age tool reads and writes them."},
+@Command(name = "bundle", description = {"Seal the vault's contents into an age file for CI or another machine, or open one.",
+        "The files are age files (https://age-encryption.org/v1): the standard age tool reads and writes "
+        + "them; open makes a job-local vault."},
         subcommands = {BundleCommands.Keygen.class, BundleCommands.Recipient.class, BundleCommands.Seal.class,
                 BundleCommands.Open.class},
         footerHeading = "%nExamples:%n",
@@ -114,8 +115,8 @@ public final class BundleCommands extends GroupCommand {
         }
     }
 
-    @Command(name = "seal", description = {"Encrypt the vault's contents to age recipients. The plaintext inside is",
-            "documented in docs/bundle-format.md; age -d opens it."},
+    @Command(name = "seal", description = {"Encrypt the vault's contents to age recipients.",
+            "The plaintext inside is documented in docs/bundle-format.md; age -d opens it."},
             footerHeading = "%nExamples:%n",
             footer = {"  kimen bundle seal --recipient age1… --out vault.age",
                     "  kimen bundle seal --recipients-file team.txt --armor --out vault.age.txt"})
@@ -166,8 +167,9 @@ public final class BundleCommands extends GroupCommand {
         }
     }
 
-    @Command(name = "open", description = {"Decrypt a bundle (binary or armored) into a new vault, e.g. a job-local one",
-            "in CI. Its passphrase comes from the usual sources (KIMEN_PASSPHRASE, --passphrase-cmd, …)."},
+    @Command(name = "open", description = {"Decrypt a bundle (binary or armored) into a new vault.",
+            "For example a job-local one in CI. Its passphrase comes from the usual sources "
+            + "(KIMEN_PASSPHRASE, --passphrase-cmd, …)."},
             footerHeading = "%nExamples:%n",
             footer = {"  kimen bundle open vault.age --identity ~/.config/kimen/ci-key.txt --out-vault ./local.kv",
                     "  KIMEN_PASSPHRASE=\"$(openssl rand -hex 16)\" kimen bundle open vault.age --identity key.txt --out-vault job.kv"})

@@ -111,6 +111,8 @@ public final class Cli {
         } else if (!VERSION_ONLY.equals(word)) {
             commands.forEach((name, command) -> cli.addSubcommand(name, CommandModels.commandLine(command, factory)));
         }
+        cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, Cli::footer);
+        cli.setHelpSectionMap(cli.getHelpSectionMap()); // to every subcommand registered above
         cli.setOut(new PrintWriter(ctx.out(), true));
         cli.setErr(new PrintWriter(ctx.err(), true));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -122,6 +124,82 @@ public final class Cli {
             project.getSubcommands().get("run").setStopAtPositional(true);
         }
         return cli;
+    }
+
+    /**
+     * The Examples footer, wrapped as a shell reader would want: picocli wraps a long footer line
+     * at the help's width with no indent, which cut examples into lines that read as commands of
+     * their own. Here an example (a line that starts with two spaces) too long for the width has
+     * its trailing "# comment" put on a line above it, and a command still too long is broken at a
+     * space with a trailing backslash and the rest indented, so it still pastes into a shell.
+     * Prose lines wrap as picocli wraps them.
+     */
+    static String footer(CommandLine.Help help) {
+        var usage = help.commandSpec().usageMessage();
+        int width = usage.width();
+        var lines = new java.util.ArrayList<String>();
+        for (String raw : usage.footer()) {
+            try {
+                lines.add(String.format(java.util.Locale.ROOT, raw)); // %% and %n, as picocli formats footers
+            } catch (java.util.IllegalFormatException e) {
+                lines.add(raw);
+            }
+        }
+        // comments aligned one column after the longest command, when that fits every line; else each
+        // comment two spaces after its own command
+        int column = 0;
+        int longest = 0;
+        for (String line : lines) {
+            int comment = line.startsWith("  ") ? line.indexOf("  # ", 2) : -1;
+            if (comment >= 0) {
+                column = Math.max(column, line.substring(0, comment).stripTrailing().length() + 2);
+                longest = Math.max(longest, line.length() - line.indexOf("# ", comment));
+            }
+        }
+        boolean aligned = column + longest <= width;
+        var out = new StringBuilder();
+        for (String line : lines) {
+            int comment = line.startsWith("  ") ? line.indexOf("  # ", 2) : -1;
+            String command = comment < 0 ? line : line.substring(0, comment).stripTrailing();
+            if (comment >= 0) {
+                String text = line.substring(comment).strip();
+                String joined = aligned ? String.format("%-" + column + "s%s", command, text) : command + "  " + text;
+                if (joined.length() <= width) {
+                    out.append(joined).append(System.lineSeparator());
+                    continue;
+                }
+                out.append("  ").append(text).append(System.lineSeparator());
+            }
+            if (!line.startsWith("  ")) {
+                out.append(line.length() <= width ? line + System.lineSeparator() : wrapProse(line, width));
+                continue;
+            }
+            String indent = "  ";
+            while (command.length() > width) {
+                int cut = command.lastIndexOf(' ', width - 2);
+                if (cut <= indent.length()) {
+                    break; // one word longer than the line: leave it whole
+                }
+                out.append(command, 0, cut).append(" \\").append(System.lineSeparator());
+                indent = "      ";
+                command = indent + command.substring(cut + 1);
+            }
+            out.append(command).append(System.lineSeparator());
+        }
+        return out.toString();
+    }
+
+    private static String wrapProse(String line, int width) {
+        var out = new StringBuilder();
+        var current = new StringBuilder();
+        for (String word : line.split(" ")) {
+            if (current.length() > 0 && current.length() + 1 + word.length() > width) {
+                out.append(current).append(System.lineSeparator());
+                current.setLength(0);
+            }
+            current.append(current.length() > 0 ? " " : "").append(word);
+        }
+        return out.append(current).append(System.lineSeparator()).toString();
     }
 
     private static Map<String, Class<?>> ordered(Object... pairs) {

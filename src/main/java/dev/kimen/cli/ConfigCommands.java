@@ -143,14 +143,15 @@ public final class ConfigCommands extends GroupCommand {
                 config.save();
             }
             int n = config.syncBackups();
-            return ok("config_sync_backups", Json.object("backups", n), "sync keeps the newest " + n + " backups");
+            return ok("config_sync_backups", Json.object("backups", n), "sync keeps the newest " + dev.kimen.text.Counts.of(n, "backup"));
         }
     }
 
-    @Command(name = "mima-store", description = {"Where mima keeps its secrets: keyring (the OS keyring, the default)"
-            + " or vault (kimen's vault). mima secret add|get|list|rm work there, and a bare name in a mima group is"
-            + " read from there. With keyring and no keyring answering, mima fails (27 keyring_unavailable) rather"
-            + " than use the vault.", "Without a store, print the current one."},
+    @Command(name = "mima-store", description = {"Where mima keeps its secrets: keyring (the default) or vault.",
+            "keyring is the OS keyring, vault kimen's vault. mima secret add|get|list|rm work there, and a "
+            + "bare name in a mima group is read from there. With keyring and no keyring answering, mima fails "
+            + "(27 keyring_unavailable) rather than use the vault.",
+            "Without a store, print the current one."},
             footerHeading = "%nExamples:%n", footer = {"  kimen config mima-store vault   # e.g. a headless"
                     + " box with no Secret Service", "  kimen config mima-store --json"})
     static class MimaStoreCfg extends BaseCommand {

@@ -16,7 +16,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code kimen doctor}: is this profile ready to run? Every finding at once, never a value. */
-@Command(name = "doctor", description = {"Check that a profile is ready to run: the map lints, the vault opens,"
+@Command(name = "doctor", description = {"Check that a profile is ready to run, without running anything.",
+        "It checks that the map lints, the vault opens,"
         + " every secret the map names is in the vault, none of them expired or expiring within 14 days"
         + " (secret meta; a warning, a problem with --strict), the vault file's mode is 0600, and, when the map reads"
         + " the OS keyring, that the keyring answers (mima_store, which also says where mima keeps its secrets).",

@@ -22,11 +22,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kimen env <group>} (and {@code mima env}): {@code export} lines for {@code eval}. */
-@Command(name = "env", description = "Print export NAME='value' lines for a group, for eval \"$(${ROOT-COMMAND-NAME} env <group>)\""
-        + " (fish: set -gx lines, for ${ROOT-COMMAND-NAME} env <group> | source)."
-        + " Values are single-quoted, so the shell gives back every byte (quotes, $, backticks, newlines)."
-        + " The values then live in your shell, and every command it starts inherits them: prefer"
-        + " ${ROOT-COMMAND-NAME} run <group> -- cmd. Refuses a terminal unless --unsafe-stdout is given.",
+@Command(name = "env", description = {"Print a group's variables as lines for your shell to evaluate.",
+        "export NAME='value' lines for eval \"$(${ROOT-COMMAND-NAME} env <group>)\" (fish: set -gx lines, "
+        + "for ${ROOT-COMMAND-NAME} env <group> | source). Values are single-quoted, so the shell gives "
+        + "back every byte (quotes, $, backticks, newlines). The values then live in your shell, and every "
+        + "command it starts inherits them: prefer ${ROOT-COMMAND-NAME} run <group> -- cmd. Refuses a "
+        + "terminal unless --unsafe-stdout is given."},
         footerHeading = "%nExamples:%n",
         footer = {"  ${ROOT-COMMAND-NAME} env dev --json            # the values as JSON", "  eval \"$(${ROOT-COMMAND-NAME} env dev)\"",
                 "  ${ROOT-COMMAND-NAME} env dev | source           # in fish"})

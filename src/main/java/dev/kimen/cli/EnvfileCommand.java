@@ -52,6 +52,6 @@ public final class EnvfileCommand extends BaseCommand {
             return 0; // stdout holds the envfile: no report mixed in
         }
         return ok("envfile", Json.object("path", target.toString(), "format", format.name().toLowerCase(java.util.Locale.ROOT),
-                "names", rendered.names()), "wrote " + rendered.names().size() + " variables to " + target);
+                "names", rendered.names()), "wrote " + dev.kimen.text.Counts.of(rendered.names().size(), "variable") + " to " + target);
     }
 }

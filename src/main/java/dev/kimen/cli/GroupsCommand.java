@@ -23,9 +23,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code kimen group} (and {@code mima group}): mima's named groups in {@code ~/.mima.yaml}. */
-@Command(name = "group", description = "Named groups of environment variables, each linked to a secret, kept in"
-        + " ~/.mima.yaml (mima's format). A group is a profile: ${ROOT-COMMAND-NAME} run <group> -- cmd gives the command"
-        + " those variables on top of the environment it inherits; with --scrub, those and a short safelist only.",
+@Command(name = "group", description = {"Named groups of environment variables, each linked to a secret, in ~/.mima.yaml.",
+        "The file is mima's format. A group is a profile: ${ROOT-COMMAND-NAME} run <group> -- cmd gives "
+        + "the command those variables on top of the environment it inherits; with --scrub, those and a "
+        + "short safelist only."},
         subcommands = {GroupsCommand.Link.class, GroupsCommand.Unlink.class, GroupsCommand.ListCmd.class,
                 GroupsCommand.Rm.class},
         footerHeading = "%nExamples:%n",
@@ -85,9 +86,10 @@ public final class GroupsCommand extends GroupCommand {
         MimaFile.update(file(ctx), ctx.dirs().kimenCacheDir().resolve("mima.yaml.lock"), change);
     }
 
-    @Command(name = "link", description = "Set <ENV_VAR> in <group> (created when new) to a secret: a name in mima's"
-            + " store (the OS keyring, or kimen's vault after mima config store vault), or any source: secret:<name>"
-            + " (kimen's vault), keyring:<name>, const:<text>, exec:<command>. Warns when the keyring lacks the name.",
+    @Command(name = "link", description = {"Set <ENV_VAR> in <group> to a secret; the group is created when new.",
+            "The secret is a name in mima's store (the OS keyring, or kimen's vault after mima config store "
+            + "vault), or any source: secret:<name> (kimen's vault), keyring:<name>, const:<text>, "
+            + "exec:<command>. Warns when the keyring lacks the name."},
             footerHeading = "%nExamples:%n", footer = {"  ${ROOT-COMMAND-NAME} group link agent OPENAI_API_KEY openai-key",
                     "  ${ROOT-COMMAND-NAME} group link dev DATABASE_URL secret:dev.database_url"})
     static final class Link extends BaseCommand {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kimen init ci-pr-safety|ci-deploy|ci-sync-gate}: a GitHub Actions workflow for the repository. */
-@Command(name = "init", description = {"Write a GitHub Actions workflow: .github/workflows/kimen-<name>.yml, 0644.",
+@Command(name = "init", description = {"Write a GitHub Actions workflow (0644) into .github/workflows/.",
         "  ci-pr-safety  map lint --strict and plan of each profile; needs no secret",
         "  ci-deploy     open vault.age with the secret KIMEN_AGE_IDENTITY into a",
         "                job-local vault; doctor, envfile, run ./scripts/deploy.sh",

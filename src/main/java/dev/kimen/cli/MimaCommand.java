@@ -59,10 +59,11 @@ public final class MimaCommand extends BaseCommand {
         }
     }
 
-    @Command(name = "store", description = {"Where mima keeps its secrets: keyring (the OS keyring, the default) or"
-            + " vault (kimen's vault). mima secret add|get|list|rm work there, and a bare name in a group is read"
-            + " from there. With keyring and no keyring answering, mima fails (27 keyring_unavailable) rather than"
-            + " use the vault.", "Without a store, print the current one."},
+    @Command(name = "store", description = {"Where mima keeps its secrets: keyring (the default) or vault.",
+            "keyring is the OS keyring, vault kimen's vault. mima secret add|get|list|rm work there, and a "
+            + "bare name in a group is read from there. With keyring and no keyring answering, mima fails (27 "
+            + "keyring_unavailable) rather than use the vault.",
+            "Without a store, print the current one."},
             footerHeading = "%nExamples:%n", footer = {"  mima config store vault    # e.g. a headless box with no"
                     + " Secret Service", "  mima config store --json"})
     static final class StoreCfg extends ConfigCommands.MimaStoreCfg {
@@ -71,9 +72,10 @@ public final class MimaCommand extends BaseCommand {
         }
     }
 
-    @Command(name = "add", description = "Add a secret to mima's store (the OS keyring unless you chose the vault;"
-            + " --store chooses for once): prompts without echo, or reads a pipe. A value given as an argument lands"
-            + " in shell history and the process list: avoid it.",
+    @Command(name = "add", description = {"Add a secret to mima's store.",
+            "The store is the OS keyring unless you chose the vault (mima config store); --store chooses for "
+            + "one command. Prompts without echo, or reads a pipe. A value given as an argument lands in shell "
+            + "history and the process list: avoid it."},
             footerHeading = "%nExamples:%n", footer = {"  mima secret add openai-key",
                     "  printf %%s \"$KEY\" | mima secret add openai-key"})
     static final class Add extends SecretCommands.VaultCommand {

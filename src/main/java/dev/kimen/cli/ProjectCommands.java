@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
         subcommands = {ProjectCommands.ProjectRun.class, ProjectCommands.ProjectRender.class, ProjectCommands.ProjectPlan.class},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen project run -- ./your-app", "  kimen project plan --json", "",
-                "Make prod the default: echo prod > .kimen/default-profile"})
+                "  echo prod > .kimen/default-profile    # make prod the default"})
 public final class ProjectCommands extends GroupCommand {
     public ProjectCommands(Context ctx) {
         super(ctx);

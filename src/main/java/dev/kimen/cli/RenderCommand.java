@@ -4,8 +4,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code kimen render}: write the file projections to a lasting directory. */
-@Command(name = "render", description = {"Write the file projections to a directory that stays (dir 0700, files 0600),",
-        "e.g. a systemd service's runtime dir. env and stdin lines are not rendered."},
+@Command(name = "render", description = {"Write the file projections to a directory that stays: dir 0700, files 0600.",
+        "For example a systemd service's runtime dir. env and stdin lines are not rendered."},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen render --profile prod --dir ./run/secrets",
                 "  kimen render --profile prod --systemd-service api --print-systemd-hints   # under /run/kimen/api",

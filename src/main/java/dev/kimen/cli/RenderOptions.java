@@ -40,7 +40,7 @@ public final class RenderOptions {
         List<String> systemd = hints ? Renderer.systemdHints(plan, target) : List.of();
         return new Rendered(Json.object("dir", target.toString(), "files", files.stream().map(Path::toString).toList(),
                 "systemd_hints", systemd),
-                "wrote " + files.size() + " files to " + target + (systemd.isEmpty() ? "" : "\n" + String.join("\n", systemd)));
+                "wrote " + dev.kimen.text.Counts.of(files.size(), "file") + " to " + target + (systemd.isEmpty() ? "" : "\n" + String.join("\n", systemd)));
     }
 
     private Path target(Context ctx) {

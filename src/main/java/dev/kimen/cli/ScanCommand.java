@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code kimen scan}: vault values in files or in git's staged changes. */
 @Command(name = "scan", description = {
-    "Look for the vault's values in files, or in what git has staged: each value as is, in base64 (standard and"
-        + " URL-safe) and URL-encoded. Prints path:line and the secret's name, never the value, and exits 28"
+    "Look for the vault's values in files, or in what git has staged.",
+    "Each value is looked for as is, in base64 (standard and URL-safe) and URL-encoded. Prints path:line and the secret's name, never the value, and exits 28"
         + " (secrets_found) when anything is found.",
     "Values shorter than " + LeakScanner.MIN_LENGTH + " bytes are not looked for (they would match everywhere);"
         + " .git directories and files over 64 MiB are skipped. An active session unlocks the vault as for any command.",

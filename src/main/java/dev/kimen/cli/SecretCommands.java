@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
                 SecretCommands.Rm.class, SecretCommands.Mv.class, SecretTransfer.Export.class, SecretTransfer.Import.class},
         footerHeading = "%nExamples:%n",
         footer = {"  kimen secret set prod.database_url", "  kimen secret list",
-                "  kimen secret get prod.database_url | pbcopy", "  kimen secret meta api.token --expires 2027-01-31"})
+                "  kimen secret get prod.database_url --out db.url", "  kimen secret meta api.token --expires 2027-01-31"})
 public final class SecretCommands extends GroupCommand {
     @Mixin VaultOptions vault;
 

@@ -98,7 +98,7 @@ final class SecretTransfer {
                 return 0; // stdout holds the secrets: no report mixed in
             }
             return ok("export", Json.object("path", target.toString(), "format", format.name().toLowerCase(java.util.Locale.ROOT),
-                    "names", names), "wrote " + names.size() + " secrets to " + target);
+                    "names", names), "wrote " + dev.kimen.text.Counts.of(names.size(), "secret") + " to " + target);
         }
 
         private static byte[] dotenv(Vault vault, Map<String, String> selected) {
@@ -180,8 +180,8 @@ final class SecretTransfer {
                 return null;
             }));
             var names = List.copyOf(named.keySet());
-            return ok("import", Json.object("names", names, "replaced", replaced), "imported " + names.size()
-                    + " secrets" + (replaced.isEmpty() ? "" : " (" + replaced.size() + " replaced)") + ": "
+            return ok("import", Json.object("names", names, "replaced", replaced), "imported "
+                    + dev.kimen.text.Counts.of(names.size(), "secret") + (replaced.isEmpty() ? "" : " (" + replaced.size() + " replaced)") + ": "
                     + someOf(names));
         }
 

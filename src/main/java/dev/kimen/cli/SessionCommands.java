@@ -34,8 +34,8 @@ public final class SessionCommands extends GroupCommand {
         super(ctx);
     }
 
-    @Command(name = "start", description = {"Check the vault's passphrase, then hand the vault's key to the session daemon",
-            "(started when none runs). A wrong passphrase starts nothing."},
+    @Command(name = "start", description = {"Check the vault's passphrase, then hand its key to the session daemon.",
+            "The daemon is started when none runs. A wrong passphrase starts nothing."},
             footerHeading = "%nExamples:%n",
             footer = {"  ${ROOT-COMMAND-NAME} session start                        # prompts; 15 minutes idle",
                     "  ${ROOT-COMMAND-NAME} session start --ttl 8h --vault ./team.kv",

@@ -137,7 +137,7 @@ abstract class SyncCommand extends BaseCommand {
     /** Warns that removed members may still hold what they could read, naming what to rotate. */
     void warnRemoved(List<Member> removed, List<String> rotate) {
         if (!removed.isEmpty()) {
-            ctx.warn(Sync.count(removed.size(), "removed member") + " ("
+            ctx.warn(dev.kimen.text.Counts.of(removed.size(), "removed member") + " ("
                     + removed.stream().map(Member::label).collect(Collectors.joining(", "))
                     + ") may keep copies of every value they could read"
                     + (rotate.isEmpty() ? "" : "; rotate the credentials behind: " + String.join(", ", rotate)));

@@ -19,10 +19,11 @@ import picocli.CommandLine.Parameters;
  * {@code kimen sync}: on its own, pull (reconciling) then push, as one report; with a subcommand,
  * one step of team sync.
  */
-@Command(name = "sync", description = "Share a vault with a team through a remote it does not trust: the remote "
-        + "holds ciphertext (vault.age, sealed to the members) and a log of states each signed by a member, which "
-        + "every member verifies. On its own: pull --reconcile, then push, as one report. Conflicts stop it (31); "
-        + "an unsafe or unverified remote stops it (32). Nothing is overwritten without a backup.",
+@Command(name = "sync", description = {"Share a vault with a team through a remote it does not trust.",
+        "The remote holds ciphertext (vault.age, sealed to the members) and a log of states each signed "
+        + "by a member, which every member verifies. On its own: pull --reconcile, then push, as one "
+        + "report. Conflicts stop it (31); an unsafe or unverified remote stops it (32). Nothing is "
+        + "overwritten without a backup."},
         subcommands = {SyncCommands.Init.class, SyncCommands.Preflight.class, SyncCommands.StatusCmd.class,
                 SyncCommands.Conflicts.class, SyncCommands.Changes.class, SyncCommands.Push.class,
                 SyncCommands.Pull.class, SyncCommands.Resolve.class, SyncCommands.ResetBaseline.class,
@@ -110,10 +111,11 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "preflight", description = "Check that syncing is safe: the remote is reachable, this vault has a "
-            + "readable baseline, the remote verifies (signed by members, no rollback, a team you confirmed), it is "
-            + "unlocked, you are a member, and nothing conflicts. Changes nothing. "
-            + "The report goes to stdout; --strict exits 32 on a failed precondition (31 when only conflicts fail).",
+    @Command(name = "preflight", description = {"Check that syncing is safe; change nothing.",
+            "Checks that the remote is reachable, this vault has a readable baseline, the remote verifies "
+            + "(signed by members, no rollback, a team you confirmed), it is unlocked, you are a member, and "
+            + "nothing conflicts. The report goes to stdout; --strict exits 32 on a failed precondition (31 "
+            + "when only conflicts fail)."},
             footerHeading = "%nExamples:%n", footer = {"  kimen sync preflight --remote team --strict --json"})
     static final class Preflight extends SyncCommand {
         @Option(names = "--strict", description = "Exit non-zero when a check fails (for CI gates).")
@@ -149,8 +151,8 @@ public final class SyncCommands extends SyncCommand {
         @Override
         public Integer call() {
             Sync.Report r = withSync(Sync::status);
-            var human = new StringBuilder(remote + ": " + Sync.count(r.local().size(), "local change") + ", "
-                    + Sync.count(r.remote().size(), "remote change") + ", " + Sync.count(r.conflicts().size(), "conflict"));
+            var human = new StringBuilder(remote + ": " + dev.kimen.text.Counts.of(r.local().size(), "local change") + ", "
+                    + dev.kimen.text.Counts.of(r.remote().size(), "remote change") + ", " + dev.kimen.text.Counts.of(r.conflicts().size(), "conflict"));
             r.conflicts().forEach(n -> human.append("\n  conflict: ").append(n));
             return ok("sync_status", json(r), human.toString());
         }
@@ -197,9 +199,9 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "push", description = "Publish your vault as a new state signed by you, sealed to the verified "
-            + "members (with your pending member changes). Refused when the remote moved (pull first), is locked, "
-            + "fails verification, or was never synced (32).",
+    @Command(name = "push", description = {"Publish your vault as a new state signed by you.",
+            "It is sealed to the verified members (with your pending member changes). Refused when the "
+            + "remote moved (pull first), is locked, fails verification, or was never synced (32)."},
             footerHeading = "%nExamples:%n", footer = {"  kimen sync push --remote team"})
     static final class Push extends SyncCommand {
         Push(Context ctx) {
@@ -216,16 +218,16 @@ public final class SyncCommands extends SyncCommand {
 
         static String summary(Sync.Report r, String remote) {
             return r.published() ? "pushed state " + r.team().head().seq() + " to " + remote + " ("
-                    + Sync.count(r.recipients(), "member") + ", fingerprint " + r.team().membership().fingerprint() + ")"
+                    + dev.kimen.text.Counts.of(r.recipients(), "member") + ", fingerprint " + r.team().membership().fingerprint() + ")"
                     : "nothing to push: " + remote + " already has this vault";
         }
     }
 
-    @Command(name = "pull", description = "Take the remote's changes, once they verify. The first pull of a team asks "
-            + "you to confirm its members' fingerprint (--expect, or yes at the terminal). When both sides changed "
-            + "(different names), only "
-            + "--reconcile merges them per name; without it the pull stops (31). Names changed differently on both "
-            + "sides always stop it (31). A stopped pull changes nothing; a changed vault is backed up first.",
+    @Command(name = "pull", description = {"Take the remote's changes, once they verify.",
+            "The first pull of a team asks you to confirm its members' fingerprint (--expect, or yes at the "
+            + "terminal). When both sides changed (different names), only --reconcile merges them per name; "
+            + "without it the pull stops (31). Names changed differently on both sides always stop it (31). A "
+            + "stopped pull changes nothing; a changed vault is backed up first."},
             footerHeading = "%nExamples:%n", footer = {"  kimen sync pull --remote team --expect SHA256:…   # joining",
                     "  kimen sync pull --reconcile --json"})
     static final class Pull extends SyncCommand {
@@ -248,7 +250,7 @@ public final class SyncCommands extends SyncCommand {
         }
 
         static String summary(Sync.Report r, String remote) {
-            return r.localChanged() ? "pulled " + Sync.count(r.remote().size(), "change") + " from " + remote
+            return r.localChanged() ? "pulled " + dev.kimen.text.Counts.of(r.remote().size(), "change") + " from " + remote
                     + " (backup: " + r.backup() + ")" : "already up to date with " + remote;
         }
     }
@@ -277,7 +279,7 @@ public final class SyncCommands extends SyncCommand {
             fields.put("resolved", name);
             return ok("sync_resolve", fields, name + ": took the " + take + " value"
                     + (r.conflicts().isEmpty() ? "; next: kimen sync --remote " + remote + " (pull --reconcile, then push)"
-                            : "; " + Sync.count(r.conflicts().size(), "conflict") + " left: " + String.join(", ", r.conflicts())));
+                            : "; " + dev.kimen.text.Counts.of(r.conflicts().size(), "conflict") + " left: " + String.join(", ", r.conflicts())));
         }
     }
 
@@ -328,9 +330,9 @@ public final class SyncCommands extends SyncCommand {
         }
     }
 
-    @Command(name = "restore", description = "Put back the vault as it was before the last pull that changed it (or "
-            + "--backup <file>). What it replaces is backed up too, so a restore can be undone. The newest 10 backups "
-            + "are kept (kimen config sync-backups). Needs no identity.",
+    @Command(name = "restore", description = {"Put back the vault as it was before the last pull that changed it.",
+            "Or as the backup --backup <file> names. What it replaces is backed up too, so a restore can be "
+            + "undone. The newest 10 backups are kept (kimen config sync-backups). Needs no identity."},
             footerHeading = "%nExamples:%n", footer = {"  kimen sync restore --remote team", "  kimen sync restore --list",
                     "  kimen sync restore --backup ~/.local/share/kimen/sync/…/backups/team-1763900000000.kv"})
     static final class Restore extends SyncCommand {

@@ -42,7 +42,7 @@ final class SyncMemberCommands {
             if (team == null) {
                 human.append(remote).append(": no team yet (kimen sync init sets one up)\n");
             } else {
-                human.append(remote).append(": ").append(Sync.count(team.membership().members().size(), "member"))
+                human.append(remote).append(": ").append(dev.kimen.text.Counts.of(team.membership().members().size(), "member"))
                         .append(", state ").append(team.head().seq()).append(", fingerprint ")
                         .append(team.membership().fingerprint()).append(team.pinned() ? "" : " (not confirmed by you yet)")
                         .append('\n');
@@ -126,9 +126,9 @@ final class SyncMemberCommands {
         }
     }
 
-    @Command(name = "whoami", description = "Print your member key: the label, age recipient and signing key a member "
-            + "adds you with (kimen sync recipients add). It holds nothing secret; the signing key is derived from "
-            + "your age identity.",
+    @Command(name = "whoami", description = {"Print your member key: the line a member adds you with.",
+            "It is your label, age recipient and signing key, for kimen sync recipients add. It holds "
+            + "nothing secret; the signing key is derived from your age identity."},
             footerHeading = "%nExamples:%n", footer = {"  kimen sync whoami --identity ~/.config/kimen/team-key.txt",
                     "  kimen sync whoami --label bob@laptop --json"})
     static final class Whoami extends SyncCommand {
@@ -174,16 +174,17 @@ final class SyncMemberCommands {
         int printed(String action, Sync.Report r, String what) {
             warnNotes(r);
             String fingerprint = r.team().membership().fingerprint();
-            return ok(action, json(r), what + " " + remote + " for " + Sync.count(r.recipients(), "member")
+            return ok(action, json(r), what + " " + remote + " for " + dev.kimen.text.Counts.of(r.recipients(), "member")
                     + "; members' fingerprint: " + fingerprint + "\nthe others join with: kimen sync pull --expect "
                     + fingerprint);
         }
     }
 
-    @Command(name = "upgrade", description = "Sign a remote set up by a kimen from before signed sync: its contents as "
-            + "you last synced them become the team's first signed state, sealed to you and the --member members "
-            + "(a recipient of the old remote without a member key can no longer open it). Run it once, as the "
-            + "member who synced last; the others then confirm the team (pull --expect).",
+    @Command(name = "upgrade", description = {"Sign a remote set up by a kimen from before signed sync.",
+            "Its contents as you last synced them become the team's first signed state, sealed to you and "
+            + "the --member members (a recipient of the old remote without a member key can no longer open "
+            + "it). Run it once, as the member who synced last; the others then confirm the team (pull "
+            + "--expect)."},
             footerHeading = "%nExamples:%n", footer = {"  kimen sync upgrade --remote team --member bob@laptop=age1…+ed25519:…"})
     static final class Upgrade extends FirstStateCommand {
         Upgrade(Context ctx) {

@@ -170,7 +170,7 @@ public final class VaultCommands extends GroupCommand {
             String backupText = backup == null ? null : backup.toString();
             return ok("vault_rekey", Json.object("path", path.toString(), "secrets", count, "backup", backupText,
                             "dry_run", dryRun),
-                    (dryRun ? "would re-encrypt " : "re-encrypted ") + count + " secrets in " + path
+                    (dryRun ? "would re-encrypt " : "re-encrypted ") + dev.kimen.text.Counts.of(count, "secret") + " in " + path
                             + (backup == null ? "" : (dryRun ? "; would back up to " : "; old vault kept at ") + backup));
         }
 

@@ -10,6 +10,7 @@ import dev.kimen.projection.Problem;
 import dev.kimen.projection.Projection;
 import dev.kimen.projection.profile.MapContents;
 import dev.kimen.projection.source.ValueSource;
+import dev.kimen.text.Counts;
 import dev.kimen.vault.SecretMeta;
 import dev.kimen.vault.Vault;
 import dev.kimen.vault.store.VaultStore;
@@ -121,7 +122,7 @@ public final class Doctor {
                         "fix " + p.origin() + (strict ? ", or check without --strict" : "; --strict makes this a problem")));
             }
         }
-        return Check.judged(MAP_LINT, problems, warnings, count(plan.projections().size(), "projection"));
+        return Check.judged(MAP_LINT, problems, warnings, Counts.of(plan.projections().size(), "projection"));
     }
 
     /** Each secret the map names, once, with every line naming it. Only names are compared. */
@@ -139,7 +140,7 @@ public final class Doctor {
                         "kimen secret set " + name + (vaultOption == null ? "" : " " + vaultOption)));
             }
         });
-        return Check.judged(SECRETS_EXIST, problems, List.of(), count(usedAt.size(), "secret") + " named, "
+        return Check.judged(SECRETS_EXIST, problems, List.of(), Counts.of(usedAt.size(), "secret") + " named, "
                 + (usedAt.size() - problems.size()) + " found");
     }
 
@@ -164,7 +165,7 @@ public final class Doctor {
                             + (strict ? ", or check without --strict" : ""))));
         }
         return Check.judged(EXPIRY, strict ? findings : List.of(), strict ? List.of() : findings,
-                count(dated, "secret") + " with an expiry date, " + (dated - findings.size()) + " not due");
+                Counts.of(dated, "secret") + " with an expiry date, " + (dated - findings.size()) + " not due");
     }
 
     static Check mode(Path vault) {
@@ -185,10 +186,6 @@ public final class Doctor {
                 : List.of(new Finding("vault file " + vault + " has mode " + mode + "; it should be " + expected
                         + " (read and write for you only)", "chmod 600 " + Shell.quote(vault.toString())));
         return Check.judged(VAULT_MODE, problems, List.of(), mode);
-    }
-
-    private static String count(int n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static String unlockHint(KimenException e) {

@@ -147,7 +147,7 @@ public final class Sync {
             Published done = publish(now, null, base.contents(), team, key);
             var notes = new ArrayList<>(done.notes());
             if (!dropped.isEmpty()) {
-                notes.add(count(dropped.size(), "recipient") + " of the unsigned remote had no member key and can no"
+                notes.add(dev.kimen.text.Counts.of(dropped.size(), "recipient") + " of the unsigned remote had no member key and can no"
                         + " longer open it: " + String.join(", ", dropped) + "; add each back with their member key"
                         + " (kimen sync whoami)");
             }
@@ -347,7 +347,7 @@ public final class Sync {
                     ? fail("remote_unlocked", transport.lockPresent(now.files().lock()).getMessage(), Reason.REMOTE_LOCK_PRESENT)
                     : pass("remote_unlocked", "no push lock"));
             boolean member = team != null && isMember(team);
-            checks.add(member ? pass("recipient", "one of " + count(team.membership().members().size(), "member"))
+            checks.add(member ? pass("recipient", "one of " + dev.kimen.text.Counts.of(team.membership().members().size(), "member"))
                     : fail("recipient", team == null ? remoteEmpty().getMessage() : notMember(team).getMessage(),
                             team == null ? Reason.REMOTE_EMPTY : Reason.NOT_A_RECIPIENT));
             if (b == null || !member || !team.pinned()) {
@@ -643,7 +643,7 @@ public final class Sync {
 
     private KimenException notMember(TeamState team) {
         return KimenException.of(Reason.NOT_A_RECIPIENT, "your identity is not among the "
-                        + count(team.membership().members().size(), "member") + " of " + remote.name(),
+                        + dev.kimen.text.Counts.of(team.membership().members().size(), "member") + " of " + remote.name(),
                 "send your member key (kimen sync whoami) to a member, who runs: kimen sync recipients add <member key>"
                         + " --remote " + remote.name() + " and pushes");
     }
@@ -705,12 +705,7 @@ public final class Sync {
     }
 
     private static String names(List<String> names) {
-        return count(names.size(), "name");
-    }
-
-    /** "3 names" / "1 name". */
-    public static String count(int n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
+        return dev.kimen.text.Counts.of(names.size(), "name");
     }
 
     /** Who publishes, for the lock file, commit message or a default label: user@host, nothing secret. */
