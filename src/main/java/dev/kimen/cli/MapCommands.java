@@ -19,9 +19,11 @@ public final class MapCommands extends GroupCommand {
         super(ctx);
     }
 
-    @Command(name = "lint", description = "Report every problem in a map; exit 20 on errors (and on warnings with --strict).",
+    @Command(name = "lint", description = {"Report every problem in a map, or in inline options; exit 20 on errors.",
+            "With --strict, warnings are failures too."},
             footerHeading = "%nExamples:%n",
-            footer = {"  kimen map lint --profile prod", "  kimen map lint --map .kimen/profiles/ci.kmap --strict --json"})
+            footer = {"  kimen map lint --profile prod", "  kimen map lint --map .kimen/profiles/ci.kmap --strict --json",
+                    "  kimen map lint --env DATABASE_URL=prod.database_url"})
     static final class Lint extends BaseCommand {
         @Mixin ProjectionOptions projection;
 
@@ -34,10 +36,11 @@ public final class MapCommands extends GroupCommand {
 
         @Override
         public Integer call() {
-            if (!projection.hasMap()) {
-                throw KimenException.of(Reason.USAGE, "map lint needs a map", "name one with --profile <name> or --map <path>");
+            Plan plan = projection.plan(ctx); // a map, or only inline options (--env …), which lint alike
+            if (!projection.hasMap() && plan.projections().isEmpty() && plan.problems().isEmpty()) {
+                throw KimenException.of(Reason.USAGE, "map lint needs a map or inline options",
+                        "name one with --profile <name> or --map <path>, or give --env NAME=source");
             }
-            Plan plan = projection.plan(ctx);
             boolean failed = !plan.errors().isEmpty() || strict && !plan.warnings().isEmpty();
             int code = failed ? Reason.MAP_INVALID.exitCode() : 0;
             if (json()) {
@@ -51,8 +54,10 @@ public final class MapCommands extends GroupCommand {
             } else {
                 plan.errors().forEach(p -> ctx.err().println("error: " + p.render()));
                 plan.warnings().forEach(p -> ctx.err().println("warning: " + p.render()));
-                ctx.out().println((failed ? "map has problems: " : "map ok: ") + plan.projections().size()
-                        + " projections, " + plan.errors().size() + " errors, " + plan.warnings().size() + " warnings");
+                ctx.out().println((failed ? "map has problems: " : "map ok: ")
+                        + dev.kimen.text.Counts.of(plan.projections().size(), "projection") + ", "
+                        + dev.kimen.text.Counts.of(plan.errors().size(), "error") + ", "
+                        + dev.kimen.text.Counts.of(plan.warnings().size(), "warning"));
             }
             return code;
         }

@@ -244,6 +244,18 @@ class CliTest {
                 r.errorJson().getString("hint"));
     }
 
+    /** Issue 24: map lint's help lists --env, yet --env alone was a usage error. */
+    @Test
+    void mapLintChecksInlineOptionsAlone() {
+        var good = cli.run("map", "lint", "--env", "DATABASE_URL=prod.database_url");
+        assertEquals(0, good.code(), good.stderr());
+        assertEquals("map ok: 1 projection, 0 errors, 0 warnings\n", good.out());
+        var bad = cli.run("map", "lint", "--env", "BAD NAME=x");
+        assertEquals(20, bad.code());
+        assertTrue(bad.stderr().contains("--env: 'BAD NAME' is not a valid environment variable name"), bad.stderr());
+        assertEquals(2, cli.run("map", "lint").code(), "nothing to lint at all");
+    }
+
     @Test
     void valueOnTheCommandLineIsWarnedAbout() {
         cheapVault();
