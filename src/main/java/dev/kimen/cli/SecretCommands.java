@@ -113,7 +113,7 @@ public final class SecretCommands extends GroupCommand {
                         (replaced ? "updated " : "stored ") + name + " in the OS keyring");
             }
             boolean replaced = withStore(store -> {
-                store.readFile(); // a missing or malformed vault fails before the value is asked for
+                store.unlock(); // a missing vault or a wrong passphrase fails before the value is asked for
                 SecretBytes value = readValue(fromStdin);
                 try {
                     return store.update(v -> {

@@ -54,6 +54,13 @@ public final class PassphraseChain {
         return Optional.empty();
     }
 
+    /** The name of the explicit source {@link #explicit} takes, for messages; null when there is none. */
+    static String explicitSource(UnlockInputs in) {
+        String fromEnv = in.env().get(ENV);
+        return fromEnv != null && !fromEnv.isEmpty() ? ENV : in.passphraseCmd() != null ? "--passphrase-cmd"
+                : in.passphraseStdin() ? "--passphrase-stdin" : null;
+    }
+
     /** The sources after the session: the configured unlock method, then the terminal. */
     static SecretBytes afterSession(UnlockInputs in) {
         return configured(in)
@@ -61,7 +68,7 @@ public final class PassphraseChain {
                 .orElseThrow(PassphraseChain::missing);
     }
 
-    private static Optional<SecretBytes> configured(UnlockInputs in) {
+    static Optional<SecretBytes> configured(UnlockInputs in) {
         return in.configured().map(method -> switch (method) {
             case UnlockMethod.Command c -> fromCommand(c.commandLine(), "configured unlock command");
             case UnlockMethod.KeyringItem k -> {
@@ -74,19 +81,32 @@ public final class PassphraseChain {
         });
     }
 
-    /** Asks twice on the terminal; empty when there is no terminal. */
+    /**
+     * Asks twice on the terminal, and again when the two differ or the first is empty (a typo is
+     * not a reason to start over), up to three times; empty when there is no terminal.
+     */
     public static Optional<SecretBytes> confirmedPrompt(dev.kimen.term.Terminal terminal, String prompt) {
-        Optional<SecretBytes> first = terminal.readSecret(prompt);
-        if (first.isEmpty()) {
-            return first;
-        }
-        try (SecretBytes again = terminal.readSecret("Repeat to confirm: ").orElseThrow(PassphraseChain::missing)) {
-            if (!first.get().sameAs(again)) {
-                first.get().destroy();
-                throw KimenException.of(Reason.USAGE, "the two passphrases differ; nothing was changed");
+        String ask = prompt;
+        for (int tries = 1; ; tries++) {
+            Optional<SecretBytes> first = terminal.readSecret(ask);
+            if (first.isEmpty()) {
+                return first;
             }
+            boolean same;
+            try (SecretBytes again = terminal.readSecret("Repeat to confirm: ").orElseThrow(PassphraseChain::missing)) {
+                same = first.get().sameAs(again) && !first.get().isEmpty();
+            }
+            if (same) {
+                return first;
+            }
+            boolean empty = first.get().isEmpty();
+            first.get().destroy();
+            if (tries == 3) {
+                throw KimenException.of(Reason.USAGE, "the two passphrases differed (or were empty) 3 times;"
+                        + " nothing was changed");
+            }
+            ask = (empty ? "The passphrase is empty. " : "The two differ. ") + prompt;
         }
-        return first;
     }
 
     static SecretBytes requireNonEmpty(SecretBytes pass) {

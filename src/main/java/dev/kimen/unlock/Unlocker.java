@@ -16,6 +16,9 @@ import java.util.Optional;
 public final class Unlocker implements VaultKeys {
     private final UnlockInputs in;
     private SecretBytes passphrase;
+    /** Where the passphrase came from: a source's name, "terminal", or "session" for a held key. */
+    private String source;
+    private int asked;
 
     public Unlocker(UnlockInputs in) {
         this.in = in;
@@ -35,12 +38,36 @@ public final class Unlocker implements VaultKeys {
             if (explicit.isEmpty()) {
                 Optional<VaultKey> held = in.session().flatMap(s -> s.keyFor(vault, params, salt));
                 if (held.isPresent()) {
+                    source = "the session";
                     return held.get();
                 }
             }
-            passphrase = explicit.orElseGet(() -> PassphraseChain.afterSession(in));
+            source = PassphraseChain.explicitSource(in);
+            if (explicit.isPresent()) {
+                passphrase = explicit.get();
+            } else {
+                Optional<SecretBytes> configured = PassphraseChain.configured(in);
+                source = configured.isPresent() ? "the configured unlock method" : "terminal";
+                passphrase = configured.orElseGet(() -> in.terminal().readSecret((asked++ == 0 ? "" : "Wrong passphrase."
+                        + " ") + "Passphrase for " + in.vault() + ": ").orElseThrow(PassphraseChain::missing));
+            }
         }
         return VaultKey.derive(passphrase, params, salt);
+    }
+
+    @Override
+    public boolean askAgain() {
+        if (!"terminal".equals(source)) {
+            return false;
+        }
+        passphrase.destroy();
+        passphrase = null;
+        return true;
+    }
+
+    @Override
+    public String source() {
+        return source;
     }
 
     @Override

@@ -105,34 +105,80 @@ class TerminalE2ETest {
         assertArrayEquals(utf8(typed), unlocked.run("secret", "get", "typed.key").ok().stdout());
     }
 
+    /** Issue 24: a mistyped confirmation asks again (three rounds), instead of ending the command. */
     @Test
-    void initAsksForTheNewPassphraseTwice() {
+    void initAsksForTheNewPassphraseTwiceAndAgainAfterAMismatch() {
         Path vault = kimen.defaultVault();
 
-        Tmux.Pane mismatch = tmux.start(kimen, "vault", "init");
-        tmux.awaitPrompt(mismatch, "New passphrase for ");
-        tmux.type(mismatch, FIRST_PASS);
-        tmux.awaitPrompt(mismatch, "Repeat to confirm:");
-        tmux.type(mismatch, OTHER_PASS);
-        assertEquals(2, tmux.awaitExit(mismatch), mismatch::stderr);
-        assertTrue(mismatch.stderr().contains("differ"), mismatch::stderr);
+        Tmux.Pane giveUp = tmux.start(kimen, "vault", "init");
+        for (int round = 1; round <= 3; round++) {
+            tmux.awaitPrompt(giveUp, "passphrase for ", round);
+            tmux.type(giveUp, FIRST_PASS);
+            tmux.awaitPrompt(giveUp, "Repeat to confirm:", round);
+            tmux.type(giveUp, OTHER_PASS);
+        }
+        assertEquals(2, tmux.awaitExit(giveUp), giveUp::stderr);
+        assertTrue(giveUp.stderr().contains("differed (or were empty) 3 times"), giveUp::stderr);
+        assertTrue(tmux.screen(giveUp).contains("The two differ. New passphrase for"), () -> tmux.screen(giveUp));
         assertFalse(Files.exists(vault), "a mismatch creates no vault");
 
         Tmux.Pane match = tmux.start(kimen, "vault", "init");
         tmux.awaitPrompt(match, "New passphrase for ");
         tmux.type(match, FIRST_PASS);
         tmux.awaitPrompt(match, "Repeat to confirm:");
+        tmux.type(match, OTHER_PASS);
+        tmux.awaitPrompt(match, "The two differ. New passphrase for ");
+        tmux.type(match, FIRST_PASS);
+        tmux.awaitPrompt(match, "Repeat to confirm:", 2);
         tmux.type(match, FIRST_PASS);
         assertEquals(0, tmux.awaitExit(match), match::stderr);
         assertTrue(Files.exists(vault));
 
-        for (Tmux.Pane pane : new Tmux.Pane[] {mismatch, match}) {
+        for (Tmux.Pane pane : new Tmux.Pane[] {giveUp, match}) {
             String screen = tmux.screen(pane);
             assertFalse(screen.contains(FIRST_PASS) || screen.contains(OTHER_PASS),
                     () -> "a passphrase was echoed:\n" + screen);
         }
         kimen.with("KIMEN_PASSPHRASE", FIRST_PASS).run("secret", "list").ok();
         kimen.with("KIMEN_PASSPHRASE", OTHER_PASS).run("secret", "list", "--json").failsWith(23, "wrong_passphrase");
+    }
+
+    /**
+     * Issue 24: a wrong passphrase typed at the terminal is asked for again (three tries), with a
+     * hint about what was typed, not about KIMEN_PASSPHRASE; secret set unlocks before it asks for
+     * the value, so a wrong passphrase throws nothing typed away; a mistyped command fails before
+     * any prompt.
+     */
+    @Test
+    void aWrongTypedPassphraseIsAskedAgainAndUnlockingComesFirst() {
+        Vaults.create(kimen.defaultVault(), PASS, Map.of("tty.value", utf8(SHOWN)));
+        Tmux.Pane retry = tmux.start(kimen, "secret", "list");
+        tmux.awaitPrompt(retry, "Passphrase for ");
+        tmux.type(retry, OTHER_PASS);
+        tmux.awaitPrompt(retry, "Wrong passphrase. Passphrase for ");
+        tmux.type(retry, PASS);
+        assertEquals(0, tmux.awaitExit(retry), retry::stderr);
+
+        Tmux.Pane wrong = tmux.start(kimen, "secret", "list");
+        for (int round = 1; round <= 3; round++) {
+            tmux.awaitPrompt(wrong, "Passphrase for ", round);
+            tmux.type(wrong, OTHER_PASS);
+        }
+        assertEquals(23, tmux.awaitExit(wrong), wrong::stderr);
+        assertTrue(wrong.stderr().contains("3 passphrases typed at the terminal did not open"), wrong::stderr);
+        assertFalse(wrong.stderr().contains("KIMEN_PASSPHRASE"), wrong::stderr);
+
+        Tmux.Pane set = tmux.start(kimen, "secret", "set", "typed.later");
+        tmux.awaitPrompt(set, "Passphrase for ");
+        assertFalse(tmux.screen(set).contains("Value for"), "the passphrase is asked first");
+        tmux.type(set, PASS);
+        tmux.awaitPrompt(set, "Value for typed.later:");
+        tmux.type(set, "typed-after-unlock");
+        assertEquals(0, tmux.awaitExit(set), set::stderr);
+
+        Tmux.Pane missing = tmux.start(kimen, "run", "--env", "V=tty.value", "--", "no-such-command-4f2e");
+        assertEquals(127, tmux.awaitExit(missing), missing::stderr);
+        assertFalse(tmux.screen(missing).contains("Passphrase for"), "no passphrase asked for a command that is not there");
     }
 
     /**

@@ -89,18 +89,27 @@ final class Tmux implements AutoCloseable {
 
     /** Waits until {@code prompt} shows and the terminal no longer echoes: then typing is safe to check. */
     void awaitPrompt(Pane pane, String prompt) {
-        awaitQuestion(pane, prompt);
+        awaitPrompt(pane, prompt, 1);
+    }
+
+    /** Waits until the screen shows {@code prompt} for the {@code nth} time, echo off: a prompt asked again. */
+    void awaitPrompt(Pane pane, String prompt, int nth) {
+        awaitQuestion(pane, prompt, nth);
         await("the terminal to stop echoing at the prompt '" + prompt + "'", () -> !echoes(pane), () -> screen(pane));
     }
 
     /** Waits until {@code question} shows (an answer is echoed, as any typed line is). */
     void awaitQuestion(Pane pane, String question) {
-        await("the prompt '" + question + "'", () -> {
+        awaitQuestion(pane, question, 1);
+    }
+
+    private void awaitQuestion(Pane pane, String question, int nth) {
+        await("the prompt '" + question + "' (" + nth + ")", () -> {
             if (Files.exists(pane.exitFile())) {
                 fail("kimen " + pane.args() + " exited before prompting for '" + question + "'; stderr:\n"
                         + pane.stderr() + "\nterminal:\n" + screen(pane));
             }
-            return screen(pane).contains(question);
+            return screen(pane).split(java.util.regex.Pattern.quote(question), -1).length > nth;
         }, () -> screen(pane));
     }
 

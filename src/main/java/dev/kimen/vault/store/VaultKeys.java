@@ -12,6 +12,19 @@ public interface VaultKeys extends AutoCloseable {
     /** A key for the vault at {@code vault} whose file has these KDF parameters and salt; the caller closes it. */
     VaultKey keyFor(Path vault, KdfParams params, byte[] salt);
 
+    /**
+     * Whether a key that did not open the vault may be asked for again: true only for a passphrase
+     * typed at the terminal, which is then forgotten so the next {@link #keyFor} asks anew.
+     */
+    default boolean askAgain() {
+        return false;
+    }
+
+    /** Where the key came from, for the hint of a wrong passphrase ("KIMEN_PASSPHRASE"); null when unknown. */
+    default String source() {
+        return null;
+    }
+
     /** Clears whatever this source still holds (a passphrase it asked for). */
     @Override
     default void close() {}

@@ -165,11 +165,39 @@ public final class VaultStore implements AutoCloseable {
         }
     }
 
+    /** How many passphrases typed at the terminal are tried before a wrong one fails the command. */
+    static final int TRIES = 3;
+
+    /** Unlocks the vault now, before the command asks for anything else (a value to store). */
+    public void unlock() {
+        keyFor(readFile());
+    }
+
+    /**
+     * The key of {@code file}, checked to open it: a wrong passphrase typed at the terminal is asked
+     * for again (up to {@value #TRIES} tries); from any other source it fails at once, its hint
+     * naming that source.
+     */
     private VaultKey keyFor(VaultFile file) {
-        if (key == null || !key.fits(file.params(), file.salt())) {
-            replaceKey(keys.keyFor(path, file.params(), file.salt()));
+        if (key != null && key.fits(file.params(), file.salt())) {
+            return key;
         }
-        return key;
+        for (int tries = 1; ; tries++) {
+            VaultKey next = keys.keyFor(path, file.params(), file.salt());
+            if (VaultCodec.opens(file, next)) {
+                replaceKey(next);
+                return key;
+            }
+            next.close();
+            if (tries >= TRIES || !keys.askAgain()) {
+                String source = keys.source();
+                throw KimenException.of(Reason.WRONG_PASSPHRASE, "wrong passphrase, or the vault file was altered",
+                        source == null ? "check the passphrase source (KIMEN_PASSPHRASE, --passphrase-cmd, --passphrase-stdin)"
+                                : source.equals("terminal") ? tries + " passphrases typed at the terminal did not open "
+                                        + path + "; the file is unchanged"
+                                : "the passphrase from " + source + " did not open " + path + "; check it");
+            }
+        }
     }
 
     private void replaceKey(VaultKey next) {
