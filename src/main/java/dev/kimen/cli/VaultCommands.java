@@ -8,6 +8,7 @@ import dev.kimen.fs.PrivateFiles;
 import dev.kimen.json.Json;
 import dev.kimen.unlock.NewPassphrase;
 import dev.kimen.unlock.PassphraseChain;
+import dev.kimen.unlock.PassphraseStrength;
 import dev.kimen.vault.Vault;
 import dev.kimen.vault.VaultLocation;
 import dev.kimen.vault.format.VaultFile;
@@ -30,6 +31,13 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExamples:%n",
         footer = {"  kimen vault init", "  kimen vault info --json", "  kimen vault rekey --dry-run"})
 public final class VaultCommands extends GroupCommand {
+    /** A weak new passphrase is warned about (stderr), never refused. */
+    static void warnIfWeak(Context ctx, PassphraseStrength strength) {
+        if (strength.weak()) {
+            ctx.warn(strength.warning());
+        }
+    }
+
     @Mixin VaultOptions vault;
 
     public VaultCommands(Context ctx) {
@@ -54,12 +62,17 @@ public final class VaultCommands extends GroupCommand {
                 throw KimenException.of(Reason.VAULT_EXISTS, "a vault already exists at " + where.path(),
                         "use it, or choose another path with --vault");
             }
+            PassphraseStrength strength;
             try (SecretBytes pass = PassphraseChain.fresh(vault.unlock(ctx, where.path()));
                  var store = new VaultStore(where.path(), () -> pass)) {
+                strength = PassphraseStrength.of(pass);
                 store.create(pass, KdfParams.DEFAULT);
             }
-            return ok("vault_init", Json.object("path", where.path().toString(), "format", VaultFile.MAGIC),
-                    "created vault at " + where.path());
+            warnIfWeak(ctx, strength);
+            return ok("vault_init", Json.object("path", where.path().toString(), "format", VaultFile.MAGIC,
+                            "passphrase_strength", strength.json()),
+                    "created vault at " + where.path() + "\nnext: kimen secret set <name>, then kimen session start"
+                            + " to unlock once for a while");
         }
     }
 
@@ -156,20 +169,23 @@ public final class VaultCommands extends GroupCommand {
             Path path = vault.location(ctx).path();
             Path backup = noBackup ? null : backupPath(path);
             int count;
+            PassphraseStrength strength;
             try (var store = vault.storeByPassphrase(ctx)) {
                 try (Vault current = store.open()) { // checks the current passphrase before asking for a new one
                     count = current.size();
                 }
                 try (SecretBytes next = NewPassphrase.resolve(newStdin, newEnv, ctx.env(), ctx.in(), ctx.terminal())) {
+                    strength = PassphraseStrength.of(next);
                     if (!dryRun) {
                         count = store.rekey(next, backup);
                         forgetSession(store.path());
                     }
                 }
             }
+            warnIfWeak(ctx, strength);
             String backupText = backup == null ? null : backup.toString();
             return ok("vault_rekey", Json.object("path", path.toString(), "secrets", count, "backup", backupText,
-                            "dry_run", dryRun),
+                            "dry_run", dryRun, "passphrase_strength", strength.json()),
                     (dryRun ? "would re-encrypt " : "re-encrypted ") + dev.kimen.text.Counts.of(count, "secret") + " in " + path
                             + (backup == null ? "" : (dryRun ? "; would back up to " : "; old vault kept at ") + backup));
         }

@@ -257,6 +257,22 @@ class CliTest {
     }
 
     @Test
+    void aWeakNewPassphraseIsWarnedAboutNotRefused() {
+        cli.env.put("KIMEN_PASSPHRASE", "zq7");
+        var r = cli.run("vault", "init", "--json");
+        assertEquals(0, r.code(), r.stderr());
+        assertTrue(r.stderr().contains("kimen: warning: the new passphrase is weak (strength 0 of 4"), r.stderr());
+        JsonObject strength = r.json().getObject("passphrase_strength");
+        assertEquals(true, strength.get("weak"));
+        assertFalse(r.stderr().contains("zq7") || r.out().contains("zq7"), "never the passphrase itself");
+        var human = new CliRun(home.resolve("other"));
+        human.env.put("KIMEN_PASSPHRASE", "tundra quiver lantern basil ochre");
+        var strong = human.run("vault", "init");
+        assertEquals("", strong.stderr());
+        assertTrue(strong.out().contains("next: kimen secret set <name>"), strong.out());
+    }
+
+    @Test
     void valueOnTheCommandLineIsWarnedAbout() {
         cheapVault();
         var r = cli.run("secret", "set", "a", "--value", "1");
