@@ -30,6 +30,7 @@ arch="$(uname -m)"
 
 # The jar, built by the launcher exactly as on first use (and not again when it is current).
 build_jar() {
+  say "[1/4] the jar (built with Maven on first use: a minute or so; current: nothing to do)"
   "$root/bin/kimen" --version >/dev/null || die "building target/kimen.jar failed"
 }
 
@@ -62,8 +63,11 @@ image_current() {
 
 build_image() {
   build_jar
-  if image_current; then return; fi
-  say "building $image (runtime, AOT cache, man pages, completions)"
+  if image_current; then
+    say "[2/4] to [4/4] the runtime, start-up cache, man pages and completions: current, nothing to do"
+    return
+  fi
+  say "[2/4] a Java runtime of only the modules kimen uses (jlink), into $image"
   rm -rf "$image" "$image_stamp"
   local lib="$image/lib/kimen" share="$image/share"
   mkdir -p "$image/bin" "$lib/native" "$share/man/man1" "$share/bash-completion/completions" \
@@ -82,7 +86,9 @@ build_image() {
     sed "s/@PROGRAM@/$program/g" "$root/bin/lib/installed-launcher.sh" >"$image/bin/$program"
     chmod 755 "$image/bin/$program"
   done
+  say "[3/4] the start-up cache (AOT), trained by running kimen's commands once"
   train "$lib"
+  say "[4/4] man pages and tab completion for bash, zsh and fish"
   "$lib/runtime/bin/java" -cp "$lib/kimen.jar" dev.kimen.cli.ManPage "$share/man/man1" || die "man pages failed"
   for program in kimen mima; do
     "$image/bin/$program" completion bash >"$share/bash-completion/completions/$program"
@@ -115,7 +121,14 @@ install_image() {
     rm -f "$dest/$f"
   done < <(cd "$image" && find . ! -type d)
   cp -pR "$image/." "$dest/" || die "cannot copy into $dest"
-  say "installed kimen $version under $dest (run: $dest/bin/kimen --version)"
+  say "installed kimen $version under $dest:"
+  say "  $dest/bin/kimen, $dest/bin/mima; $dest/lib/kimen/ (runtime, jar, cache);"
+  say "  $dest/share/man/man1/{kimen,mima}.1; completions under $dest/share/"
+  case ":$PATH:" in
+    *":$dest/bin:"*) say "run: kimen --version" ;;
+    *) say "note: $dest/bin is not on your PATH; add this line to ~/.bashrc (or your shell's rc file):"
+       say "  export PATH=\"$dest/bin:\$PATH\"" ;;
+  esac
 }
 
 dist() {

@@ -50,7 +50,11 @@ class InstallE2ETest {
         Path checkoutLauncher = Files.copy(Kimen.LAUNCHER, tmp.resolve("checkout-kimen"));
         Files.createDirectories(prefix.resolve("bin"));
         Files.createSymbolicLink(prefix.resolve("bin/kimen"), checkoutLauncher);
-        make("install", "PREFIX=" + prefix);
+        String said = make("install", "PREFIX=" + prefix);
+        assertTrue(said.contains("[1/4] the jar") && said.contains("[2/4]"), "each step is named as it starts: " + said);
+        assertTrue(said.contains("installed kimen ") && said.contains(prefix + "/bin/kimen, " + prefix + "/bin/mima"), said);
+        assertTrue(said.contains("note: " + prefix + "/bin is not on your PATH")
+                && said.contains("export PATH=\"" + prefix + "/bin:$PATH\""), "the line to add: " + said);
         assertEquals(Files.readString(Kimen.LAUNCHER), Files.readString(checkoutLauncher), "install wrote through a link");
         assertFalse(Files.isSymbolicLink(prefix.resolve("bin/kimen")));
         // the cache records its jar's time; a copy that changed it would be refused by a JVM that checks
@@ -257,13 +261,15 @@ class InstallE2ETest {
         throw new AssertionError(tool + " is not on PATH");
     }
 
-    private static void make(String... args) throws Exception {
+    /** Runs make; what it printed (stdout and stderr). */
+    private static String make(String... args) throws Exception {
         var command = new ArrayList<>(List.of("make", "-s"));
         command.addAll(List.of(args));
         var make = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(make.waitFor(10, TimeUnit.MINUTES), "make " + String.join(" ", args) + " hangs");
         assertEquals(0, make.exitValue(), "make " + String.join(" ", args) + ":\n" + out);
+        return out;
     }
 
     record Shell(int exit, String output) {
