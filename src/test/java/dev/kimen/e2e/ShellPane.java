@@ -75,6 +75,46 @@ final class ShellPane implements AutoCloseable {
         await("`" + line + "` to finish", () -> Files.exists(marker));
     }
 
+    /**
+     * Types {@code line} as {@link #run} does, and answers each prompt it asks as a person would:
+     * when the screen shows a prompt of {@code answers} once more than before, types its answer.
+     * The prompts answered, in order.
+     */
+    List<String> runAnswering(String line, Map<String, String> answers) {
+        Path marker = dir.resolve("done." + (++commands));
+        type(line + "; : > " + quote(marker.toString()));
+        var asked = new ArrayList<String>();
+        var seen = new java.util.HashMap<String, Integer>();
+        answers.keySet().forEach(prompt -> seen.put(prompt, occurrences(screen(), prompt)));
+        await("`" + line + "` to finish", () -> {
+            if (Files.exists(marker)) {
+                return true;
+            }
+            String screen = screen();
+            for (var answer : answers.entrySet()) {
+                int shown = occurrences(screen, answer.getKey());
+                if (shown > seen.get(answer.getKey()) && !echoes()) { // every prompt here reads without echo
+                    seen.put(answer.getKey(), shown);
+                    asked.add(answer.getKey());
+                    type(answer.getValue());
+                }
+            }
+            return false;
+        });
+        return asked;
+    }
+
+    /** Whether the pane's terminal echoes what is typed (off while kimen reads a secret). */
+    private boolean echoes() {
+        String tty = tmux("display-message", "-p", "-t", "sh", "#{pane_tty}").strip();
+        String settings = Tmux.run(List.of("stty", "-F", tty, "-a"), Map.of("PATH", System.getenv("PATH")));
+        return java.util.Arrays.asList(settings.split("[\\s;]+")).contains("echo");
+    }
+
+    private static int occurrences(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
+
     /** {@code command}'s standard output, run in the shell (it may use the shell's functions). */
     String output(String command) {
         Path out = dir.resolve("out." + (commands + 1));
