@@ -6,13 +6,22 @@ import dev.kimen.ci.CiTemplate;
 import dev.kimen.ci.Workflows;
 import dev.kimen.json.Json;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code kimen init ci-pr-safety|ci-deploy|ci-sync-gate}: a GitHub Actions workflow for the repository. */
-@Command(name = "init", description = {"Write a GitHub Actions workflow (0644) into .github/workflows/.",
+/**
+ * {@code kimen init}: a project's first profile, optionally from its {@code .env}; {@code kimen init
+ * ci-pr-safety|ci-deploy|ci-sync-gate}: a GitHub Actions workflow for the repository.
+ */
+@Command(name = "init", description = {"Set up a project: a profile, or a GitHub Actions workflow.",
+        "Without a template: .kimen/profiles/<profile>.kmap (dev unless --profile) and .kimen/default-profile.",
+        "--from .env stores its values in the vault (as <profile>.<name>), writes an env line for each, adds",
+        "the file to .gitignore, and offers to delete it (at a terminal; never without asking).",
+        "With a template, a workflow (0644) in .github/workflows/:",
         "  ci-pr-safety  map lint --strict and plan of each profile; needs no secret",
         "  ci-deploy     open vault.age with the secret KIMEN_AGE_IDENTITY into a",
         "                job-local vault; doctor, envfile, run ./scripts/deploy.sh",
@@ -24,14 +33,26 @@ import picocli.CommandLine.Parameters;
         "--kimen-repo and --kimen-ref wrote into it (pull requests from forks",
         "get no variables): see docs/ci.md."},
         footerHeading = "%nExamples:%n",
-        footer = {"  kimen init ci-pr-safety",
+        footer = {"  kimen init                                # .kimen/profiles/dev.kmap to fill in",
+                "  kimen init --from .env                    # move a project's .env into the vault",
+                "  kimen init ci-pr-safety",
                 "  kimen init ci-deploy --dir ~/src/app",
                 "  kimen init ci-sync-gate --force --json",
                 "  kimen init ci-pr-safety --kimen-repo https://example.org/you/kimen.git --kimen-ref <commit>"})
 public final class InitCommand extends BaseCommand {
     @Parameters(paramLabel = "<template>", arity = "0..1", completionCandidates = TemplateNames.class,
-            description = "ci-pr-safety, ci-deploy or ci-sync-gate.")
+            description = "ci-pr-safety, ci-deploy or ci-sync-gate; none for a project's profile.")
     String template;
+
+    @Option(names = "--from", paramLabel = "<dotenv>", description = "Without a template: a dotenv file whose values"
+            + " go into the vault and whose names become the profile's env lines.")
+    String from;
+
+    @Option(names = "--profile", paramLabel = "<name>", defaultValue = "dev", description = "Without a template: the"
+            + " profile to write. Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @picocli.CommandLine.Mixin VaultOptions vault;
 
     @Option(names = "--dir", paramLabel = "<repo-root>",
             description = "The repository's root. Default: the nearest directory at or above the working directory holding .git,"
@@ -56,8 +77,11 @@ public final class InitCommand extends BaseCommand {
     @Override
     public Integer call() {
         if (template == null) {
-            throw KimenException.of(Reason.USAGE, "init needs a template: " + String.join(", ", CiTemplate.names()),
-                    "e.g. kimen init ci-pr-safety");
+            return scaffold();
+        }
+        if (from != null) {
+            throw KimenException.of(Reason.USAGE, "--from is for a project's profile, not a workflow",
+                    "kimen init --from " + from);
         }
         CiTemplate chosen = CiTemplate.named(template);
         Workflows.Written written = Workflows.write(root(), chosen, new CiTemplate.Source(kimenRepo, kimenRef), force);
@@ -65,6 +89,123 @@ public final class InitCommand extends BaseCommand {
                 + "\nbefore it can pass:\n  " + String.join("\n  ", chosen.nextSteps());
         return ok("init_ci", Json.object("template", chosen.templateName(), "path", written.path().toString(),
                 "replaced", written.replaced()), human);
+    }
+
+    /**
+     * A project's first profile: {@code .kimen/profiles/<profile>.kmap} (names, never values: it is
+     * committed) and {@code .kimen/default-profile}; with {@code --from}, the dotenv's values go into
+     * the vault first, in one write, so a failure leaves no profile pointing at missing secrets.
+     */
+    private int scaffold() {
+        dev.kimen.projection.profile.ProfileLocator.checkName(profile);
+        Path root = root();
+        Path kimenDir = root.resolve(dev.kimen.shell.ProjectProfiles.DIR);
+        Path map = kimenDir.resolve("profiles").resolve(profile + ".kmap");
+        if (java.nio.file.Files.exists(map, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !force) {
+            throw KimenException.of(Reason.FILE_EXISTS, map + " already exists; not overwriting it",
+                    "edit it, or pass --force to write it again");
+        }
+        var names = new java.util.LinkedHashMap<String, String>(); // variable -> secret name
+        Path dotenv = from == null ? null : ctx.resolve(from);
+        if (dotenv != null) {
+            Map<String, String> entries = readDotenv(dotenv);
+            var named = new java.util.LinkedHashMap<String, String>();
+            entries.forEach((key, value) -> {
+                String secret = dev.kimen.vault.SecretName.check(profile + "." + key.toLowerCase(java.util.Locale.ROOT));
+                names.put(key, secret);
+                named.put(secret, value);
+            });
+            try (var store = vault.store(ctx)) {
+                SecretTransfer.Import.store(store, named, false, "remove them first, or write the profile by hand;"
+                        + " nothing was stored or written");
+            }
+        }
+        var text = new StringBuilder("# kimen profile " + profile + ": what `kimen project run -- <command>` gives the command.\n"
+                + "# Names of secrets, never values: commit this file. Check it with: kimen map lint --profile " + profile + "\n"
+                + "#   env NAME=secret-name        a secret from the vault (kimen secret set secret-name)\n"
+                + "#   env NAME=const:text         a literal\n"
+                + "#   file creds.json=secret-name a file in the run's private files dir (0600, removed after)\n");
+        names.forEach((key, secret) -> text.append("env ").append(key).append('=').append(secret).append('\n'));
+        dev.kimen.fs.PublicFiles.write(map, text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path pointer = kimenDir.resolve(dev.kimen.projection.profile.ProjectProfile.OVERRIDE_FILE);
+        boolean pointed = dev.kimen.fs.PublicFiles.create(pointer, (profile + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        boolean ignored = dotenv != null && ignore(root, dotenv);
+        boolean deleted = dotenv != null && offerToDelete(dotenv, names.size());
+        var human = new StringBuilder("wrote " + map + (names.isEmpty() ? " (examples to fill in)"
+                : " (" + dev.kimen.text.Counts.of(names.size(), "variable") + " from " + from + ", stored in the vault as "
+                        + SecretTransfer.Import.someOf(List.copyOf(names.values())) + ")"));
+        if (pointed) {
+            human.append("\nwrote ").append(pointer).append(": ").append(profile).append(" is the default profile");
+        }
+        if (ignored) {
+            human.append("\nadded ").append(from).append(" to ").append(root.resolve(".gitignore"));
+        }
+        if (dotenv != null) {
+            human.append(deleted ? "\ndeleted " + from : "\nkept " + from + ": delete it once the run works (its values"
+                    + " are in the vault now)");
+        }
+        human.append("\nnext:\n  kimen project plan              # what the profile gives a command (never values)\n"
+                + "  kimen project run -- <command>  # run it with the secrets\n"
+                + String.format("  %-31s # profiles hold names, never values", "git add .kimen" + (ignored ? " .gitignore" : "")));
+        return ok("init_project", Json.object("profile", profile, "path", map.toString(), "default_profile", pointed,
+                "variables", List.copyOf(names.keySet()), "secrets", List.copyOf(names.values()),
+                "gitignore", ignored, "dotenv_deleted", deleted), human.toString());
+    }
+
+    private Map<String, String> readDotenv(Path dotenv) {
+        dev.kimen.fs.PrivateFiles.requireRegular(dotenv);
+        try {
+            return dev.kimen.shell.Dotenv.parse(java.nio.file.Files.readString(dotenv, java.nio.charset.StandardCharsets.UTF_8),
+                    from);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw KimenException.of(Reason.USAGE, "no file " + from, "give the path of the project's dotenv file");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Adds {@code dotenv} (relative to {@code root}) to its .gitignore unless a line already names it. */
+    private boolean ignore(Path root, Path dotenv) {
+        Path gitignore = root.resolve(".gitignore");
+        String entry = "/" + root.toAbsolutePath().normalize().relativize(dotenv.toAbsolutePath().normalize());
+        if (entry.startsWith("/..")) {
+            return false; // outside the project: not its .gitignore's business
+        }
+        String current = "";
+        try {
+            if (java.nio.file.Files.exists(gitignore)) {
+                dev.kimen.fs.PrivateFiles.requireRegular(gitignore);
+                current = java.nio.file.Files.readString(gitignore, java.nio.charset.StandardCharsets.UTF_8);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String bare = entry.substring(1);
+        if (current.lines().map(String::strip).anyMatch(l -> l.equals(entry) || l.equals(bare))) {
+            return false;
+        }
+        String added = (current.isEmpty() || current.endsWith("\n") ? current : current + "\n")
+                + "# kimen: its values are in the vault now\n" + entry + "\n";
+        dev.kimen.fs.PublicFiles.write(gitignore, added.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return true;
+    }
+
+    /** Asks at the terminal whether to delete the dotenv file; without a terminal, or without a yes, keeps it. */
+    private boolean offerToDelete(Path dotenv, int count) {
+        if (!ctx.terminal().isTerminal(0)) {
+            return false;
+        }
+        String answer = ctx.terminal().readLine("Delete " + from + " now that " + (count == 1 ? "its value is"
+                : "its " + count + " values are") + " in the vault? [y/N] ").orElse("").strip();
+        if (!answer.equalsIgnoreCase("y") && !answer.equalsIgnoreCase("yes")) {
+            return false;
+        }
+        try {
+            java.nio.file.Files.delete(dotenv);
+            return true;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private Path root() {

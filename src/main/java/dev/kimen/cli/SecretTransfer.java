@@ -168,25 +168,32 @@ final class SecretTransfer {
             Map<String, String> entries = Dotenv.parse(read(fromStdin, origin), origin);
             var named = new LinkedHashMap<String, String>();
             entries.forEach((key, value) -> named.put(SecretName.check(prefix + key), value));
-            var replaced = new ArrayList<String>();
-            withStore(store -> store.update(v -> {
-                List<String> existing = named.keySet().stream().filter(v::contains).toList();
-                if (!existing.isEmpty() && !overwrite) {
-                    throw KimenException.of(Reason.SECRET_EXISTS, "already in the vault: " + someOf(existing),
-                            "pass --overwrite to replace them, or --prefix to import beside them; nothing was stored");
-                }
-                replaced.addAll(existing);
-                named.forEach((name, value) -> v.put(name, SecretBytes.ofUtf8(value)));
-                return null;
-            }));
+            List<String> replaced = withStore(store -> store(store, named, overwrite,
+                    "pass --overwrite to replace them, or --prefix to import beside them; nothing was stored"));
             var names = List.copyOf(named.keySet());
             return ok("import", Json.object("names", names, "replaced", replaced), "imported "
                     + dev.kimen.text.Counts.of(names.size(), "secret") + (replaced.isEmpty() ? "" : " (" + replaced.size() + " replaced)") + ": "
                     + someOf(names));
         }
 
+        /**
+         * Stores {@code named} in one vault write; names already there are refused, all listed,
+         * and nothing is stored, unless {@code overwrite}. The names replaced.
+         */
+        static List<String> store(dev.kimen.vault.store.VaultStore store, Map<String, String> named, boolean overwrite,
+                                  String hint) {
+            return store.update(v -> {
+                List<String> existing = named.keySet().stream().filter(v::contains).toList();
+                if (!existing.isEmpty() && !overwrite) {
+                    throw KimenException.of(Reason.SECRET_EXISTS, "already in the vault: " + someOf(existing), hint);
+                }
+                named.forEach((name, value) -> v.put(name, SecretBytes.ofUtf8(value)));
+                return existing;
+            });
+        }
+
         /** Up to {@value #SHOWN} names, then how many more: a 10 000-line file makes no 10 000-name line (JSON has them all). */
-        private static String someOf(List<String> names) {
+        static String someOf(List<String> names) {
             return names.size() <= SHOWN ? String.join(", ", names)
                     : String.join(", ", names.subList(0, SHOWN)) + " and " + (names.size() - SHOWN) + " more";
         }

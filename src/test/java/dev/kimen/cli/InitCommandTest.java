@@ -56,6 +56,41 @@ class InitCommandTest {
         }
     }
 
+    /** Issue 24: kimen init only knew CI templates; a project's profile was written by hand. */
+    @Test
+    void withoutATemplateItScaffoldsAProjectAndMovesItsDotenvIntoTheVault() throws Exception {
+        dev.kimen.vault.TestVaults.create(home.resolve(".config/kimen/vault.kv"), "pw");
+        cli.env.put("KIMEN_PASSPHRASE", "pw");
+        Files.writeString(repo.resolve(".env"), "DATABASE_URL=postgres://app:s3cret@db/app\nAPI_KEY='k $1'\n");
+        Files.writeString(repo.resolve(".gitignore"), "target/\n");
+        cli.cwd = repo;
+        JsonObject json = cli.run("init", "--from", ".env", "--json").json();
+        assertEquals("init_project", json.getString("action"));
+        assertEquals(List.of("dev.database_url", "dev.api_key"), json.getArray("secrets").stream().toList());
+        String map = Files.readString(repo.resolve(".kimen/profiles/dev.kmap"));
+        assertTrue(map.endsWith("env DATABASE_URL=dev.database_url\nenv API_KEY=dev.api_key\n"), map);
+        assertFalse(map.contains("s3cret"), "the profile holds names, never values");
+        assertEquals("dev\n", Files.readString(repo.resolve(".kimen/default-profile")));
+        assertEquals("target/\n# kimen: its values are in the vault now\n/.env\n", Files.readString(repo.resolve(".gitignore")));
+        assertTrue(Files.exists(repo.resolve(".env")), "no terminal to ask on: the dotenv file is kept");
+        assertEquals(false, json.getBoolean("dotenv_deleted"));
+        assertEquals("k $1", cli.run("secret", "get", "dev.api_key").out(), "the value as sh reads it");
+
+        var again = cli.run("init", "--from", ".env", "--force", "--json");
+        assertEquals(24, again.code(), "the secrets exist: nothing is stored or written");
+        assertEquals("secret_exists", again.errorJson().getString("reason"));
+        assertEquals(24, cli.run("init", "--json").code(), "the profile exists: not overwritten without --force");
+
+        var blank = new CliRun(home.resolve("other"));
+        Path other = Files.createDirectories(home.resolve("other/proj"));
+        blank.cwd = other;
+        var human = blank.run("init");
+        assertEquals(0, human.code(), human.stderr());
+        assertTrue(human.out().contains("next:\n  kimen project plan"), human.out());
+        assertTrue(Files.readString(other.resolve(".kimen/profiles/dev.kmap")).startsWith("# kimen profile dev"));
+        assertFalse(Files.exists(other.resolve(".gitignore")));
+    }
+
     @Test
     void humanOutputSaysWhereAndWhatIsLeftToDo() {
         var r = cli.run("init", "ci-deploy");
@@ -139,8 +174,8 @@ class InitCommandTest {
     }
 
     @Test
-    void anUnknownOrMissingTemplateIsAUsageErrorNamingTheThree() {
-        for (String[] args : List.of(new String[] {"init", "ci-nope", "--json"}, new String[] {"init", "--json"})) {
+    void anUnknownTemplateIsAUsageErrorNamingTheThree() {
+        for (String[] args : List.of(new String[] {"init", "ci-nope", "--json"}, new String[] {"init", "nope", "--json"})) {
             var r = cli.run(args);
             assertEquals(2, r.code(), r.stderr());
             JsonObject e = r.errorJson();

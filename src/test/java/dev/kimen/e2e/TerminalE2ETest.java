@@ -67,6 +67,28 @@ class TerminalE2ETest {
         assertTrue(tmux.screen(shown).contains(SHOWN), () -> tmux.screen(shown));
     }
 
+    /** Issue 24: kimen init --from .env offers to delete the dotenv file at a terminal, and deletes it only on yes. */
+    @Test
+    void initFromDotenvDeletesTheFileOnlyWhenTheUserSaysYes() throws Exception {
+        Vaults.create(kimen.defaultVault(), PASS, Map.of());
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Files.writeString(project.resolve(".env"), "API_KEY=from-dotenv-4b1c\n");
+        String dotenv = project.resolve(".env").toString();
+        Tmux.Pane init = tmux.start(unlocked, "init", "--from", dotenv, "--dir", project.toString());
+        tmux.awaitQuestion(init, "Delete " + dotenv + " now that its value is in the vault? [y/N]");
+        tmux.type(init, "y");
+        assertEquals(0, tmux.awaitExit(init), init::stderr);
+        assertFalse(Files.exists(project.resolve(".env")), "deleted on yes");
+        assertArrayEquals(utf8("from-dotenv-4b1c"), unlocked.run("secret", "get", "dev.api_key").ok().stdout());
+
+        Files.writeString(project.resolve(".env"), "OTHER=kept-4b1c\n");
+        Tmux.Pane no = tmux.start(unlocked, "init", "--from", dotenv, "--dir", project.toString(), "--profile", "ci");
+        tmux.awaitQuestion(no, "Delete " + dotenv + " now");
+        tmux.type(no, "");
+        assertEquals(0, tmux.awaitExit(no), no::stderr);
+        assertTrue(Files.exists(project.resolve(".env")), "kept unless the answer is yes");
+    }
+
     /** The seed's mima secret get prints the value and warns on stderr; kimen's refuses (above). */
     @Test
     void mimaSecretGetPrintsToATerminalWithAWarning() {

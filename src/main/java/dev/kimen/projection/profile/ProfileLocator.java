@@ -50,11 +50,17 @@ public final class ProfileLocator {
         return hidden;
     }
 
-    public static Path find(String name, Map<String, String> env, Path cwd) {
+    /** {@code name}, refused ({@code usage}) unless it can name a file of a profile directory. */
+    public static String checkName(String name) {
         if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
             throw KimenException.of(Reason.USAGE, "profile name '" + name + "' must not contain '/'",
                     "to use a file by path, pass --map <path>");
         }
+        return name;
+    }
+
+    public static Path find(String name, Map<String, String> env, Path cwd) {
+        checkName(name);
         List<Path> dirs = searchPath(env, cwd);
         for (Path dir : dirs) {
             Path candidate = dir.resolve(name + ".kmap");
