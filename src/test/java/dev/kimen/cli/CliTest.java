@@ -272,6 +272,42 @@ class CliTest {
         assertTrue(strong.out().contains("next: kimen secret set <name>"), strong.out());
     }
 
+    /** Issue 24: secret edit, with an editor (a script here) that records where and how it got the value. */
+    @Test
+    void editGoesThroughAPrivateFileThatIsGoneAfterwards() throws Exception {
+        cheapVault();
+        cli.run("secret", "set", "app.config", "--value", "port=1");
+        Path seen = home.resolve("seen");
+        Path editor = home.resolve("editor.sh");
+        Files.writeString(editor, "#!/bin/sh\nstat -c '%a %n' \"$1\" \"$(dirname \"$1\")\" > " + seen + "\n"
+                + "cat \"$1\" >> " + seen + "\necho >> " + seen + "\nprintf 'port=2\\n' > \"$1\"\n");
+        editor.toFile().setExecutable(true);
+        Path runtime = Files.createDirectories(home.resolve("run"));
+        cli.env.put("XDG_RUNTIME_DIR", runtime.toString());
+        cli.env.put("EDITOR", editor.toString());
+        var r = cli.run("secret", "edit", "app.config");
+        assertEquals(0, r.code(), r.stderr());
+        assertEquals("updated app.config\n", r.out());
+        List<String> lines = Files.readAllLines(seen);
+        assertTrue(lines.get(0).startsWith("600 " + runtime + "/kimen-edit-"), lines.toString());
+        assertTrue(lines.get(1).startsWith("700 " + runtime + "/kimen-edit-"), lines.toString());
+        assertEquals("port=1", lines.get(2), "the editor got the current value");
+        assertEquals("port=2", cli.run("secret", "get", "app.config").out(), "the newline the editor added is dropped");
+        try (var left = Files.list(runtime)) {
+            assertEquals(List.of(), left.toList(), "the file and its directory are gone");
+        }
+
+        cli.env.put("EDITOR", "true");
+        assertEquals("app.config unchanged; nothing written\n", cli.run("secret", "edit", "app.config").out());
+        byte[] before = Files.readAllBytes(vault);
+        cli.env.put("EDITOR", "false");
+        var failed = cli.run("secret", "edit", "app.config", "--json");
+        assertError(failed, 2, "usage");
+        assertArrayEquals(before, Files.readAllBytes(vault), "a failed editor changes nothing");
+        cli.env.put("VISUAL", "no-such-editor-7c1");
+        assertError(cli.run("secret", "edit", "app.config", "--json"), 2, "usage");
+    }
+
     @Test
     void valueOnTheCommandLineIsWarnedAbout() {
         cheapVault();
