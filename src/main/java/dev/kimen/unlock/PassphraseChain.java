@@ -89,6 +89,9 @@ public final class PassphraseChain {
         String ask = prompt;
         for (int tries = 1; ; tries++) {
             Optional<SecretBytes> first = terminal.readSecret(ask);
+            if (first.isEmpty() && tries > 1) {
+                throw differed(tries - 1); // the terminal closed while asking again
+            }
             if (first.isEmpty()) {
                 return first;
             }
@@ -102,11 +105,15 @@ public final class PassphraseChain {
             boolean empty = first.get().isEmpty();
             first.get().destroy();
             if (tries == 3) {
-                throw KimenException.of(Reason.USAGE, "the two passphrases differed (or were empty) 3 times;"
-                        + " nothing was changed");
+                throw differed(tries);
             }
             ask = (empty ? "The passphrase is empty. " : "The two differ. ") + prompt;
         }
+    }
+
+    private static KimenException differed(int times) {
+        return KimenException.of(Reason.USAGE, "the two passphrases differed (or were empty) " + times
+                + (times == 1 ? " time" : " times") + "; nothing was changed");
     }
 
     static SecretBytes requireNonEmpty(SecretBytes pass) {

@@ -16,7 +16,7 @@ import java.util.Optional;
 public final class Unlocker implements VaultKeys {
     private final UnlockInputs in;
     private SecretBytes passphrase;
-    /** Where the passphrase came from: a source's name, "terminal", or "session" for a held key. */
+    /** Where the key came from, for a wrong passphrase's hint: a source's name, "terminal", or "the session". */
     private String source;
     private int asked;
 

@@ -94,6 +94,11 @@ class PassphraseChainTest {
         var empty = inputs(Map.of(), null, null, null, new Typing("", ""));
         assertEquals(Reason.USAGE, assertThrows(KimenException.class, () -> PassphraseChain.fresh(empty)).reason());
         assertEquals("same", text(PassphraseChain.fresh(inputs(Map.of(), null, null, null, new Typing("same", "same")))));
+        assertEquals("same", text(PassphraseChain.fresh(inputs(Map.of(), null, null, null,
+                new Typing("one", "two", "same", "same")))), "a mismatch asks again");
+        var thrice = inputs(Map.of(), null, null, null, new Typing("a", "b", "c", "d", "e", "f", "g", "g"));
+        var e = assertThrows(KimenException.class, () -> PassphraseChain.fresh(thrice));
+        assertEquals("the two passphrases differed (or were empty) 3 times; nothing was changed", e.getMessage());
     }
 
     @Test

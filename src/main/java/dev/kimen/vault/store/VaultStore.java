@@ -195,7 +195,7 @@ public final class VaultStore implements AutoCloseable {
                         source == null ? "check the passphrase source (KIMEN_PASSPHRASE, --passphrase-cmd, --passphrase-stdin)"
                                 : source.equals("terminal") ? tries + " passphrases typed at the terminal did not open "
                                         + path + "; the file is unchanged"
-                                : "the passphrase from " + source + " did not open " + path + "; check it");
+                                : "what " + source + " gave did not open " + path + "; check it");
             }
         }
     }
