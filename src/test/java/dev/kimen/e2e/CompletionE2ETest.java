@@ -49,7 +49,7 @@ class CompletionE2ETest {
                 .redirectErrorStream(true).start();
         String out = new String(fish.getInputStream().readAllBytes());
         assertEquals(0, fish.waitFor(), out);
-        assertEquals(List.of("export", "get", "import", "list", "meta", "mv", "rm", "set"),
+        assertEquals(List.of("edit", "export", "get", "import", "list", "meta", "mv", "rm", "set"),
                 out.lines().map(l -> l.split("\t")[0]).sorted().toList(), out);
         kimen.run("completion", "tcsh", "--json").failsWith(2, "usage");
     }

@@ -229,7 +229,7 @@ class InstallE2ETest {
         if (ShellPane.installed("fish")) {
             shellEnv.put("XDG_DATA_DIRS", share.toString());
             String fish = sh(shellEnv, "fish --private -c \"complete -C 'kimen secret '\"").ok();
-            assertEquals(List.of("export", "get", "import", "list", "meta", "mv", "rm", "set"), fish.lines().map(l -> l.split("\t")[0]).sorted().toList(), fish);
+            assertEquals(List.of("edit", "export", "get", "import", "list", "meta", "mv", "rm", "set"), fish.lines().map(l -> l.split("\t")[0]).sorted().toList(), fish);
         }
         String zsh = sh(shellEnv, "zsh -fc 'fpath=(" + share.resolve("zsh/site-functions") + " "
                 + share.resolve("zsh/vendor-completions") + " $fpath); autoload -U compinit && compinit -u -D"
