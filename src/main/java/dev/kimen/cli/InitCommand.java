@@ -5,6 +5,7 @@ import dev.kimen.Reason;
 import dev.kimen.ci.CiTemplate;
 import dev.kimen.ci.Workflows;
 import dev.kimen.json.Json;
+import dev.kimen.projection.profile.ProjectScaffold;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -97,20 +98,13 @@ public final class InitCommand extends BaseCommand {
      * the vault first, in one write, so a failure leaves no profile pointing at missing secrets.
      */
     private int scaffold() {
-        dev.kimen.projection.profile.ProfileLocator.checkName(profile);
         Path root = root();
-        Path kimenDir = root.resolve(dev.kimen.shell.ProjectProfiles.DIR);
-        Path map = kimenDir.resolve("profiles").resolve(profile + ".kmap");
-        if (java.nio.file.Files.exists(map, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !force) {
-            throw KimenException.of(Reason.FILE_EXISTS, map + " already exists; not overwriting it",
-                    "edit it, or pass --force to write it again");
-        }
+        ProjectScaffold.requireNew(root, profile, force); // before the vault is touched
         var names = new java.util.LinkedHashMap<String, String>(); // variable -> secret name
         Path dotenv = from == null ? null : ctx.resolve(from);
         if (dotenv != null) {
-            Map<String, String> entries = readDotenv(dotenv);
             var named = new java.util.LinkedHashMap<String, String>();
-            entries.forEach((key, value) -> {
+            readDotenv(dotenv).forEach((key, value) -> {
                 String secret = dev.kimen.vault.SecretName.check(profile + "." + key.toLowerCase(java.util.Locale.ROOT));
                 names.put(key, secret);
                 named.put(secret, value);
@@ -120,22 +114,14 @@ public final class InitCommand extends BaseCommand {
                         + " nothing was stored or written");
             }
         }
-        var text = new StringBuilder("# kimen profile " + profile + ": what `kimen project run -- <command>` gives the command.\n"
-                + "# Names of secrets, never values: commit this file. Check it with: kimen map lint --profile " + profile + "\n"
-                + "#   env NAME=secret-name        a secret from the vault (kimen secret set secret-name)\n"
-                + "#   env NAME=const:text         a literal\n"
-                + "#   file creds.json=secret-name a file in the run's private files dir (0600, removed after)\n");
-        names.forEach((key, secret) -> text.append("env ").append(key).append('=').append(secret).append('\n'));
-        dev.kimen.fs.PublicFiles.write(map, text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Path pointer = kimenDir.resolve(dev.kimen.projection.profile.ProjectProfile.OVERRIDE_FILE);
-        boolean pointed = dev.kimen.fs.PublicFiles.create(pointer, (profile + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        boolean ignored = dotenv != null && ignore(root, dotenv);
+        ProjectScaffold.Written written = ProjectScaffold.write(root, profile, names);
+        boolean ignored = dotenv != null && ProjectScaffold.ignore(root, dotenv);
         boolean deleted = dotenv != null && offerToDelete(dotenv, names.size());
-        var human = new StringBuilder("wrote " + map + (names.isEmpty() ? " (examples to fill in)"
+        var human = new StringBuilder("wrote " + written.map() + (names.isEmpty() ? " (examples to fill in)"
                 : " (" + dev.kimen.text.Counts.of(names.size(), "variable") + " from " + from + ", stored in the vault as "
                         + SecretTransfer.Import.someOf(List.copyOf(names.values())) + ")"));
-        if (pointed) {
-            human.append("\nwrote ").append(pointer).append(": ").append(profile).append(" is the default profile");
+        if (written.pointed()) {
+            human.append("\nwrote ").append(written.pointer()).append(": ").append(profile).append(" is the default profile");
         }
         if (ignored) {
             human.append("\nadded ").append(from).append(" to ").append(root.resolve(".gitignore"));
@@ -147,9 +133,9 @@ public final class InitCommand extends BaseCommand {
         human.append("\nnext:\n  kimen project plan              # what the profile gives a command (never values)\n"
                 + "  kimen project run -- <command>  # run it with the secrets\n"
                 + String.format("  %-31s # profiles hold names, never values", "git add .kimen" + (ignored ? " .gitignore" : "")));
-        return ok("init_project", Json.object("profile", profile, "path", map.toString(), "default_profile", pointed,
-                "variables", List.copyOf(names.keySet()), "secrets", List.copyOf(names.values()),
-                "gitignore", ignored, "dotenv_deleted", deleted), human.toString());
+        return ok("init_project", Json.object("profile", profile, "path", written.map().toString(),
+                "default_profile", written.pointed(), "variables", List.copyOf(names.keySet()),
+                "secrets", List.copyOf(names.values()), "gitignore", ignored, "dotenv_deleted", deleted), human.toString());
     }
 
     private Map<String, String> readDotenv(Path dotenv) {
@@ -162,32 +148,6 @@ public final class InitCommand extends BaseCommand {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** Adds {@code dotenv} (relative to {@code root}) to its .gitignore unless a line already names it. */
-    private boolean ignore(Path root, Path dotenv) {
-        Path gitignore = root.resolve(".gitignore");
-        String entry = "/" + root.toAbsolutePath().normalize().relativize(dotenv.toAbsolutePath().normalize());
-        if (entry.startsWith("/..")) {
-            return false; // outside the project: not its .gitignore's business
-        }
-        String current = "";
-        try {
-            if (java.nio.file.Files.exists(gitignore)) {
-                dev.kimen.fs.PrivateFiles.requireRegular(gitignore);
-                current = java.nio.file.Files.readString(gitignore, java.nio.charset.StandardCharsets.UTF_8);
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        String bare = entry.substring(1);
-        if (current.lines().map(String::strip).anyMatch(l -> l.equals(entry) || l.equals(bare))) {
-            return false;
-        }
-        String added = (current.isEmpty() || current.endsWith("\n") ? current : current + "\n")
-                + "# kimen: its values are in the vault now\n" + entry + "\n";
-        dev.kimen.fs.PublicFiles.write(gitignore, added.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return true;
     }
 
     /** Asks at the terminal whether to delete the dotenv file; without a terminal, or without a yes, keeps it. */

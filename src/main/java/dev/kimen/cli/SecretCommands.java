@@ -12,8 +12,6 @@ import dev.kimen.vault.Vault;
 import dev.kimen.vault.store.VaultStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.charset.CharacterCodingException;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -28,7 +26,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code kimen secret set|list|get|meta|rm|mv|export|import}. */
 @Command(name = "secret", description = "Store, list, read, date, remove, rename, export and import secrets in the vault.",
-        subcommands = {SecretCommands.Set.class, SecretCommands.Edit.class, SecretCommands.ListCmd.class,
+        subcommands = {SecretCommands.Set.class, SecretEdit.class, SecretCommands.ListCmd.class,
                 SecretCommands.Get.class, SecretMetaCommand.class,
                 SecretCommands.Rm.class, SecretCommands.Mv.class, SecretTransfer.Export.class, SecretTransfer.Import.class},
         footerHeading = "%nExamples:%n",
@@ -166,138 +164,6 @@ public final class SecretCommands extends GroupCommand {
             return ctx.terminal().readSecret("Value for " + name + ": ").orElseThrow(() ->
                     KimenException.of(Reason.USAGE, "no value for " + name + " and no terminal to ask on",
                             "pipe it in with --stdin, e.g. printf %s \"$VALUE\" | kimen secret set " + name + " --stdin"));
-        }
-    }
-
-    @Command(name = "edit", description = {"Change a secret's value in your editor ($VISUAL, else $EDITOR, else vi).",
-            "The value goes through a 0600 file in a private 0700 directory (in $XDG_RUNTIME_DIR, a tmpfs, when"
-            + " there is one), overwritten and removed afterwards. An unchanged value writes nothing; a final"
-            + " newline the editor added to a value that had none is dropped. A new name starts empty."},
-            footerHeading = "%nExamples:%n", footer = {"  kimen secret edit app.config",
-                    "  EDITOR=nano kimen secret edit prod.database_url"})
-    static final class Edit extends VaultCommand {
-        @Parameters(paramLabel = "<name>", description = "Secret name.")
-        String name;
-
-        Edit(Context ctx) {
-            super(ctx);
-        }
-
-        @Override
-        public Integer call() {
-            SecretName.check(name);
-            List<String> editor = editor();
-            boolean changed = withStore(store -> {
-                byte[] before;
-                try (Vault v = store.open()) { // unlock (and a wrong passphrase) before the editor opens
-                    before = v.contains(name) ? v.get(name).reveal() : new byte[0];
-                }
-                Path dir = editDir();
-                try {
-                    Path file = dir.resolve("value");
-                    dev.kimen.fs.PrivateFiles.create(file, before);
-                    int status = runEditor(editor, file);
-                    if (status != 0) {
-                        throw KimenException.of(Reason.USAGE, "the editor " + editor.getFirst() + " exited with status "
-                                + status + "; nothing was changed");
-                    }
-                    byte[] after = readBack(file, before);
-                    try {
-                        if (Arrays.equals(before, after)) {
-                            return false;
-                        }
-                        if (after.length == 0) {
-                            throw KimenException.of(Reason.USAGE, "the value for " + name + " is empty; nothing was changed",
-                                    "to remove the secret: kimen secret rm " + name);
-                        }
-                        SecretBytes value = SecretBytes.adopt(after.clone());
-                        store.update(v -> {
-                            v.put(name, value);
-                            return null;
-                        });
-                        return true;
-                    } finally {
-                        Arrays.fill(after, (byte) 0);
-                    }
-                } finally {
-                    Arrays.fill(before, (byte) 0);
-                    wipe(dir);
-                }
-            });
-            return ok("edit", Json.object("name", name, "changed", changed),
-                    changed ? "updated " + name : name + " unchanged; nothing written");
-        }
-
-        /** $VISUAL, else $EDITOR, else vi: split on whitespace and run without a shell, as exec: sources are. */
-        private List<String> editor() {
-            String chosen = ctx.env().getOrDefault("VISUAL", "");
-            if (chosen.isBlank()) {
-                chosen = ctx.env().getOrDefault("EDITOR", "");
-            }
-            return dev.kimen.process.HelperCommand.split(chosen.isBlank() ? "vi" : chosen);
-        }
-
-        /** A fresh 0700 directory on a tmpfs when one is ours ($XDG_RUNTIME_DIR), else under the temp dir. */
-        private Path editDir() {
-            String runtime = ctx.env().get("XDG_RUNTIME_DIR");
-            Path base = runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))
-                    ? Path.of(runtime) : Path.of(System.getProperty("java.io.tmpdir"));
-            try {
-                return Files.createTempDirectory(base, "kimen-edit-", java.nio.file.attribute.PosixFilePermissions
-                        .asFileAttribute(dev.kimen.fs.PrivateFiles.DIR_MODE));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        private int runEditor(List<String> editor, Path file) {
-            var argv = new java.util.ArrayList<>(editor);
-            argv.add(file.toString());
-            try {
-                Process p = new ProcessBuilder(argv).inheritIO().start();
-                return p.waitFor();
-            } catch (IOException e) {
-                throw KimenException.of(Reason.USAGE, "cannot start the editor " + editor.getFirst() + ": " + e.getMessage(),
-                        "set VISUAL or EDITOR to an editor on PATH");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw KimenException.of(Reason.USAGE, "interrupted while the editor ran; nothing was changed");
-            }
-        }
-
-        /** The edited bytes; a final newline is dropped when the value had none (editors add one). */
-        private static byte[] readBack(Path file, byte[] before) {
-            dev.kimen.fs.PrivateFiles.requireRegular(file); // the editor may have replaced it: still a file
-            try {
-                byte[] after = Files.readAllBytes(file);
-                boolean added = after.length > 0 && after[after.length - 1] == '\n'
-                        && (before.length == 0 || before[before.length - 1] != '\n');
-                if (!added) {
-                    return after;
-                }
-                byte[] trimmed = Arrays.copyOf(after, after.length - 1);
-                Arrays.fill(after, (byte) 0);
-                return trimmed;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        /** Overwrites every file the editor left in {@code dir} (the value, a backup, a swap file), then removes it all. */
-        private static void wipe(Path dir) {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.toList()) {
-                    if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                        try (var out = Files.newOutputStream(f, java.nio.file.StandardOpenOption.WRITE,
-                                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                            out.write(new byte[(int) Math.min(Files.size(f), 1 << 20)]);
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // removed below all the same
-            }
-            dev.kimen.fs.PrivateFiles.deleteTree(dir);
         }
     }
 
