@@ -43,14 +43,6 @@ public final class VaultCodec {
         }
     }
 
-    /** Whether {@code key} opens {@code file} (the plaintext is wiped at once). */
-    public static boolean opens(VaultFile file, VaultKey key) {
-        return Aead.open(key.key(), file.nonce(), file.sealed(), VaultFile.aad(file.format())).map(plain -> {
-            Arrays.fill(plain, (byte) 0);
-            return true;
-        }).orElse(false);
-    }
-
     public static VaultFile seal(Vault vault, VaultKey key) {
         byte[] plain = encodePlaintext(vault);
         try {

@@ -75,10 +75,26 @@ public final class VaultStore implements AutoCloseable {
         }
     }
 
-    /** Decrypts the vault. The caller closes the result. */
+    /**
+     * Decrypts the vault. A wrong passphrase typed at the terminal is asked for again (up to
+     * {@value #TRIES} tries); from any other source it fails at once, its hint naming that source.
+     * The caller closes the result.
+     */
     public Vault open() {
         VaultFile file = readFile();
-        return VaultCodec.open(file, keyFor(file));
+        for (int tries = 1; ; tries++) {
+            try {
+                return VaultCodec.open(file, keyFor(file));
+            } catch (KimenException e) {
+                if (e.reason() != Reason.WRONG_PASSPHRASE) {
+                    throw e;
+                }
+                replaceKey(null); // it fits the file's salt, so keyFor would hand it out again
+                if (tries >= TRIES || !keys.askAgain()) {
+                    throw wrongPassphrase(tries);
+                }
+            }
+        }
     }
 
     /**
@@ -107,7 +123,7 @@ public final class VaultStore implements AutoCloseable {
      * When {@code change} throws, nothing is written.
      */
     public <R> R update(Function<Vault, R> change) {
-        keyFor(readFile()); // derive outside the lock: other writers wait only for the write itself
+        unlock(); // outside the lock: other writers wait neither for Argon2id nor for a prompt
         try (FileLock ignored = FileLock.acquire(path)) {
             PrivateFiles.sweepTemps(path);
             VaultFile file = readFile();
@@ -147,7 +163,7 @@ public final class VaultStore implements AutoCloseable {
      * @return the number of secrets carried over
      */
     public int rekey(SecretBytes newPassphrase, Path backup) {
-        keyFor(readFile());
+        unlock();
         try (FileLock ignored = FileLock.acquire(path)) {
             PrivateFiles.sweepTemps(path);
             byte[] raw = readRaw();
@@ -168,36 +184,25 @@ public final class VaultStore implements AutoCloseable {
     /** How many passphrases typed at the terminal are tried before a wrong one fails the command. */
     static final int TRIES = 3;
 
-    /** Unlocks the vault now, before the command asks for anything else (a value to store). */
+    /** Unlocks the vault now (checking the key opens it), before the command asks for anything else. */
     public void unlock() {
-        keyFor(readFile());
+        open().close();
     }
 
-    /**
-     * The key of {@code file}, checked to open it: a wrong passphrase typed at the terminal is asked
-     * for again (up to {@value #TRIES} tries); from any other source it fails at once, its hint
-     * naming that source.
-     */
     private VaultKey keyFor(VaultFile file) {
-        if (key != null && key.fits(file.params(), file.salt())) {
-            return key;
+        if (key == null || !key.fits(file.params(), file.salt())) {
+            replaceKey(keys.keyFor(path, file.params(), file.salt()));
         }
-        for (int tries = 1; ; tries++) {
-            VaultKey next = keys.keyFor(path, file.params(), file.salt());
-            if (VaultCodec.opens(file, next)) {
-                replaceKey(next);
-                return key;
-            }
-            next.close();
-            if (tries >= TRIES || !keys.askAgain()) {
-                String source = keys.source();
-                throw KimenException.of(Reason.WRONG_PASSPHRASE, "wrong passphrase, or the vault file was altered",
-                        source == null ? "check the passphrase source (KIMEN_PASSPHRASE, --passphrase-cmd, --passphrase-stdin)"
-                                : source.equals("terminal") ? tries + " passphrases typed at the terminal did not open "
-                                        + path + "; the file is unchanged"
-                                : "what " + source + " gave did not open " + path + "; check it");
-            }
-        }
+        return key;
+    }
+
+    private KimenException wrongPassphrase(int tries) {
+        String source = keys.source();
+        return KimenException.of(Reason.WRONG_PASSPHRASE, "wrong passphrase, or the vault file was altered",
+                source == null ? "check the passphrase source (KIMEN_PASSPHRASE, --passphrase-cmd, --passphrase-stdin)"
+                        : source.equals("terminal") ? tries + " passphrases typed at the terminal did not open "
+                                + path + "; the file is unchanged"
+                        : "what " + source + " gave did not open " + path + "; check it");
     }
 
     private void replaceKey(VaultKey next) {
