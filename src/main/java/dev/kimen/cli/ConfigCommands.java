@@ -149,12 +149,12 @@ public final class ConfigCommands extends GroupCommand {
 
     @Command(name = "mima-store", description = {"Where mima keeps its secrets: keyring (the default) or vault.",
             "keyring is the OS keyring, vault kimen's vault. mima secret add|get|list|rm work there, and a "
-            + "bare name in a mima group is read from there. With keyring and no keyring answering, mima fails "
+            + "bare name in a group is read from there. With keyring and no keyring answering, mima fails "
             + "(27 keyring_unavailable) rather than use the vault.",
             "Without a store, print the current one."},
-            footerHeading = "%nExamples:%n", footer = {"  kimen config mima-store vault   # e.g. a headless"
-                    + " box with no Secret Service", "  kimen config mima-store --json"})
-    static class MimaStoreCfg extends BaseCommand {
+            footerHeading = "%nExamples:%n", footer = {"  ${COMMAND-FULL-NAME} vault   # e.g. a headless"
+                    + " box with no Secret Service", "  ${COMMAND-FULL-NAME} --json"})
+    static class MimaStoreCfg extends BaseCommand { // also mima's `config store` (MimaCommand.StoreCfg)
         @Parameters(paramLabel = "keyring|vault", arity = "0..1", description = "The new store.")
         String store;
 

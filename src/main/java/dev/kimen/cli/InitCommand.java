@@ -99,7 +99,7 @@ public final class InitCommand extends BaseCommand {
      */
     private int scaffold() {
         Path root = root();
-        ProjectScaffold.requireNew(root, profile, force); // before the vault is touched
+        Path map = ProjectScaffold.requireNew(root, profile, force); // before the vault is touched
         var names = new java.util.LinkedHashMap<String, String>(); // variable -> secret name
         Path dotenv = from == null ? null : ctx.resolve(from);
         if (dotenv != null) {
@@ -114,7 +114,7 @@ public final class InitCommand extends BaseCommand {
                         + " nothing was stored or written");
             }
         }
-        ProjectScaffold.Written written = ProjectScaffold.write(root, profile, names);
+        ProjectScaffold.Written written = ProjectScaffold.write(map, profile, names);
         boolean ignored = dotenv != null && ProjectScaffold.ignore(root, dotenv);
         boolean deleted = dotenv != null && offerToDelete(dotenv, names.size());
         var human = new StringBuilder("wrote " + written.map() + (names.isEmpty() ? " (examples to fill in)"

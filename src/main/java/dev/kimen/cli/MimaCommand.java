@@ -59,13 +59,8 @@ public final class MimaCommand extends BaseCommand {
         }
     }
 
-    @Command(name = "store", description = {"Where mima keeps its secrets: keyring (the default) or vault.",
-            "keyring is the OS keyring, vault kimen's vault. mima secret add|get|list|rm work there, and a "
-            + "bare name in a group is read from there. With keyring and no keyring answering, mima fails (27 "
-            + "keyring_unavailable) rather than use the vault.",
-            "Without a store, print the current one."},
-            footerHeading = "%nExamples:%n", footer = {"  mima config store vault    # e.g. a headless box with no"
-                    + " Secret Service", "  mima config store --json"})
+    /** kimen's {@code config mima-store} under mima's name; description and examples are inherited. */
+    @Command(name = "store")
     static final class StoreCfg extends ConfigCommands.MimaStoreCfg {
         StoreCfg(Context ctx) {
             super(ctx);

@@ -45,11 +45,14 @@ final class SecretServiceKeyring implements Keyring {
     private final DBusConnection connection;
     private final Service service;
     private final DBusPath session;
+    /** The default collection, where items are stored: found (and checked unlocked) at connect. */
+    private final DBusPath collection;
 
-    private SecretServiceKeyring(DBusConnection connection, Service service, DBusPath session) {
+    private SecretServiceKeyring(DBusConnection connection, Service service, DBusPath session, DBusPath collection) {
         this.connection = connection;
         this.service = service;
         this.session = session;
+        this.collection = collection;
     }
 
     static SecretServiceKeyring connect(Map<String, String> env) {
@@ -71,9 +74,7 @@ final class SecretServiceKeyring implements Keyring {
                 } catch (ServiceUnknown e) {
                     throw Keyrings.unavailable("no Secret Service on the D-Bus session bus (nothing provides " + BUS + ")");
                 }
-                var keyring = new SecretServiceKeyring(c, s, opened.result);
-                keyring.checkDefaultCollection();
-                return keyring;
+                return new SecretServiceKeyring(c, s, opened.result, unlockedDefaultCollection(c, s));
             } catch (RuntimeException | DBusException e) {
                 c.close();
                 throw e;
@@ -86,20 +87,16 @@ final class SecretServiceKeyring implements Keyring {
      * stored). Without this, a read of a missing name in a locked or absent collection looked like
      * "not there" while a write failed; now all of them fail alike, saying why.
      */
-    private void checkDefaultCollection() throws DBusException {
-        DBusPath collection = defaultCollection();
-        Boolean locked = connection.getRemoteObject(BUS, collection.getPath(),
-                org.freedesktop.dbus.interfaces.Properties.class).Get("org.freedesktop.Secret.Collection", "Locked");
-        if (Boolean.TRUE.equals(locked)) {
-            throw locked();
-        }
-    }
-
-    private DBusPath defaultCollection() {
-        DBusPath collection = service.ReadAlias("default");
+    private static DBusPath unlockedDefaultCollection(DBusConnection c, Service s) throws DBusException {
+        DBusPath collection = s.ReadAlias("default");
         if (collection.getPath().equals("/")) {
             throw Keyrings.unavailable("the Secret Service has no default collection (no login keyring: create one"
                     + " with the desktop's keyring tool, or start gnome-keyring-daemon with --unlock)");
+        }
+        Boolean locked = c.getRemoteObject(BUS, collection.getPath(), org.freedesktop.dbus.interfaces.Properties.class)
+                .Get("org.freedesktop.Secret.Collection", "Locked");
+        if (Boolean.TRUE.equals(locked)) {
+            throw locked();
         }
         return collection;
     }
@@ -124,7 +121,6 @@ final class SecretServiceKeyring implements Keyring {
     @Override
     public void set(String name, SecretBytes value) {
         within("store " + name, () -> {
-            DBusPath collection = defaultCollection();
             var properties = new HashMap<String, Variant<?>>();
             properties.put("org.freedesktop.Secret.Item.Label", new Variant<>("kimen: " + name));
             properties.put("org.freedesktop.Secret.Item.Attributes", new Variant<>(attributes(name), "a{ss}"));

@@ -34,9 +34,11 @@ public final class ProjectScaffold {
         return map;
     }
 
-    /** Writes the profile, one {@code env} line per entry of {@code env} (variable to secret name), after examples. */
-    public static Written write(Path root, String profile, Map<String, String> env) {
-        Path map = requireNew(root, profile, true);
+    /**
+     * Writes the profile at {@code map} (from {@link #requireNew}), one {@code env} line per entry of
+     * {@code env} (variable to secret name), after examples.
+     */
+    public static Written write(Path map, String profile, Map<String, String> env) {
         var text = new StringBuilder("# kimen profile " + profile + ": what `kimen project run -- <command>` gives the command.\n"
                 + "# Names of secrets, never values: commit this file. Check it with: kimen map lint --profile " + profile + "\n"
                 + "#   env NAME=secret-name        a secret from the vault (kimen secret set secret-name)\n"
@@ -44,7 +46,7 @@ public final class ProjectScaffold {
                 + "#   file creds.json=secret-name a file in the run's private files dir (0600, removed after)\n");
         env.forEach((name, secret) -> text.append("env ").append(name).append('=').append(secret).append('\n'));
         PublicFiles.write(map, text.toString().getBytes(StandardCharsets.UTF_8));
-        Path pointer = root.resolve(".kimen").resolve(ProjectProfile.OVERRIDE_FILE);
+        Path pointer = map.getParent().resolveSibling(ProjectProfile.OVERRIDE_FILE); // .kimen/default-profile
         boolean pointed = PublicFiles.create(pointer, (profile + "\n").getBytes(StandardCharsets.UTF_8));
         return new Written(map, pointer, pointed);
     }
