@@ -32,7 +32,7 @@ class FastRunE2ETest {
     private static final String PASS = "e2e fast run passphrase";
     private static final String VALUE = "fast-run-e2e-value-2b71";
     /** Prints the value, the shell's PID, its blocked signals and its open descriptors. */
-    private static final String PROBE = "echo \"$X\"; echo $$; grep SigBlk /proc/$$/status; ls /proc/$$/fd";
+    private static final String PROBE = "echo \"$X\"; echo $$; " + ShellProbe.BLOCKED_SIGNALS + "; ls /proc/$$/fd";
 
     @RegisterExtension
     static final OutputLog LOG = new OutputLog().forbidding(PASS);

@@ -108,7 +108,7 @@ class RunE2ETest {
      */
     @Test
     void execReplacesKimenWithTheCommand() {
-        String probe = "test \"$T\" = v || exit 9; echo $$; grep SigBlk /proc/$$/status; ls /proc/$$/fd";
+        String probe = "test \"$T\" = v || exit 9; echo $$; " + ShellProbe.BLOCKED_SIGNALS + "; ls /proc/$$/fd";
         Kimen.Running exec = kimen.start(null, "run", "--exec", "--env", "T=const:v", "--", "sh", "-c", probe);
         List<String> lines = exec.finish().ok().lines();
         assertEquals(String.valueOf(exec.process().pid()), lines.get(0), "a new PID: " + lines);
