@@ -27,10 +27,11 @@ aot_train() {
 }
 
 # start_kimen JAVA NATIVE_DIR JAR ARGS...: the launchers' last step, with their $program and their
-# cache=() of AOT flags. Execs the JVM with these flags, or, for `kimen run …` when NATIVE_DIR has
-# the native run client (src/main/native/kimen_fastrun.c), that client: it asks the session daemon
-# to plan the run and execs the command with no JVM started, else falls back to the same java
-# command line. System properties: kimen.program (kimen or mima); kimen.launcher, the script as it
+# cache=() of AOT flags. Execs the JVM with these flags, or, for `run`, `env`, `secret` and `hook`
+# when NATIVE_DIR has the native client (src/main/native/kimen_fastrun.c), that client: it asks the
+# session daemon to run the command and execs what a run starts, or writes what the command
+# printed, with no JVM started; else (and for any other secret or hook subcommand) it execs the
+# same java command line. System properties: kimen.program (kimen or mima); kimen.launcher, the script as it
 # was called (symlinks kept), for code that calls kimen back (the shell hook); kimen.fastrun, the
 # client, for `kimen version --verbose`; kimen.native.dir, where the JNI helper was built, if a C
 # compiler was there.
@@ -42,6 +43,8 @@ start_kimen() {
   local java=("$java_bin" "${jvm_flags[@]}" ${cache[@]+"${cache[@]}"} -Dkimen.program="$program"
               -Dkimen.launcher="$launcher" ${fastrun:+"-Dkimen.fastrun=$fastrun"} -Dkimen.native.dir="$native"
               -cp "$jar" dev.kimen.Main)
-  [ "$program" = kimen ] && [ "${1:-}" = run ] && [ -n "$fastrun" ] && exec "$fastrun" "${#java[@]}" "${java[@]}" "$@"
+  case "${1:-}" in
+    run | env | secret | hook) [ -n "$fastrun" ] && exec "$fastrun" "$program" "${#java[@]}" "${java[@]}" "$@" ;;
+  esac
   exec "${java[@]}" "$@"
 }

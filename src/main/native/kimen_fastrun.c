@@ -1,19 +1,22 @@
 /*
- * kimen-fastrun: `kimen run` with no JVM, when the session daemon can plan the run.
+ * kimen-fastrun: everyday kimen and mima commands with no JVM, when the session daemon can run them.
  *
- *   kimen-fastrun N JAVA-COMMAND(N words) KIMEN-ARGUMENTS...
+ *   kimen-fastrun PROGRAM N JAVA-COMMAND(N words) ARGUMENTS...
  *
- * The launchers (bin/lib/launch.sh, installed-launcher.sh) exec this for `kimen run …` in place
- * of the JVM. It sends the daemon the kimen arguments, the working directory and the environment
- * (a RunPlan message, see dev.kimen.session.Protocol); the daemon runs kimen's own run code on
- * them (dev.kimen.cli.FastRun) and, when all that is left to do is to start the command, answers
- * with a Launch: the program, its argv and environment, and warnings for stderr. This program
- * then writes the warnings and execve's the command, which keeps this PID, as `run --exec` does.
+ * The launchers (bin/lib/launch.sh, installed-launcher.sh) exec this in place of the JVM for
+ * `run`, `env`, `secret …` and `hook …` of PROGRAM (kimen or mima). For `run`, `env`, `secret get`
+ * and the hook's load (`hook SHELL --load …`) it sends the daemon the program, the arguments, the
+ * working directory, the environment, which of descriptors 0-2 are terminals and its parent's PID
+ * (a RunPlan message, see dev.kimen.session.Protocol); the daemon runs kimen's own command code on
+ * them (dev.kimen.cli.FastRun). A run that has only its command left to start is answered with a
+ * Launch: the program, its argv and environment, and warnings for stderr; this program then writes
+ * the warnings and execve's the command, which keeps this PID, as `run --exec` does. A command that
+ * only prints is answered with what it printed (Printed): this program writes it and exits 0.
  *
- * Any other outcome (no daemon, another user's socket, no key held, a run that needs files, stdin
- * or masking, an error to report, a daemon of another version, anything unexpected) ends in
- * execv of JAVA-COMMAND followed by KIMEN-ARGUMENTS, exactly what the launcher would have run:
- * the JVM then does the run, or reports the error, the usual way.
+ * Any other outcome (no daemon, another user's socket, no key held, a command that needs files,
+ * stdin, a prompt, the keyring or a program started, an error to report, a daemon of another
+ * version, anything unexpected) ends in execv of JAVA-COMMAND followed by ARGUMENTS, exactly what
+ * the launcher would have run: the JVM then does the command, or reports the error, the usual way.
  *
  * Written by hand, in C, because its whole point is to start no runtime: a JVM start is what
  * costs a `run` most of its time (bench/README.md), and no library does this one exchange.
@@ -36,9 +39,10 @@
 
 extern char **environ;
 
-#define PROTOCOL_VERSION 1
+#define PROTOCOL_VERSION 2
 #define RUN_PLAN 7
 #define LAUNCH 69
+#define PRINTED 70
 #define MAX_PAYLOAD (1024 * 1024) /* Protocol.MAX_PAYLOAD */
 #define MAX_STRING 0xFFFF
 #define MAX_STRINGS 0xFFFF
@@ -104,6 +108,20 @@ static int get_u8(struct reader *r) {
 static size_t get_u16(struct reader *r) {
     int hi = get_u8(r), lo = get_u8(r);
     return r->bad ? 0 : (size_t) (hi << 8 | lo);
+}
+
+/* The next u32-length byte string, in place (not copied); NULL (and `bad`) when cut short. */
+static const unsigned char *get_blob(struct reader *r, size_t *n) {
+    size_t hi = get_u16(r), lo = get_u16(r);
+    *n = hi << 16 | lo;
+    if (r->bad || *n > r->left) {
+        r->bad = 1;
+        return NULL;
+    }
+    const unsigned char *p = r->p;
+    r->p += *n;
+    r->left -= *n;
+    return p;
 }
 
 /* A NUL-terminated copy of the next string; NULL (and `bad`) when cut short or holding a NUL. */
@@ -278,11 +296,33 @@ static void exec_command(char *program, char **argv, char **env) {
     }
 }
 
+/* Whether the daemon may run `PROGRAM args…`: run, env, secret get, and the hook's load. */
+static int wanted(char **args, int count) {
+    if (count < 1) {
+        return 0;
+    }
+    if (strcmp(args[0], "run") == 0 || strcmp(args[0], "env") == 0) {
+        return 1;
+    }
+    if (strcmp(args[0], "secret") == 0) {
+        return count > 1 && strcmp(args[1], "get") == 0;
+    }
+    if (strcmp(args[0], "hook") == 0) {
+        for (int i = 1; i < count; i++) {
+            if (strcmp(args[i], "--load") == 0 || strncmp(args[i], "--load=", 7) == 0) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 /*
- * Asks the daemon to plan `kimen args…`; on a Launch answer, writes its notes to stderr and
- * execve's it (not returning). Returns when the JVM is to do the run.
+ * Asks the daemon to run `program args…`; on a Launch answer, writes its notes to stderr and
+ * execve's it, on a Printed one writes what it holds and exits 0 (not returning either way).
+ * Returns when the JVM is to do the command.
  */
-static void try_launch(char **args, int count) {
+static void try_launch(const char *program, char **args, int count) {
     char cwd[4096], where[256];
     if (getcwd(cwd, sizeof cwd) == NULL || !file_system_view(where, sizeof where)) {
         return;
@@ -306,6 +346,12 @@ static void try_launch(char **args, int count) {
     unsigned char head[2] = {PROTOCOL_VERSION, RUN_PLAN};
     put(&req, head, 2);
     put_string(&req, where);
+    put_string(&req, program);
+    unsigned char terminals = (unsigned char) ((isatty(0) ? 1 : 0) | (isatty(1) ? 2 : 0) | (isatty(2) ? 4 : 0));
+    uint32_t parent = (uint32_t) getppid();
+    unsigned char about[5] = {terminals, (unsigned char) (parent >> 24), (unsigned char) (parent >> 16),
+                              (unsigned char) (parent >> 8), (unsigned char) parent};
+    put(&req, about, 5);
     put_string(&req, cwd);
     put_strings(&req, args, (size_t) count);
     put_strings(&req, environ, env_count);
@@ -331,7 +377,21 @@ static void try_launch(char **args, int count) {
     }
     close(fd);
     struct reader r = {answer, length, 0};
-    if (get_u8(&r) == PROTOCOL_VERSION && get_u8(&r) == LAUNCH) {
+    int version = get_u8(&r), type = get_u8(&r);
+    if (version == PROTOCOL_VERSION && type == PRINTED) {
+        char *notes = get_string(&r);
+        size_t n;
+        const unsigned char *out = get_blob(&r, &n);
+        if (!r.bad && r.left == 0) {
+            /* as the JVM's command would: a closed stdout or stderr is no error, and kills nothing */
+            signal(SIGPIPE, SIG_IGN);
+            (void) write_all(STDERR_FILENO, (const unsigned char *) notes, strlen(notes), 0);
+            (void) write_all(STDOUT_FILENO, out, n, 0);
+            explicit_bzero(answer, length);
+            exit(0);
+        }
+        free(notes);
+    } else if (version == PROTOCOL_VERSION && type == LAUNCH) {
         char *program = get_string(&r);
         char **argv = get_strings(&r);
         char **env = get_strings(&r);
@@ -359,20 +419,23 @@ static void try_launch(char **args, int count) {
 }
 
 int main(int argc, char **argv) {
-    char *end;
-    long n = argc > 1 ? strtol(argv[1], &end, 10) : -1;
-    if (argc < 3 || *end != 0 || n < 1 || n > argc - 2) {
+    char *end = "";
+    long n = argc > 2 ? strtol(argv[2], &end, 10) : -1;
+    if (argc < 4 || *end != 0 || n < 1 || n > argc - 3) {
         fprintf(stderr, "kimen-fastrun: started by kimen's launcher, not by hand\n");
         return 2;
     }
-    char **java = argv + 2;
+    const char *program = argv[1];
+    char **java = argv + 3;
+    char **args = java + n;
+    int count = argc - 3 - (int) n;
 #ifdef __linux__
     /* The command's environment, values included, passes through here: no core dump of it, and no
        ptrace by other processes of the user. execve gives the command (or the JVM) its own. */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif
-    if (getenv("KIMEN_FASTRUN") == NULL || strcmp(getenv("KIMEN_FASTRUN"), "off") != 0) {
-        try_launch(java + n, argc - 2 - (int) n);
+    if ((getenv("KIMEN_FASTRUN") == NULL || strcmp(getenv("KIMEN_FASTRUN"), "off") != 0) && wanted(args, count)) {
+        try_launch(program, args, count);
     }
     execv(java[0], java);
     fprintf(stderr, "kimen: error: cannot start %s: %s\n", java[0], strerror(errno));

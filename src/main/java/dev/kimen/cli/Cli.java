@@ -16,9 +16,16 @@ import picocli.CommandLine;
 public final class Cli {
     private Cli() {}
 
-    /** kimen or mima: the name the launcher ran this jar as ({@code -Dkimen.program}). */
+    /** The program a command runs as, in {@link #run(Context, Class, String...)}: its root command's. */
+    private static final ScopedValue<String> PROGRAM = ScopedValue.newInstance();
+
+    /**
+     * kimen or mima: the program the running command belongs to ({@link MimaCommand}'s commands are
+     * mima's), else the name the launcher ran this jar as ({@code -Dkimen.program}). A session daemon
+     * runs commands of both for the native client, on its threads, so it is not one property.
+     */
     static String program() {
-        return System.getProperty("kimen.program", "kimen");
+        return PROGRAM.isBound() ? PROGRAM.get() : System.getProperty("kimen.program", "kimen");
     }
 
     /**
@@ -36,6 +43,10 @@ public final class Cli {
 
     /** @param root {@link KimenCommand}, or {@link MimaCommand} for {@code bin/mima} */
     public static int run(Context ctx, Class<?> root, String... args) {
+        return ScopedValue.where(PROGRAM, root == MimaCommand.class ? "mima" : "kimen").call(() -> execute(ctx, root, args));
+    }
+
+    private static int execute(Context ctx, Class<?> root, String... args) {
         ctx.commandLine(args);
         boolean json = wantsJson(args);
         CommandLine cli = commandLine(ctx, root, subcommandWord(args));

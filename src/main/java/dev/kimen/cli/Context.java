@@ -27,6 +27,7 @@ public final class Context {
     private Config config;
     private List<String> args = List.of();
     private HandOff handOff; // set when the session daemon plans a run for the native client (FastRun)
+    private long parentPid; // 0: this process's parent; else the native client's, whose command the daemon runs
     private Clock clock; // null: the system's, looked up when first needed (the time zone costs a start some 7 ms)
 
     public Context(InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
@@ -145,6 +146,9 @@ public final class Context {
 
     /** Today in the user's time zone: the day expiry dates are judged against. */
     public LocalDate today() {
+        if (handOff != null && env.containsKey("TZ")) {
+            dev.kimen.process.Confinement.check("the client's time zone"); // the daemon's may not be it
+        }
         return LocalDate.now(clock != null ? clock : Clock.systemDefaultZone());
     }
 
@@ -155,6 +159,16 @@ public final class Context {
 
     Context handOff(HandOff handOff) {
         this.handOff = handOff;
+        return this;
+    }
+
+    /** The process that started this command (the shell, usually), if it is still there. */
+    public java.util.Optional<ProcessHandle> parentProcess() {
+        return parentPid == 0 ? ProcessHandle.current().parent() : ProcessHandle.of(parentPid);
+    }
+
+    Context parentPid(long pid) {
+        this.parentPid = pid;
         return this;
     }
 

@@ -96,7 +96,7 @@ public final class EnvCommand extends BaseCommand {
                         + " --shell fish");
             };
         }
-        return ProcessHandle.current().parent().flatMap(p -> p.info().command())
+        return ctx.parentProcess().flatMap(p -> p.info().command())
                 .map(command -> command.equals("fish") || command.endsWith("/fish")).orElse(false);
     }
 

@@ -1,9 +1,11 @@
 package dev.kimen.cli;
 
 import dev.kimen.crypto.Aead;
+import dev.kimen.crypto.ClearableBuffer;
 import dev.kimen.crypto.KdfParams;
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.fs.PrivateFiles;
+import dev.kimen.process.Confinement;
 import dev.kimen.session.RunPlanner;
 import dev.kimen.term.Terminal;
 import dev.kimen.unlock.SessionKeys;
@@ -23,32 +25,94 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code kimen run} planned in the session daemon for the native client (kimen-fastrun), which
- * then execs the command with no JVM started: the run costs a socket round trip instead of a JVM
- * start. It is the usual command line and run code, with a {@link HandOff} in the context; only a
- * run that ends in a plain exec is handed over. Anything else (an error, help, output of its own,
- * files or stdin to project, masking) comes back empty, and the client starts the JVM, which
- * does it again the usual way; so errors and their exit codes are always the JVM's own. (The run
- * reads no clock: the daemon's time zone, which may not be the client's, judges nothing here.)
+ * A kimen or mima command run in the session daemon for the native client (kimen-fastrun), which
+ * then does what is left with no JVM started: the command costs a socket round trip instead of a
+ * JVM start. It is the usual command line and command code, with a {@link HandOff} in the
+ * context, {@link Confinement confined} to what the daemon may do. A {@code run} that ends in a
+ * plain exec comes back as a {@link Launch}; {@code env}, {@code secret get} and the shell hook's
+ * load ({@code hook <shell> --load}), which only print, as what they printed. Anything else (an
+ * error, help, stdin, a prompt, a program to start, the keyring, files or masking for a run)
+ * comes back empty, and the client starts the JVM, which does it again the usual way; so errors
+ * and their exit codes are always the JVM's own.
  */
 public final class FastRun implements RunPlanner {
     @Override
-    public Optional<Launch> plan(Path cwd, List<String> args, Map<String, String> env, SessionKeys keys) {
-        if (args.isEmpty() || !args.getFirst().equals("run") || !cwd.isAbsolute()) {
+    public Optional<Answer> plan(Request request, SessionKeys keys) {
+        List<String> args = request.args();
+        boolean run = !args.isEmpty() && args.getFirst().equals("run");
+        if (!run && !printsOnly(args) || !request.cwd().isAbsolute()) {
             return Optional.empty();
         }
-        var out = new ByteArrayOutputStream();
+        Class<?> root = switch (request.program()) {
+            case "kimen" -> KimenCommand.class;
+            case "mima" -> MimaCommand.class;
+            default -> null;
+        };
+        if (root == null) {
+            return Optional.empty();
+        }
+        var out = new ClearableBuffer(1024); // values pass through it
         var err = new ByteArrayOutputStream();
         var handOff = new HandOff(keys);
-        var ctx = new Context(InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), env, Terminal.none(), cwd).handOff(handOff);
-        int code = Cli.run(ctx, args.toArray(String[]::new));
-        HandOff.Exec exec = handOff.exec();
-        // an access log that cannot be written: the JVM's run warns about it, where the user sees it
-        if (code != 0 || exec == null || out.size() > 0 || !ctx.writeAccess(handOff.accessed())) {
+        var ctx = new Context(REFUSED_STDIN, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), request.env(), new ClientTerminal(request.terminals()),
+                request.cwd()).handOff(handOff).parentPid(request.parentPid());
+        var confinement = new Confinement();
+        try {
+            int code = confinement.run(() -> Cli.run(ctx, root, args.toArray(String[]::new)));
+            HandOff.Exec exec = handOff.exec();
+            // an access log that cannot be written: the JVM's command warns about it, where the user sees it
+            if (code != 0 || confinement.refused() != null || run != (exec != null) || run && out.size() > 0
+                    || !ctx.writeAccess(handOff.accessed())) {
+                return Optional.empty();
+            }
+            String notes = err.toString(StandardCharsets.UTF_8);
+            return Optional.of(run ? new Launch(exec.program(), exec.argv(), exec.env(), notes)
+                    : new Printed(out.toByteArray(), notes));
+        } catch (Exception e) {
+            return Optional.empty();
+        } finally {
+            out.clear();
+        }
+    }
+
+    /** The commands that only print: {@code env}, {@code secret get}, and the hook's load. */
+    private static boolean printsOnly(List<String> args) {
+        return switch (args.getFirst()) {
+            case "env" -> true;
+            case "secret" -> args.size() > 1 && args.get(1).equals("get");
+            case "hook" -> args.stream().anyMatch(a -> a.equals("--load") || a.startsWith("--load="));
+            default -> false;
+        };
+    }
+
+    /** The client's stdin, which the daemon does not have: a command that reads it is the JVM's. */
+    private static final InputStream REFUSED_STDIN = new InputStream() {
+        @Override
+        public int read() {
+            Confinement.check("stdin");
+            return -1;
+        }
+    };
+
+    /** The client's terminals, as it reported them; a prompt on one is the JVM's. */
+    private record ClientTerminal(int terminals) implements Terminal {
+        @Override
+        public boolean isTerminal(int fd) {
+            return fd >= 0 && fd <= 2 && (terminals & 1 << fd) != 0;
+        }
+
+        @Override
+        public Optional<SecretBytes> readSecret(String prompt) {
+            Confinement.check("a prompt");
             return Optional.empty();
         }
-        return Optional.of(new Launch(exec.program(), exec.argv(), exec.env(), err.toString(StandardCharsets.UTF_8)));
+
+        @Override
+        public Optional<String> readLine(String prompt) {
+            Confinement.check("a prompt");
+            return Optional.empty();
+        }
     }
 
     /**
@@ -63,8 +127,9 @@ public final class FastRun implements RunPlanner {
                 Aead.randomBytes(VaultFile.SALT_BYTES)); var vault = new Vault()) {
             vault.put("warm.up", SecretBytes.ofUtf8("x"));
             PrivateFiles.write(file, VaultCodec.seal(vault, key).toBytes());
-            plan(Path.of("/"), List.of("run", "--vault", file.toString(), "--env", "KIMEN_WARM_UP=warm.up", "--", "true"),
-                    Map.of("PATH", "/usr/bin:/bin", "HOME", scratch.toString()), (path, params, salt) -> Optional.of(key.copy()));
+            plan(new Request("kimen", Path.of("/"), List.of("run", "--vault", file.toString(), "--env",
+                    "KIMEN_WARM_UP=warm.up", "--", "true"), Map.of("PATH", "/usr/bin:/bin", "HOME", scratch.toString()), 0, 0),
+                    (path, params, salt) -> Optional.of(key.copy()));
         } finally {
             try {
                 Files.deleteIfExists(file);

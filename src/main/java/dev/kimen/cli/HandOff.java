@@ -1,11 +1,9 @@
 package dev.kimen.cli;
 
-import dev.kimen.KimenException;
-import dev.kimen.Reason;
 import dev.kimen.projection.Plan;
+import dev.kimen.process.Confinement;
 import dev.kimen.projection.Projection;
 import dev.kimen.projection.run.Runner;
-import dev.kimen.projection.source.ValueSource;
 import dev.kimen.unlock.PassphraseChain;
 import dev.kimen.unlock.SessionKeys;
 import java.io.IOException;
@@ -16,12 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A {@code run} planned inside the session daemon for the native client ({@link FastRun}): the
- * usual run code with three differences, each checked where the run does that step. The vault's
- * key comes only from the keys the daemon holds; the run only goes ahead when nothing but an exec
- * is left to do (see {@link #require}); and instead of starting the command it records what to
- * exec ({@link #launch}), with the access-log entry kept back until nothing can fail any more
- * (a run that ends up the JVM's is logged by the JVM, once).
+ * A command run inside the session daemon for the native client ({@link FastRun}): the usual
+ * code with these differences, each checked where the command does that step. The vault's key
+ * comes only from the keys the daemon holds ({@link #unlocking}); a run only goes ahead when
+ * nothing but an exec is left to do ({@link #require}), and instead of starting the command it
+ * records what to exec ({@link #launch}); the access-log entry is kept back until nothing can
+ * fail any more (a command that ends up the JVM's is logged by the JVM, once).
  */
 final class HandOff {
     /**
@@ -43,28 +41,37 @@ final class HandOff {
         this.keys = keys;
     }
 
-    SessionKeys keys() {
-        return keys;
+    /**
+     * Refuses (so the client starts the JVM) a run that needs more than an exec: a projection
+     * other than env, masking, a files dir. What its values need beyond the daemon (a command, the
+     * keyring) is refused where they are read ({@link dev.kimen.process.Confinement}).
+     */
+    void require(Plan plan, boolean masking, String filesDir) {
+        boolean plain = !masking && filesDir == null;
+        for (Projection p : plan.effective()) {
+            plain &= p.kind() == Projection.Kind.ENV;
+        }
+        if (!plain) {
+            Confinement.check("a run that needs more than an exec");
+        }
     }
 
     /**
-     * Refuses (so the client starts the JVM) a run that needs more than an exec or more than a held
-     * key: a projection other than env, a value from the keyring or from a command (the daemon runs
-     * no user command and opens no D-Bus connection), masking, a files dir, a passphrase source
-     * that the chain puts before the session, or a vault the JVM reads faster.
+     * The unlock chain's keys for {@code vault}: the held keys only, after refusing a passphrase
+     * source that the chain puts before the session, and (once a secret is read) a vault the JVM
+     * reads faster.
      */
-    void require(Context ctx, Plan plan, VaultOptions vault, boolean masking, String filesDir) {
-        boolean plain = !masking && filesDir == null && vault.passphraseCmd == null && !vault.passphraseStdin
-                && ctx.env().getOrDefault(PassphraseChain.ENV, "").isEmpty();
-        boolean readsVault = false;
-        for (Projection p : plan.effective()) {
-            plain &= p.kind() == Projection.Kind.ENV
-                    && (p.source() instanceof ValueSource.Secret || p.source() instanceof ValueSource.Const);
-            readsVault |= p.source() instanceof ValueSource.Secret;
+    SessionKeys unlocking(Context ctx, VaultOptions options, Path vault) {
+        if (options.passphraseCmd != null || options.passphraseStdin
+                || !ctx.env().getOrDefault(PassphraseChain.ENV, "").isEmpty()) {
+            Confinement.check("a passphrase");
         }
-        if (!plain || readsVault && large(vault.location(ctx).path())) {
-            throw KimenException.of(Reason.USAGE, "not a run the native client can start");
-        }
+        return (path, params, salt) -> {
+            if (large(vault)) {
+                Confinement.check("a vault over " + MAX_VAULT_BYTES + " bytes");
+            }
+            return keys.keyFor(path, params, salt);
+        };
     }
 
     private static boolean large(Path vault) {

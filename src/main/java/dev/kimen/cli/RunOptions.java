@@ -54,7 +54,7 @@ public final class RunOptions {
         }
         HandOff handOff = ctx.handOff();
         if (handOff != null) {
-            handOff.require(ctx, plan, vault, masking, filesDir);
+            handOff.require(plan, masking, filesDir);
         } else if (plan.effective().stream().noneMatch(p -> p.kind() == Projection.Kind.ENV && p.target().equals("PATH"))) {
             // a mistyped command fails before the vault asks for a passphrase that would be typed for nothing
             dev.kimen.projection.run.Runner.resolve(command.getFirst(), baseEnv(ctx).getOrDefault("PATH", ""), ctx.cwd());

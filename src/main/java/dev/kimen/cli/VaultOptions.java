@@ -34,8 +34,9 @@ public final class VaultOptions {
 
     /** The passphrase chain's inputs, the session included (looked up only if the chain gets that far). */
     public UnlockInputs unlock(Context ctx, Path vaultPath) {
-        if (ctx.handOff() != null) { // in the session daemon: its held keys, and no unlock command or keyring after them
-            return new UnlockInputs(ctx.env(), passphraseCmd, passphraseStdin, ctx.in(), Optional.of(ctx.handOff().keys()),
+        if (ctx.handOff() != null) { // in the session daemon: its held keys only
+            return new UnlockInputs(ctx.env(), passphraseCmd, passphraseStdin, ctx.in(),
+                    Optional.of(ctx.handOff().unlocking(ctx, this, vaultPath)),
                     Optional.empty(), ctx.terminal(), vaultPath);
         }
         SessionKeys session = (vault, params, salt) -> ctx.session().keyFor(vault, params, salt);

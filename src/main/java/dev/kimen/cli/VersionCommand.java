@@ -43,7 +43,7 @@ public final class VersionCommand extends BaseCommand {
                         : "bouncycastle (pure Java, about 3x slower; install libargon2-1)")
                         + "\nnative helper: " + (helper != null ? helper
                         : "none (SIGQUIT is not forwarded; session calls start slower; build with a C compiler)")
-                        + "\nfast run: " + (fastRun != null ? fastRun + " (with a session, a plain run starts no JVM)"
+                        + "\nfast run: " + (fastRun != null ? fastRun + " (with a session, run, env, secret get and the hook start no JVM)"
                         : "none (every run starts the JVM: KIMEN_FASTRUN=off, a launcher without the client, or the .deb's)"));
     }
 

@@ -11,6 +11,7 @@ public final class Keyrings {
 
     /** Opens the keyring; {@code keyring_unavailable} (with a hint) when there is none, or it is locked. */
     public static Keyring open(Map<String, String> env) {
+        dev.kimen.process.Confinement.check("the OS keyring"); // the daemon opens no D-Bus connection
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         if (os.contains("mac")) {
             return new MacKeychain(env);

@@ -27,6 +27,7 @@ public final class HelperCommand {
      * @param failure the reason reported when it cannot start or exits non-zero
      */
     public static byte[] run(List<String> argv, String what, Reason failure) {
+        Confinement.check("a " + what); // the daemon starts no program of the user's
         if (argv.isEmpty()) {
             throw KimenException.of(Reason.USAGE, what + " is empty");
         }

@@ -33,7 +33,7 @@ import java.util.List;
  * no trailing bytes); anything else is a {@link ProtocolException}.
  */
 final class Protocol {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** Big enough for a {@link RunPlan} carrying a large environment (Linux allows 2 MiB of arguments and environment in all). */
     static final int MAX_PAYLOAD = 1024 * 1024;
     static final int MAX_VAULTS = 1024;
@@ -58,14 +58,16 @@ final class Protocol {
     record Stop() implements Message {}
 
     /**
-     * {@code kimen run}'s arguments, working directory and environment ({@code NAME=value}
-     * entries), from the native client (src/main/native/kimen_fastrun.c), which starts no JVM:
-     * the daemon plans the run ({@link RunPlanner}) and answers with a {@link Launch}, or
-     * {@link Failed} to have the client start the JVM instead. {@code where} names the client's
+     * A command's program (kimen or mima), arguments, working directory and environment
+     * ({@code NAME=value} entries), which of its descriptors 0-2 are terminals (bit n: descriptor
+     * n) and its parent process, from the native client (src/main/native/kimen_fastrun.c), which
+     * starts no JVM: the daemon runs the command ({@link RunPlanner}) and answers with a
+     * {@link Launch} or {@link Printed}, or {@link Failed} to have the client start the JVM instead. {@code where} names the client's
      * file system view ({@link SessionDaemon#fileSystemView}): a client in another mount namespace
      * or root (a container sharing the socket) sees other files than the daemon would read.
      */
-    record RunPlan(String where, String cwd, List<String> args, List<String> env) implements Message {}
+    record RunPlan(String where, String program, int terminals, long parentPid, String cwd, List<String> args,
+                   List<String> env) implements Message {}
 
     /** Responses. {@code count}: how many vaults the request stored or forgot. */
     record Done(int count) implements Message {}
@@ -85,8 +87,14 @@ final class Protocol {
      */
     record Launch(String program, List<String> argv, List<String> env, String notes) implements Message {}
 
+    /**
+     * What the native client is to write and exit 0 with: what the command wrote to stderr, then
+     * its stdout's bytes (values among them).
+     */
+    record Printed(String notes, byte[] out) implements Message {}
+
     private static final byte STATUS = 1, GET = 2, PUT = 3, FORGET = 4, LOCK = 5, STOP = 6, RUN_PLAN = 7,
-            DONE = 64, KEY = 65, NO_KEY = 66, STATE = 67, FAILED = 68, LAUNCH = 69;
+            DONE = 64, KEY = 65, NO_KEY = 66, STATE = 67, FAILED = 68, LAUNCH = 69, PRINTED = 70;
 
     /** The buffer a message is first encoded into; a bigger one (x4, up to MAX_PAYLOAD) when it does not fit. */
     private static final int FIRST_BUFFER = 64 * 1024;
@@ -179,6 +187,8 @@ final class Protocol {
             buf.put(STOP);
         } else if (message instanceof RunPlan r) {
             putString(buf.put(RUN_PLAN), r.where());
+            putString(buf, r.program());
+            buf.put((byte) r.terminals()).putInt((int) r.parentPid());
             putString(buf, r.cwd());
             putStrings(buf, r.args());
             putStrings(buf, r.env());
@@ -201,6 +211,9 @@ final class Protocol {
             putStrings(buf, l.argv());
             putStrings(buf, l.env());
             putString(buf, l.notes());
+        } else if (message instanceof Printed p) {
+            putString(buf.put(PRINTED), p.notes());
+            buf.putInt(p.out().length).put(p.out());
         } else {
             throw new IllegalArgumentException("unknown message " + message.getClass().getSimpleName());
         }
@@ -215,15 +228,28 @@ final class Protocol {
             case FORGET -> new Forget(getString(buf));
             case LOCK -> new Lock();
             case STOP -> new Stop();
-            case RUN_PLAN -> new RunPlan(getString(buf), getString(buf), getStrings(buf), getStrings(buf));
+            case RUN_PLAN -> new RunPlan(getString(buf), getString(buf), Byte.toUnsignedInt(buf.get()),
+                    Integer.toUnsignedLong(buf.getInt()), getString(buf), getStrings(buf), getStrings(buf));
             case DONE -> new Done(buf.getInt());
             case KEY -> new Key(getKey(buf));
             case NO_KEY -> new NoKey();
             case STATE -> new State(getHeld(buf));
             case FAILED -> new Failed(getString(buf));
             case LAUNCH -> new Launch(getString(buf), getStrings(buf), getStrings(buf), getString(buf));
+            case PRINTED -> new Printed(getString(buf), getBlob(buf));
             default -> throw new ProtocolException("unknown message type " + type);
         };
+    }
+
+    /** A u32 length and that many bytes. */
+    private static byte[] getBlob(ByteBuffer buf) throws ProtocolException {
+        int length = buf.getInt();
+        if (length < 0 || length > buf.remaining()) {
+            throw new ProtocolException("bytes cut short");
+        }
+        byte[] bytes = new byte[length];
+        buf.get(bytes);
+        return bytes;
     }
 
     private static List<HeldVault> getHeld(ByteBuffer buf) throws ProtocolException {

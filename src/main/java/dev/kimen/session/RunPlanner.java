@@ -7,26 +7,39 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Plans a {@code kimen run} inside the session daemon for the native client, which then starts
- * the command itself, with no JVM ({@link Protocol.RunPlan}). The planning is kimen's own run
- * code ({@code dev.kimen.cli.FastRun}); this interface only keeps the session package from
- * depending on the command line.
+ * Runs a kimen (or mima) command inside the session daemon for the native client, which then
+ * does what is left with no JVM started ({@link Protocol.RunPlan}): execs the command a
+ * {@code run} planned, or writes what an output-only command ({@code env}, {@code secret get},
+ * the hook's load) printed. The work is kimen's own command code ({@code dev.kimen.cli.FastRun});
+ * this interface only keeps the session package from depending on the command line.
  */
 public interface RunPlanner {
     /**
-     * The command to exec for {@code kimen <args>} run in {@code cwd} with {@code env}, its vault
-     * keys taken only from {@code keys}; empty whenever the run needs more than an exec (files,
-     * stdin, masking, a passphrase, an error to report): the client then starts the JVM, which
+     * What the client is to do for {@code request}, its vault keys taken only from {@code keys};
+     * empty whenever the command needs more than the daemon does (stdin, a prompt, a passphrase,
+     * a program to start, the keyring, an error to report): the client then starts the JVM, which
      * does it all the usual way.
      */
-    Optional<Launch> plan(Path cwd, List<String> args, Map<String, String> env, SessionKeys keys);
+    Optional<Answer> plan(Request request, SessionKeys keys);
 
     /**
-     * Plans a throwaway run, so the first client's does not pay for loading the code (the daemon
-     * runs it interpreted). {@code scratch}: a private directory it may write a file in.
+     * Plans a throwaway run, so the first client's does not pay for loading the code.
+     * {@code scratch}: a private directory it may write a file in.
      */
     void warmUp(Path scratch);
 
+    /**
+     * The client's command: its program (kimen or mima), working directory, arguments and
+     * environment, which of its descriptors 0-2 are terminals (bit n: descriptor n), and its
+     * parent process (the shell, usually), which the JVM would have as its own parent.
+     */
+    record Request(String program, Path cwd, List<String> args, Map<String, String> env, int terminals, long parentPid) {}
+
+    sealed interface Answer {}
+
     /** What to exec: the resolved program, argv, the environment, and warnings for stderr first. */
-    record Launch(Path program, List<String> argv, Map<String, String> env, String notes) {}
+    record Launch(Path program, List<String> argv, Map<String, String> env, String notes) implements Answer {}
+
+    /** What the command printed, stdout's bytes and stderr's text, having exited 0. */
+    record Printed(byte[] out, String notes) implements Answer {}
 }

@@ -10,6 +10,7 @@ import dev.kimen.session.Protocol.Launch;
 import dev.kimen.session.Protocol.Lock;
 import dev.kimen.session.Protocol.Message;
 import dev.kimen.session.Protocol.NoKey;
+import dev.kimen.session.Protocol.Printed;
 import dev.kimen.session.Protocol.Put;
 import dev.kimen.session.Protocol.RunPlan;
 import dev.kimen.session.Protocol.State;
@@ -240,16 +241,16 @@ public final class SessionDaemon {
     }
 
     /**
-     * The native client's run: planned with the keys held here and sent as a {@link Launch}, or
-     * {@link Failed}, on which the client starts the JVM, which does the run (and reports any
-     * error) itself. Whatever goes
+     * The native client's command: run with the keys held here and sent as a {@link Launch} or
+     * {@link Printed}, or {@link Failed}, on which the client starts the JVM, which does the
+     * command (and reports any error) itself. Whatever goes
      * wrong in planning, even running out of memory, costs the client only that detour, never the
      * daemon; and at most {@link #PLANS_AT_ONCE} plans share its small heap (a burst of runs from
      * {@code make -j} takes the JVM for the rest).
      */
     private void answerPlan(SocketChannel channel, RunPlan request) throws IOException {
-        Optional<RunPlanner.Launch> planned = Optional.empty();
-        String refusal = "not a plain run";
+        Optional<RunPlanner.Answer> planned = Optional.empty();
+        String refusal = "not a command the daemon runs";
         if (planner == null) {
             refusal = "this daemon plans no runs";
         } else if (!Objects.equals(JAR_STAMP, jarStamp())) {
@@ -260,7 +261,8 @@ public final class SessionDaemon {
             refusal = "busy";
         } else {
             try {
-                planned = planner.plan(Path.of(request.cwd()), request.args(), environment(request.env()), keys);
+                planned = planner.plan(new RunPlanner.Request(request.program(), Path.of(request.cwd()), request.args(),
+                        environment(request.env()), request.terminals(), request.parentPid()), keys);
             } catch (RuntimeException | Error e) {
                 refusal = "could not plan the run";
             } finally {
@@ -269,11 +271,16 @@ public final class SessionDaemon {
         }
         if (planned.isEmpty()) {
             Protocol.write(channel, new Failed(refusal));
-            return;
+        } else if (planned.get() instanceof RunPlanner.Launch launch) {
+            Protocol.write(channel, new Launch(launch.program().toString(), launch.argv(),
+                    launch.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(), launch.notes()));
+        } else if (planned.get() instanceof RunPlanner.Printed printed) {
+            try {
+                Protocol.write(channel, new Printed(printed.notes(), printed.out()));
+            } finally {
+                java.util.Arrays.fill(printed.out(), (byte) 0);
+            }
         }
-        RunPlanner.Launch launch = planned.get();
-        Protocol.write(channel, new Launch(launch.program().toString(), launch.argv(),
-                launch.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(), launch.notes()));
     }
 
     /** The client's {@code NAME=value} entries; the first of a name wins, as getenv(3) finds it. */

@@ -2,8 +2,10 @@ package dev.kimen.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kimen.session.RunPlanner;
 import dev.kimen.session.RunPlanner.Launch;
 import dev.kimen.unlock.SessionKeys;
 import dev.kimen.vault.TestVaults;
@@ -56,8 +58,20 @@ class FastRunTest {
         key.close();
     }
 
+    Optional<RunPlanner.Answer> answer(String program, int terminals, String... args) {
+        return new FastRun().plan(new RunPlanner.Request(program, home, List.of(args), env, terminals,
+                ProcessHandle.current().pid()), held);
+    }
+
+    /** A run's answer: a Launch, or none. */
     Optional<Launch> plan(String... args) {
-        return new FastRun().plan(home, List.of(args), env, held);
+        return answer("kimen", 0, args).map(a -> assertInstanceOf(Launch.class, a));
+    }
+
+    /** What an output-only command printed: stderr, then stdout; or none. */
+    Optional<String> printed(String program, int terminals, String... args) {
+        return answer(program, terminals, args).map(a -> assertInstanceOf(RunPlanner.Printed.class, a))
+                .map(p -> p.notes() + "|" + new String(p.out(), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Sets the user's config through the command line, as a user would. */
@@ -116,8 +130,11 @@ class FastRunTest {
         cases.put("an unknown secret", new String[] {"run", "--env", "T=no.such", "--", "true"});
         cases.put("help", new String[] {"run", "--help"});
         cases.put("a usage error", new String[] {"run", "--no-such-option", "--", "true"});
-        cases.put("another command", new String[] {"secret", "get", "app.token"});
         cases.forEach((what, args) -> assertEquals(Optional.empty(), plan(args), what));
+        for (String[] args : List.of(new String[] {"secret", "set", "x", "--value", "v"}, new String[] {"secret", "list"},
+                new String[] {"group", "list"}, new String[] {"hook", "bash"}, new String[] {"--version"})) {
+            assertEquals(Optional.empty(), answer("kimen", 0, args), "not a command the daemon runs: " + List.of(args));
+        }
         assertFalse(Files.exists(home.resolve("f")), "the files dir was made");
         try (var files = Files.list(home)) {
             assertEquals(List.of(".config"), files.map(p -> p.getFileName().toString()).toList(), "nothing written");
@@ -153,8 +170,8 @@ class FastRunTest {
     void noHeldKeyMeansNoPromptAndNoUnlockCommand() throws Exception {
         Path ran = home.resolve("unlock-command-ran");
         config("config", "unlock", "set", "--command", "touch " + ran);
-        Optional<Launch> none = new FastRun().plan(home, List.of("run", "--env", "T=app.token", "--", "true"), env,
-                (vault, params, salt) -> Optional.empty());
+        Optional<RunPlanner.Answer> none = new FastRun().plan(new RunPlanner.Request("kimen", home,
+                List.of("run", "--env", "T=app.token", "--", "true"), env, 0, 1), (vault, params, salt) -> Optional.empty());
         assertEquals(Optional.empty(), none);
         assertFalse(Files.exists(ran), "the daemon ran the configured unlock command");
     }
@@ -178,5 +195,44 @@ class FastRunTest {
         Files.writeString(home.resolve(".local/share/kimen"), "a file where the log's directory goes");
         assertEquals(Optional.empty(), plan("run", "--env", "T=app.token", "--", "true"));
         assertTrue(plan("run", "--env", "C=const:c", "--", "true").isPresent(), "no secret read, nothing to log");
+    }
+
+    @Test
+    void outputOnlyCommandsComeBackAsWhatTheyPrintedForKimenAndMima() throws Exception {
+        assertEquals(Optional.of("|" + VALUE), printed("kimen", 0, "secret", "get", "app.token"));
+        assertEquals(Optional.empty(), printed("kimen", 0b010, "secret", "get", "app.token"), "a terminal on stdout: refused, by the JVM");
+        assertEquals(Optional.of("mima: warning: printed the secret app.token; mima run <group> -- cmd hands it to one command"
+                + " instead\n|" + VALUE), printed("mima", 0b010, "secret", "get", "app.token", "--store", "vault"));
+        config("group", "link", "g", "TOKEN", "secret:app.token");
+        String env = printed("kimen", 0, "env", "g", "--shell", "sh").orElseThrow();
+        assertTrue(env.startsWith("kimen: warning: these values now live") && env.endsWith("|export TOKEN='" + VALUE + "'\n"), env);
+        assertTrue(printed("mima", 0, "env", "g", "--shell", "fish").orElseThrow().endsWith("|set -gx TOKEN '" + VALUE + "'\n"));
+    }
+
+    @Test
+    void mimasBareNamesRunInTheDaemonWhenItsStoreIsTheVaultAndAreTheJvmsWhenItIsTheKeyring() throws Exception {
+        config("group", "link", "g", "TOKEN", "app.token"); // a bare name: mima's store
+        assertEquals(Optional.empty(), answer("mima", 0, "run", "g", "--", "true"), "the keyring, which the daemon does not open");
+        assertEquals(Optional.empty(), answer("kimen", 0, "env", "g"));
+        config("config", "mima-store", "vault");
+        assertEquals(VALUE, assertInstanceOf(Launch.class, answer("mima", 0, "run", "g", "--", "true").orElseThrow()).env().get("TOKEN"));
+        assertEquals(VALUE, plan("run", "g", "--", "true").orElseThrow().env().get("TOKEN"));
+    }
+
+    @Test
+    void whatAConfinedCommandReachesForIsRefusedEvenWhenTheCommandCatchesIt() throws Exception {
+        Path ran = home.resolve("exec-source-ran");
+        config("group", "link", "g", "T", "exec:touch " + ran);
+        assertEquals(Optional.empty(), answer("kimen", 0, "env", "g"));
+        assertEquals(Optional.empty(), answer("kimen", 0, "secret", "get", "app.token", "--passphrase-stdin"));
+        assertFalse(Files.exists(ran), "the daemon started the exec: source's command");
+    }
+
+    @Test
+    void aProjectsProfileRunsInTheDaemonOnceTheProjectIsAllowed() throws Exception {
+        Path profiles = Files.createDirectories(home.resolve(".kimen/profiles"));
+        Files.writeString(profiles.resolve("p.kmap"), "env TOKEN=app.token\n");
+        config("allow", home.toString());
+        assertEquals(VALUE, plan("run", "--profile", "p", "--", "true").orElseThrow().env().get("TOKEN"));
     }
 }

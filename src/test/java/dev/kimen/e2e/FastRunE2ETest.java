@@ -211,4 +211,76 @@ class FastRunE2ETest {
             assertTrue(!probe.samePid(), "the JVM did the run");
         }
     }
+
+    /**
+     * Issue 25: with a session, {@code env}, {@code secret get}, a group's run and the hook's load
+     * of kimen and mima start no JVM (the daemon runs them for the native client), and say and do
+     * exactly what the JVM does: the same stdout, stderr, exit status and access-log entries, run
+     * both ways here and compared; an untrusted project's refusal included.
+     */
+    @Test
+    void everydayCommandsOfKimenAndMimaStartNoJvmAndMatchTheJvmByteForByte() throws Exception {
+        kimen.with("KIMEN_PASSPHRASE", PASS).withMimaStoreVault();
+        kimen.run("config", "access-log", "on").ok();
+        kimen.with("KIMEN_PASSPHRASE", PASS).run("group", "link", "g", "X", "app.token").ok(); // a bare name: mima's store
+        kimen.with("KIMEN_PASSPHRASE", PASS).run("group", "link", "g", "Y", "const:it's $HOME").ok();
+        Path project = Files.createDirectories(tmp.resolve("proj"));
+        Files.writeString(project.resolve(".mima.yaml"), "groups:\n  dev:\n    X: app.token\nenv:\n  NODE_ENV: development\n");
+        Path untrusted = Files.createDirectories(tmp.resolve("untrusted"));
+        Files.writeString(untrusted.resolve(".mima.yaml"), "env:\n  A: b\n");
+        kimen.at(project).run("allow", ".").ok();
+        startSession();
+
+        Kimen mima = kimen.mima();
+        String echo = "printf '%s|%s\\n' \"$X\" \"$Y\"";
+        List<Call> calls = List.of(
+                new Call(kimen, "env", "g", "--shell", "sh"), new Call(mima, "env", "g", "--shell", "fish"),
+                new Call(kimen, "env", "g", "--json"), new Call(kimen, "secret", "get", "app.token"),
+                new Call(mima, "secret", "get", "app.token"),
+                new Call(kimen, "run", "g", "--", "sh", "-c", echo), new Call(mima, "run", "g", "--", "sh", "-c", echo),
+                new Call(kimen, "hook", "bash", "--load", project.resolve(".mima.yaml").toString(), "--previous", ""),
+                new Call(mima, "hook", "zsh", "--load", project.resolve(".mima.yaml").toString(), "--previous", ""),
+                new Call(kimen, "hook", "bash", "--load", untrusted.resolve(".mima.yaml").toString(), "--previous", ""));
+        Path log = kimen.home().resolve(".local/share/kimen/access.log");
+        for (Call call : calls) {
+            int logged = Files.exists(log) ? Files.readAllLines(log).size() : 0;
+            Kimen.Result fast = call.who().run(call.args());
+            List<String> fastLog = untimed(Files.readAllLines(log), logged);
+            Kimen.Result jvm = call.who().with("KIMEN_FASTRUN", "off").run(call.args());
+            List<String> jvmLog = untimed(Files.readAllLines(log), logged + fastLog.size());
+            assertEquals(0, jvm.exit(), jvm.describe());
+            assertEquals(jvm.exit(), fast.exit(), call + ": " + fast.describe());
+            assertEquals(jvm.out(), fast.out(), call + ": stdout");
+            assertEquals(jvm.stderr(), fast.stderr(), call + ": stderr");
+            assertEquals(jvmLog, fastLog, call + ": access log");
+
+            Path jvms = Files.createDirectories(tmp.resolve("jvms-" + calls.indexOf(call)));
+            call.who().with("JAVA_TOOL_OPTIONS", "-Xlog:os=info:file=" + jvms + "/jvm-%p.log").run(call.args()).ok();
+            try (var started = Files.list(jvms)) {
+                assertEquals(0, started.count(), call + " started a JVM");
+            }
+        }
+        assertTrue(Files.readAllLines(log).stream().filter(l -> l.contains("\"command\":[\"secret\",\"get\",\"app.token\"]")
+                && l.endsWith("\"secrets\":[\"app.token\"]}")).count() >= 3, "the fast path logs the read: " + Files.readAllLines(log));
+        // the control: the same JAVA_TOOL_OPTIONS does log a JVM's start
+        Path control = Files.createDirectories(tmp.resolve("jvms-control"));
+        kimen.with("KIMEN_FASTRUN", "off").with("JAVA_TOOL_OPTIONS", "-Xlog:os=info:file=" + control + "/jvm-%p.log")
+                .run("secret", "get", "app.token").ok();
+        try (var started = Files.list(control)) {
+            assertEquals(1, started.count(), "the JVM-start log did not appear: the zeros above prove nothing");
+        }
+    }
+
+    /** A command line run by {@code who} (bin/kimen or bin/mima). */
+    private record Call(Kimen who, String... args) {
+        @Override
+        public String toString() {
+            return who.launcher().getFileName() + " " + String.join(" ", args);
+        }
+    }
+
+    /** The access log's lines from {@code from} on, each without its time. */
+    private static List<String> untimed(List<String> lines, int from) {
+        return lines.subList(from, lines.size()).stream().map(l -> l.replaceFirst("^\\{\"time\":\"[^\"]*\",", "{")).toList();
+    }
 }

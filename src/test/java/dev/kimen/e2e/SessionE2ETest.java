@@ -269,21 +269,33 @@ class SessionE2ETest {
         assertEquals(0, status(kimen).getArray("vaults").size(), "a key for an old salt is dropped on first sight");
     }
 
-    /** Issue 9: the daemon stays small (its JVM flags: DaemonLauncher.JVM_FLAGS), idle after serving keys and run plans. */
+    /**
+     * Issue 9, revised by issue 25: the daemon stays small (its JVM flags: DaemonLauncher.JVM_FLAGS)
+     * once idle after serving keys and the native client's commands (runs, env, secret get). 56 MiB:
+     * since it runs env, secret get and the hook's load too, and with C1, bench/README.md argues the
+     * trade. Idle means a few seconds: the JVM frees the compiler's arenas every 5 s, and the daemon
+     * gives freed native memory back every 2 s.
+     */
     @Test
-    void theIdleDaemonKeepsUnder48MiBResident() throws Exception {
+    void theIdleDaemonKeepsUnder56MiBResident() throws Exception {
         Kimen kimen = user("home");
         kimen.with("KIMEN_PASSPHRASE", PASS).run("session", "start").ok();
-        for (int i = 0; i < 3; i++) {
+        kimen.with("KIMEN_PASSPHRASE", PASS).run("group", "link", "g", "X", "secret:app.token").ok();
+        for (int i = 0; i < 20; i++) {
             getsValueWithoutPassphrase(kimen);
-            kimen.run("run", "--env", "X=app.token", "--", "true").ok(); // planned by the daemon for kimen-fastrun
+            kimen.run("run", "--env", "X=app.token", "--", "true").ok(); // run by the daemon for kimen-fastrun
+            kimen.run("env", "g").ok();
         }
         kimen.run("secret", "set", "more", "--value", "m").ok();
-        Thread.sleep(500);
-        String status = new String(Daemons.proc(Daemons.only(sessionDir(kimen)).pid(), "status"), StandardCharsets.UTF_8);
-        long rssKib = status.lines().filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
-                .findFirst().orElseThrow();
-        assertTrue(rssKib <= 48 * 1024, "the idle session daemon holds " + rssKib + " KiB resident, over 48 MiB");
+        long pid = Daemons.only(sessionDir(kimen)).pid();
+        long rssKib = Long.MAX_VALUE;
+        for (int i = 0; i < 100 && rssKib > 56 * 1024; i++) {
+            Thread.sleep(100); // waiting for the daemon to go idle, not timing anything
+            String status = new String(Daemons.proc(pid, "status"), StandardCharsets.UTF_8);
+            rssKib = status.lines().filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                    .findFirst().orElseThrow();
+        }
+        assertTrue(rssKib <= 56 * 1024, "the idle session daemon holds " + rssKib + " KiB resident, over 56 MiB");
     }
 
     @Test

@@ -94,14 +94,22 @@ class FastrunClientTest {
         }
 
         boolean fellBack() {
-            return out.equals("FALLBACK " + String.join(" ", KIMEN_ARGS) + "\n");
+            return fellBack(KIMEN_ARGS);
+        }
+
+        boolean fellBack(List<String> args) {
+            return out.equals("FALLBACK " + String.join(" ", args) + "\n");
         }
     }
 
     Outcome runClient(Map<String, String> extraEnv) throws Exception {
-        var command = new ArrayList<String>(List.of(client.toString(), String.valueOf(JVM.size())));
+        return runClient(KIMEN_ARGS, extraEnv);
+    }
+
+    Outcome runClient(List<String> args, Map<String, String> extraEnv) throws Exception {
+        var command = new ArrayList<String>(List.of(client.toString(), "mima", String.valueOf(JVM.size())));
         command.addAll(JVM);
-        command.addAll(KIMEN_ARGS);
+        command.addAll(args);
         var pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().clear();
         pb.environment().put("KIMEN_SESSION_DIR", dir.toString());
@@ -136,7 +144,40 @@ class FastrunClientTest {
         assertEquals(SessionDaemon.fileSystemView(), request.where(), "the client and the daemon name one view alike");
         assertEquals(dir.toRealPath().toString(), request.cwd());
         assertEquals(KIMEN_ARGS, request.args());
+        assertEquals("mima", request.program());
+        assertEquals(0, request.terminals(), "no descriptor of the test's process is a terminal");
+        assertEquals(ProcessHandle.current().pid(), request.parentPid());
         assertTrue(request.env().contains("CLIENT_VAR=from the client"), request.env().toString());
+    }
+
+    @Test
+    void whatACommandPrintedIsWrittenByteForByteAndTheClientExitsZero() throws Exception {
+        byte[] printed = ProtocolTest.frame(new Protocol.Printed("mima: warning: a note\n", "export X='a\0b'\n".getBytes(StandardCharsets.UTF_8)));
+        answer = () -> printed;
+        List<String> args = List.of("env", "g");
+        assertEquals(new Outcome(0, "export X='a\0b'\n", "mima: warning: a note\n"), runClient(args, Map.of()));
+        assertEquals(args, assertInstanceOf(RunPlan.class, requests.getFirst()).args());
+    }
+
+    @Test
+    void onlyRunEnvSecretGetAndTheHooksLoadAskTheDaemon() throws Exception {
+        answer = () -> {
+            try {
+                return ProtocolTest.frame(new Failed("no"));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        for (List<String> args : List.of(List.of("secret", "set", "x"), List.of("secret"), List.of("hook", "bash"),
+                List.of("group", "list"), List.of("--version"))) {
+            assertTrue(runClient(args, Map.of()).fellBack(args), args.toString());
+        }
+        assertEquals(0, requests.size(), "asked the daemon about " + requests);
+        for (List<String> args : List.of(List.of("run", "--", "true"), List.of("env", "g"), List.of("secret", "get", "x"),
+                List.of("hook", "zsh", "--load", "/p/.mima.yaml"), List.of("hook", "fish", "--load=/p/.mima.yaml"))) {
+            assertTrue(runClient(args, Map.of()).fellBack(args), args.toString());
+        }
+        assertEquals(5, requests.size());
     }
 
     @Test
@@ -161,7 +202,12 @@ class FastrunClientTest {
 
     @Test
     void framesCutShortCorruptedOrTooLongNeverCrashIt() throws Exception {
-        byte[] launch = ProtocolTest.frame(LAUNCH);
+        framesCutShortCorruptedOrTooLongFallBack(ProtocolTest.frame(LAUNCH), "LAUNCHED");
+        framesCutShortCorruptedOrTooLongFallBack(ProtocolTest.frame(new Protocol.Printed("n", "PRINTED".getBytes(
+                StandardCharsets.UTF_8))), "n");
+    }
+
+    private void framesCutShortCorruptedOrTooLongFallBack(byte[] launch, String aString) throws Exception {
         List<byte[]> refused = new ArrayList<>();
         for (int n = 0; n < launch.length; n++) {
             refused.add(Arrays.copyOf(launch, n));
@@ -172,7 +218,7 @@ class FastrunClientTest {
         ByteBuffer.wrap(trailing).putInt(0, launch.length - 3);
         refused.add(trailing);
         byte[] nul = launch.clone();
-        nul[new String(launch, StandardCharsets.ISO_8859_1).indexOf("LAUNCHED")] = 0; // a NUL inside a string
+        nul[new String(launch, StandardCharsets.ISO_8859_1).indexOf(aString)] = 0; // a NUL inside a string
         refused.add(nul);
         for (byte[] a : refused) {
             answer = () -> a;

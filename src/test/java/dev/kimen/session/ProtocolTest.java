@@ -218,25 +218,34 @@ class ProtocolTest {
             byte[] byHand = handPut(900, PARAMS.memoryKib(), PARAMS.passes(), PARAMS.parallelism(), salt(), keyBytes());
             assertArrayEquals(byHand, frame(new Put("/v.kv", Duration.ofMinutes(15), key)));
         }
-        assertArrayEquals(new byte[] {0, 0, 0, 2, 1, 1}, frame(new Status()));
+        assertArrayEquals(new byte[] {0, 0, 0, 2, 2, 1}, frame(new Status()));
     }
 
     // Limits on what write() sends
 
     @Test
-    void runPlanAndLaunchRoundTrip() throws IOException {
-        var plan = new RunPlan("mnt:[4026531840] 2049:2", "/home/ünï/p", List.of("run", "--env", "X=a.b", "--", "sh", "-c", "echo \"$X\""),
-                List.of("PATH=/usr/bin:/bin", "EMPTY=", "A=b=c"));
+    void runPlanLaunchAndPrintedRoundTrip() throws IOException {
+        var plan = new RunPlan("mnt:[4026531840] 2049:2", "mima", 0b101, 4_000_000_000L, "/home/ünï/p",
+                List.of("run", "--env", "X=a.b", "--", "sh", "-c", "echo \"$X\""), List.of("PATH=/usr/bin:/bin", "EMPTY=", "A=b=c"));
         assertEquals(plan, roundTrip(plan));
-        assertEquals(new RunPlan("", "/", List.of(), List.of()), roundTrip(new RunPlan("", "/", List.of(), List.of())));
+        var empty = new RunPlan("", "", 0, 0, "/", List.of(), List.of());
+        assertEquals(empty, roundTrip(empty));
         var launch = new Launch("/usr/bin/env", List.of("env", ""), List.of("X=s3cr3t", "Y="), "kimen: warning: w\n");
         assertEquals(launch, roundTrip(launch));
+        byte[] out = new byte[70_000]; // past a u16 length: stdout's bytes have a u32 one
+        out[0] = 0;
+        out[69_999] = (byte) 0xFF;
+        var printed = assertInstanceOf(Protocol.Printed.class, roundTrip(new Protocol.Printed("kimen: warning: w\n", out)));
+        assertEquals("kimen: warning: w\n", printed.notes());
+        assertArrayEquals(out, printed.out());
     }
 
     @Test
     void runPlanIsLaidOutAsTheNativeClientWritesIt() throws IOException {
         byte[] byHand = handFrame(Protocol.VERSION, 7, b -> {
             string(b, "mnt:[1] 2:3");
+            string(b, "mima");
+            b.put((byte) 6).putInt(0xFEDCBA98);
             string(b, "/w");
             b.putShort((short) 2);
             string(b, "run");
@@ -244,7 +253,8 @@ class ProtocolTest {
             b.putShort((short) 1);
             string(b, "A=1");
         });
-        assertArrayEquals(byHand, frame(new RunPlan("mnt:[1] 2:3", "/w", List.of("run", "true"), List.of("A=1"))));
+        assertArrayEquals(byHand, frame(new RunPlan("mnt:[1] 2:3", "mima", 6, 0xFEDCBA98L, "/w", List.of("run", "true"),
+                List.of("A=1"))));
         byte[] launch = handFrame(Protocol.VERSION, 69, b -> {
             string(b, "/bin/true");
             b.putShort((short) 1);
@@ -253,6 +263,11 @@ class ProtocolTest {
             string(b, "");
         });
         assertArrayEquals(launch, frame(new Launch("/bin/true", List.of("true"), List.of(), "")));
+        byte[] printed = handFrame(Protocol.VERSION, 70, b -> {
+            string(b, "n");
+            b.putInt(3).put(new byte[] {'a', 0, 'b'});
+        });
+        assertArrayEquals(printed, frame(new Protocol.Printed("n", new byte[] {'a', 0, 'b'})));
     }
 
     /** A Launch whose environment brings its payload to exactly {@code payload} bytes. */
@@ -300,10 +315,10 @@ class ProtocolTest {
 
     @Test
     void otherVersionIsRefused() {
-        for (int version : new int[] {0, 2, 0xFF}) {
+        for (int version : new int[] {0, 1, 3, 0xFF}) { // 1: before output-only commands came to the daemon
             assertRefused(handFrame(version, 1, b -> {}));
         }
-        var e = assertThrows(ProtocolException.class, () -> read(handFrame(2, 1, b -> {})));
+        var e = assertThrows(ProtocolException.class, () -> read(handFrame(1, 1, b -> {})));
         assertTrue(e.getMessage().contains("version"), e.getMessage());
     }
 

@@ -115,15 +115,15 @@ class SessionDaemonTest {
         var calls = new java.util.concurrent.atomic.AtomicInteger();
         RunPlanner planner = new RunPlanner() {
             @Override
-            public Optional<Launch> plan(Path cwd, List<String> args, java.util.Map<String, String> env,
-                                         dev.kimen.unlock.SessionKeys keys) {
+            public Optional<RunPlanner.Answer> plan(RunPlanner.Request request, dev.kimen.unlock.SessionKeys keys) {
                 calls.incrementAndGet();
                 try {
                     gate.await();
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-                return Optional.of(new Launch(Path.of("/bin/true"), List.of("true", cwd.toString()), env, "note"));
+                return Optional.of(new Launch(Path.of("/bin/true"), List.of("true", request.cwd().toString(),
+                        request.program(), String.valueOf(request.terminals()), String.valueOf(request.parentPid())), request.env(), "note"));
             }
 
             @Override
@@ -135,10 +135,10 @@ class SessionDaemonTest {
         String here = SessionDaemon.fileSystemView();
         assertNotNull(here);
         assertTrue(here.matches("mnt:\\[\\d+] \\d+:\\d+"), here);
-        var plan = new Protocol.RunPlan(here, "/w", List.of("run"), List.of("A=1", "B=2=3", "A=shadowed", "junk"));
+        var plan = new Protocol.RunPlan(here, "mima", 5, 77, "/w", List.of("run"), List.of("A=1", "B=2=3", "A=shadowed", "junk"));
 
         assertEquals(new Protocol.Failed("the client sees another file system"),
-                ask(where, new Protocol.RunPlan("mnt:[1] 0:0", "/w", List.of("run"), List.of())));
+                ask(where, new Protocol.RunPlan("mnt:[1] 0:0", "kimen", 0, 1, "/w", List.of("run"), List.of())));
         assertEquals(0, calls.get(), "planned for a client in another mount namespace or root");
 
         try (var clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
@@ -147,7 +147,7 @@ class SessionDaemonTest {
             await("two plans under way", () -> calls.get() == 2);
             assertEquals(new Protocol.Failed("busy"), ask(where, plan), "a third plan at once");
             gate.countDown();
-            var launch = new Protocol.Launch("/bin/true", List.of("true", "/w"), List.of("A=1", "B=2=3"), "note");
+            var launch = new Protocol.Launch("/bin/true", List.of("true", "/w", "mima", "5", "77"), List.of("A=1", "B=2=3"), "note");
             assertEquals(launch, first.get());
             assertEquals(launch, second.get());
             assertEquals(launch, ask(where, plan), "the slots are free again");
