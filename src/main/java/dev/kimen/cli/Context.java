@@ -101,6 +101,22 @@ public final class Context {
         return SessionClient.of(env, dirs());
     }
 
+    /**
+     * The OS keyring (the caller closes it). With a session, through it
+     * ({@link dev.kimen.session.SessionKeyring}): the items it holds come from it, and what is
+     * read is held there for the session. In the daemon, only what it holds.
+     */
+    public dev.kimen.keyring.Keyring keyring() {
+        String id = dev.kimen.keyring.Keyrings.id(env);
+        if (handOff != null) {
+            return handOff.keyring(id);
+        }
+        if (id == null) {
+            return dev.kimen.keyring.Keyrings.open(env); // it says why there is no keyring
+        }
+        return new dev.kimen.session.SessionKeyring(session(), id, () -> dev.kimen.keyring.Keyrings.open(env));
+    }
+
     /** {@code path} made absolute against the working directory. */
     public Path resolve(String path) {
         return cwd.resolve(path).toAbsolutePath().normalize();

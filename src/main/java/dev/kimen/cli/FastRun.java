@@ -6,9 +6,9 @@ import dev.kimen.crypto.KdfParams;
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.fs.PrivateFiles;
 import dev.kimen.process.Confinement;
+import dev.kimen.session.Held;
 import dev.kimen.session.RunPlanner;
 import dev.kimen.term.Terminal;
-import dev.kimen.unlock.SessionKeys;
 import dev.kimen.vault.Vault;
 import dev.kimen.vault.VaultKey;
 import dev.kimen.vault.format.VaultCodec;
@@ -31,13 +31,14 @@ import java.util.Optional;
  * context, {@link Confinement confined} to what the daemon may do. A {@code run} that ends in a
  * plain exec comes back as a {@link Launch}; {@code env}, {@code secret get} and the shell hook's
  * load ({@code hook <shell> --load}), which only print, as what they printed. Anything else (an
- * error, help, stdin, a prompt, a program to start, the keyring, files or masking for a run)
+ * error, help, stdin, a prompt, a program to start, a keyring item the session does not hold,
+ * files or masking for a run)
  * comes back empty, and the client starts the JVM, which does it again the usual way; so errors
  * and their exit codes are always the JVM's own.
  */
 public final class FastRun implements RunPlanner {
     @Override
-    public Optional<Answer> plan(Request request, SessionKeys keys) {
+    public Optional<Answer> plan(Request request, Held keys) {
         List<String> args = request.args();
         boolean run = !args.isEmpty() && args.getFirst().equals("run");
         if (!run && !printsOnly(args) || !request.cwd().isAbsolute()) {

@@ -1,9 +1,12 @@
 package dev.kimen.cli;
 
+import dev.kimen.crypto.SecretBytes;
+import dev.kimen.keyring.Keyring;
 import dev.kimen.projection.Plan;
 import dev.kimen.process.Confinement;
 import dev.kimen.projection.Projection;
 import dev.kimen.projection.run.Runner;
+import dev.kimen.session.Held;
 import dev.kimen.unlock.PassphraseChain;
 import dev.kimen.unlock.SessionKeys;
 import java.io.IOException;
@@ -12,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A command run inside the session daemon for the native client ({@link FastRun}): the usual
@@ -33,11 +37,11 @@ final class HandOff {
     /** The command to exec, as planned. */
     record Exec(Path program, List<String> argv, Map<String, String> env) {}
 
-    private final SessionKeys keys;
+    private final Held keys;
     private Exec exec;
     private Collection<String> accessed = List.of();
 
-    HandOff(SessionKeys keys) {
+    HandOff(Held keys) {
         this.keys = keys;
     }
 
@@ -71,6 +75,49 @@ final class HandOff {
                 Confinement.check("a vault over " + MAX_VAULT_BYTES + " bytes");
             }
             return keys.keyFor(path, params, salt);
+        };
+    }
+
+    /**
+     * The keyring {@code id} as the daemon has it: the items it holds, read-only. Any other item,
+     * or anything else asked of it, is the JVM's (which reads the keyring and has it held).
+     */
+    Keyring keyring(String id) {
+        return new Keyring() {
+            @Override
+            public Optional<SecretBytes> get(String name) {
+                Optional<SecretBytes> held = id == null ? Optional.empty() : keys.item(id, name);
+                if (held.isEmpty()) {
+                    Confinement.check("the OS keyring");
+                }
+                return held;
+            }
+
+            @Override
+            public boolean contains(String name) {
+                Confinement.check("the OS keyring");
+                return false;
+            }
+
+            @Override
+            public void set(String name, SecretBytes value) {
+                Confinement.check("the OS keyring");
+            }
+
+            @Override
+            public boolean remove(String name) {
+                Confinement.check("the OS keyring");
+                return false;
+            }
+
+            @Override
+            public List<String> names() {
+                Confinement.check("the OS keyring");
+                return List.of();
+            }
+
+            @Override
+            public void close() {}
         };
     }
 

@@ -2,7 +2,6 @@ package dev.kimen.cli;
 
 import dev.kimen.config.Config;
 import dev.kimen.keyring.Keyring;
-import dev.kimen.keyring.Keyrings;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,7 +24,7 @@ public final class StoreOption {
 
     /** The keyring to work on (the caller closes it), or empty for the vault. */
     Optional<Keyring> keyring(Context ctx) {
-        return usesKeyring(ctx) ? Optional.of(Keyrings.open(ctx.env())) : Optional.empty();
+        return usesKeyring(ctx) ? Optional.of(ctx.keyring()) : Optional.empty();
     }
 
     private boolean usesKeyring(Context ctx) {

@@ -2,7 +2,6 @@ package dev.kimen.cli;
 
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.keyring.Keyring;
-import dev.kimen.keyring.Keyrings;
 import dev.kimen.projection.source.SecretLookup;
 import dev.kimen.unlock.Unlocker;
 import dev.kimen.vault.Vault;
@@ -47,7 +46,7 @@ final class VaultLookup implements SecretLookup, AutoCloseable {
     @Override
     public Optional<SecretBytes> keyring(String name) {
         if (keyring == null) {
-            keyring = Keyrings.open(env);
+            keyring = ctx.keyring();
         }
         return keyring.get(name);
     }

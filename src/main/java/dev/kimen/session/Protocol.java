@@ -69,10 +69,25 @@ final class Protocol {
     record RunPlan(String where, String program, int terminals, long parentPid, String cwd, List<String> args,
                    List<String> env) implements Message {}
 
-    /** Responses. {@code count}: how many vaults the request stored or forgot. */
+    /** The OS keyring item {@code name} of {@code keyring} ({@link dev.kimen.keyring.Keyrings#id}), if held. */
+    record GetItem(String keyring, String name) implements Message {}
+
+    /**
+     * Hold a keyring item read by a command for the session (answered {@code Done(0)} when the
+     * daemon holds no vault key: no session to hold it for).
+     */
+    record PutItem(String keyring, String name, byte[] value) implements Message {}
+
+    /** Forget a keyring item, changed or removed by a command. */
+    record ForgetItem(String keyring, String name) implements Message {}
+
+    /** Responses. {@code count}: how many vaults (or items) the request stored or forgot. */
     record Done(int count) implements Message {}
 
     record Key(VaultKey key) implements Message {}
+
+    /** A held keyring item's value. */
+    record Item(byte[] value) implements Message {}
 
     record NoKey() implements Message {}
 
@@ -93,8 +108,8 @@ final class Protocol {
      */
     record Printed(String notes, byte[] out) implements Message {}
 
-    private static final byte STATUS = 1, GET = 2, PUT = 3, FORGET = 4, LOCK = 5, STOP = 6, RUN_PLAN = 7,
-            DONE = 64, KEY = 65, NO_KEY = 66, STATE = 67, FAILED = 68, LAUNCH = 69, PRINTED = 70;
+    private static final byte STATUS = 1, GET = 2, PUT = 3, FORGET = 4, LOCK = 5, STOP = 6, RUN_PLAN = 7, GET_ITEM = 8, PUT_ITEM = 9, FORGET_ITEM = 10,
+            DONE = 64, KEY = 65, NO_KEY = 66, STATE = 67, FAILED = 68, LAUNCH = 69, PRINTED = 70, ITEM = 71;
 
     /** The buffer a message is first encoded into; a bigger one (x4, up to MAX_PAYLOAD) when it does not fit. */
     private static final int FIRST_BUFFER = 64 * 1024;
@@ -153,6 +168,12 @@ final class Protocol {
             p.key().close();
         } else if (message instanceof Key k) {
             k.key().close();
+        } else if (message instanceof PutItem p) {
+            Arrays.fill(p.value(), (byte) 0);
+        } else if (message instanceof Item i) {
+            Arrays.fill(i.value(), (byte) 0);
+        } else if (message instanceof Printed p) {
+            Arrays.fill(p.out(), (byte) 0);
         }
     }
 
@@ -192,6 +213,18 @@ final class Protocol {
             putString(buf, r.cwd());
             putStrings(buf, r.args());
             putStrings(buf, r.env());
+        } else if (message instanceof GetItem g) {
+            putString(buf.put(GET_ITEM), g.keyring());
+            putString(buf, g.name());
+        } else if (message instanceof PutItem p) {
+            putString(buf.put(PUT_ITEM), p.keyring());
+            putString(buf, p.name());
+            buf.putInt(p.value().length).put(p.value());
+        } else if (message instanceof ForgetItem f) {
+            putString(buf.put(FORGET_ITEM), f.keyring());
+            putString(buf, f.name());
+        } else if (message instanceof Item i) {
+            buf.put(ITEM).putInt(i.value().length).put(i.value());
         } else if (message instanceof Done d) {
             buf.put(DONE).putInt(d.count());
         } else if (message instanceof Key k) {
@@ -230,6 +263,10 @@ final class Protocol {
             case STOP -> new Stop();
             case RUN_PLAN -> new RunPlan(getString(buf), getString(buf), Byte.toUnsignedInt(buf.get()),
                     Integer.toUnsignedLong(buf.getInt()), getString(buf), getStrings(buf), getStrings(buf));
+            case GET_ITEM -> new GetItem(getString(buf), getString(buf));
+            case PUT_ITEM -> new PutItem(getString(buf), getString(buf), getBlob(buf));
+            case FORGET_ITEM -> new ForgetItem(getString(buf), getString(buf));
+            case ITEM -> new Item(getBlob(buf));
             case DONE -> new Done(buf.getInt());
             case KEY -> new Key(getKey(buf));
             case NO_KEY -> new NoKey();

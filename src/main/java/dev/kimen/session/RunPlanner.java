@@ -1,6 +1,5 @@
 package dev.kimen.session;
 
-import dev.kimen.unlock.SessionKeys;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +14,13 @@ import java.util.Optional;
  */
 public interface RunPlanner {
     /**
-     * What the client is to do for {@code request}, its vault keys taken only from {@code keys};
+     * What the client is to do for {@code request}, its vault keys and keyring items taken only
+     * from {@code held};
      * empty whenever the command needs more than the daemon does (stdin, a prompt, a passphrase,
-     * a program to start, the keyring, an error to report): the client then starts the JVM, which
+     * a program to start, a keyring item not held, an error to report): the client then starts the JVM, which
      * does it all the usual way.
      */
-    Optional<Answer> plan(Request request, SessionKeys keys);
+    Optional<Answer> plan(Request request, Held held);
 
     /**
      * Plans a throwaway run, so the first client's does not pay for loading the code.

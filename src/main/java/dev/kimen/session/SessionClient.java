@@ -4,6 +4,7 @@ import dev.kimen.KimenException;
 import dev.kimen.Reason;
 import dev.kimen.config.UserDirs;
 import dev.kimen.crypto.KdfParams;
+import dev.kimen.crypto.SecretBytes;
 import dev.kimen.session.Protocol.Done;
 import dev.kimen.session.Protocol.Failed;
 import dev.kimen.session.Protocol.Forget;
@@ -119,12 +120,39 @@ public final class SessionClient implements SessionKeys {
         }
     }
 
-        /** Makes the daemon forget {@code vault} (after a rekey); a daemon that cannot be reached holds nothing to forget. */
+    /** Makes the daemon forget {@code vault} (after a rekey); a daemon that cannot be reached holds nothing to forget. */
     public void forget(Path vault) {
+        quietly(new Forget(vault.toString()));
+    }
+
+    /** The keyring item the session holds (the caller closes it); empty when none, or no daemon answers. */
+    public Optional<SecretBytes> item(String keyring, String name) {
+        Optional<Message> answer = quietly(new Protocol.GetItem(keyring, name));
+        if (answer.isPresent() && answer.get() instanceof Protocol.Item(byte[] value)) {
+            return Optional.of(SecretBytes.adopt(value));
+        }
+        answer.ifPresent(Protocol::discard);
+        return Optional.empty();
+    }
+
+    /** Has the session hold a keyring item just read (it does only while it holds a vault key). */
+    public void holdItem(String keyring, String name, SecretBytes value) {
+        quietly(new Protocol.PutItem(keyring, name, value.reveal()));
+    }
+
+    /** Makes the session forget a keyring item a command changed or removed. */
+    public void forgetItem(String keyring, String name) {
+        quietly(new Protocol.ForgetItem(keyring, name));
+    }
+
+    /** A request whose failure changes nothing for the command: a daemon that cannot answer holds nothing. */
+    private Optional<Message> quietly(Message request) {
         try {
-            ask(new Forget(vault.toString()));
+            return ask(request);
         } catch (KimenException e) {
-            // nothing reachable holds it
+            return Optional.empty();
+        } finally {
+            Protocol.discard(request); // a value sent: zeroed
         }
     }
 

@@ -206,9 +206,7 @@ public final class SessionDaemon {
             try {
                 Protocol.write(channel, response);
             } finally {
-                if (response instanceof Key key) {
-                    key.key().close();
-                }
+                Protocol.discard(response); // a key or an item: zeroed once sent
             }
             if (request instanceof Stop) {
                 shutdown();
@@ -227,6 +225,19 @@ public final class SessionDaemon {
                 yield new Done(1);
             }
             case Forget f -> new Done(keys.forget(f.vault()));
+            case Protocol.GetItem g -> keys.item(g.keyring(), g.name()).<Message>map(v -> {
+                try (v) {
+                    return new Protocol.Item(v.reveal());
+                }
+            }).orElseGet(NoKey::new);
+            case Protocol.PutItem p -> {
+                try {
+                    yield new Done(keys.putItem(p.keyring(), p.name(), p.value()) ? 1 : 0);
+                } finally {
+                    Protocol.discard(p);
+                }
+            }
+            case Protocol.ForgetItem f -> new Done(keys.forgetItem(f.keyring(), f.name()));
             case Lock l -> new Done(keys.forgetAll());
             case Stop s -> {
                 int count = keys.forgetAll();

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kimen.session.Held;
 import dev.kimen.session.RunPlanner;
 import dev.kimen.session.RunPlanner.Launch;
-import dev.kimen.unlock.SessionKeys;
 import dev.kimen.vault.TestVaults;
 import dev.kimen.vault.VaultKey;
 import dev.kimen.vault.store.VaultStore;
@@ -36,7 +36,7 @@ class FastRunTest {
     final Map<String, String> env = new HashMap<>();
     final List<Path> asked = new ArrayList<>();
     /** The held keys: this vault's, and a record of what was asked for. */
-    final SessionKeys held = (vault, params, salt) -> {
+    final Held held = (vault, params, salt) -> {
         asked.add(vault);
         return Optional.of(key.copy());
     };

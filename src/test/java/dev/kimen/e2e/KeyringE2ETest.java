@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.grack.nanojson.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,6 +51,8 @@ class KeyringE2ETest {
 
     @AfterEach
     void stop() {
+        kimen.run("session", "stop");
+        Daemons.killAll(kimen.home().resolve(".cache/kimen"));
         bus.close();
     }
 
@@ -192,5 +195,56 @@ class KeyringE2ETest {
                 other.close();
             }
         }
+    }
+
+    /** How many JVMs {@code who} started for {@code args}, and its result (JVM starts logged through JAVA_TOOL_OPTIONS). */
+    private record Counted(Kimen.Result result, long jvms) {}
+
+    private Counted counted(Kimen who, String... args) throws IOException {
+        Path jvms = Files.createTempDirectory(tmp, "jvms");
+        Kimen.Result result = who.with("JAVA_TOOL_OPTIONS", "-Xlog:os=info:file=" + jvms + "/jvm-%p.log").run(args);
+        try (var started = Files.list(jvms)) {
+            return new Counted(result, started.count());
+        }
+    }
+
+    /**
+     * Issue 25: with a session, the keyring items a group reads are held by the session daemon
+     * after the first read, so the next runs start no JVM and make no D-Bus call; an item changed
+     * or removed is forgotten at once (never a stale value), and session lock forgets them all: a
+     * locked keyring then fails as keyring_unavailable, never falling back to the vault.
+     */
+    @Test
+    void aSessionHoldsTheKeyringItemsItsGroupsReadUntilChangedOrLocked() throws Exception {
+        Kimen mima = kimen.mima();
+        mima.runWithStdin(VALUE, "secret", "add", "openai-key").ok();
+        mima.run("group", "link", "agent", "OPENAI_API_KEY", "openai-key").ok();
+        kimen.with("KIMEN_PASSPHRASE", PASS).run("session", "start").ok();
+        String[] run = {"run", "agent", "--", "printenv", "OPENAI_API_KEY"};
+
+        Counted first = counted(mima, run);
+        assertEquals(VALUE + "\n", first.result().ok().out());
+        assertTrue(first.jvms() > 0, "the first read is the JVM's, which reads the keyring");
+        Counted second = counted(mima, run);
+        assertEquals(VALUE + "\n", second.result().ok().out());
+        assertEquals(0, second.jvms(), "the session held the item: no JVM");
+        Kimen.Result jvm = mima.with("KIMEN_FASTRUN", "off").run(run);
+        assertEquals(List.of(jvm.out(), jvm.stderr()), List.of(second.result().out(), second.result().stderr()));
+        assertEquals(0, counted(mima, "secret", "get", "openai-key").jvms(), "mima secret get reads the held item too");
+
+        mima.run("secret", "rm", "openai-key").ok();
+        Counted removed = counted(mima, run);
+        assertEquals(22, removed.result().exit(), removed.result().describe()); // secret_not_found
+        assertTrue(removed.jvms() > 0, "no stale value from the session after rm");
+        mima.runWithStdin("changed-value", "secret", "add", "openai-key").ok();
+        assertEquals("changed-value\n", mima.run(run).ok().out());
+        Counted changed = counted(mima, run);
+        assertEquals(List.of("changed-value\n", 0L), List.of(changed.result().ok().out(), changed.jvms()));
+
+        mima.run("session", "lock").ok();
+        bus.lockAll();
+        JsonObject locked = mima.with("KIMEN_PASSPHRASE", PASS).run("run", "--json", "agent", "--", "true")
+                .failsWith(27, "keyring_unavailable");
+        assertTrue(locked.toString().contains("locked"), locked.toString());
     }
 }

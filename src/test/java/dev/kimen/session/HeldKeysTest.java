@@ -206,4 +206,48 @@ class HeldKeysTest {
         assertFalse(held.key().isDestroyed());
         assertArrayEquals(bytes(7), used("/a.kv"));
     }
+
+    private String item(String name) {
+        return keys.item("dbus:unix:path=/b", name).map(v -> {
+            try (v) {
+                return new String(v.reveal(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }).orElse(null);
+    }
+
+    /** Issue 25: keyring items are held only during a session, for its longest TTL, and never past its last key. */
+    @Test
+    void keyringItemsLiveOnlyAsLongAsTheSession() {
+        byte[] value = "v1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertFalse(keys.putItem("dbus:unix:path=/b", "k", value), "held with no session to hold it for");
+        assertNull(item("k"));
+
+        keys.put("/a.kv", key(1), TTL);
+        keys.put("/b.kv", key(2), Duration.ofMinutes(30));
+        assertTrue(keys.putItem("dbus:unix:path=/b", "k", value));
+        value[0] = 'X'; // the caller's buffer is the caller's: the daemon keeps a copy
+        assertEquals("v1", item("k"));
+        assertEquals(java.util.Optional.empty(), keys.item("dbus:unix:path=/other", "k"), "another keyring's item of that name");
+
+        clock.advance(Duration.ofMinutes(29));
+        assertEquals("v1", item("k"), "the longest TTL of the keys held, 30 minutes, refreshed by each use");
+        assertEquals(1, keys.forgetItem("dbus:unix:path=/b", "k"));
+        assertNull(item("k"), "forgotten when a command changes it");
+
+        keys.put("/a.kv", key(1), TTL); // it had expired meanwhile
+        keys.putItem("dbus:unix:path=/b", "k", value);
+        keys.forget("/b.kv");
+        assertEquals(1, keys.itemCount(), "one key left: the session goes on");
+        keys.forget("/a.kv");
+        assertEquals(0, keys.itemCount(), "no key left, no item either");
+
+        keys.put("/a.kv", key(1), TTL);
+        keys.putItem("dbus:unix:path=/b", "k", value);
+        clock.advance(TTL);
+        assertNull(item("k"), "expired with the session's TTL");
+        keys.put("/a.kv", key(1), TTL);
+        keys.putItem("dbus:unix:path=/b", "k", value);
+        keys.forgetAll();
+        assertEquals(0, keys.itemCount(), "session lock forgets them");
+    }
 }

@@ -241,6 +241,19 @@ class ProtocolTest {
     }
 
     @Test
+    void keyringItemMessagesRoundTrip() throws IOException {
+        assertEquals(new Protocol.GetItem("dbus:unix:path=/b", "k"), roundTrip(new Protocol.GetItem("dbus:unix:path=/b", "k")));
+        assertEquals(new Protocol.ForgetItem("keychain", "k"), roundTrip(new Protocol.ForgetItem("keychain", "k")));
+        var put = assertInstanceOf(Protocol.PutItem.class, roundTrip(new Protocol.PutItem("dbus:x", "k", new byte[] {0, 1, (byte) 0xFF})));
+        assertEquals(List.of("dbus:x", "k"), List.of(put.keyring(), put.name()));
+        assertArrayEquals(new byte[] {0, 1, (byte) 0xFF}, put.value());
+        assertArrayEquals(new byte[] {7}, assertInstanceOf(Protocol.Item.class, roundTrip(new Protocol.Item(new byte[] {7}))).value());
+        byte[] value = {1, 2};
+        Protocol.discard(new Protocol.PutItem("k", "n", value));
+        assertArrayEquals(new byte[] {0, 0}, value, "an unused item is zeroed");
+    }
+
+    @Test
     void runPlanIsLaidOutAsTheNativeClientWritesIt() throws IOException {
         byte[] byHand = handFrame(Protocol.VERSION, 7, b -> {
             string(b, "mnt:[1] 2:3");

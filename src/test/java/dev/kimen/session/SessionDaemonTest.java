@@ -115,7 +115,7 @@ class SessionDaemonTest {
         var calls = new java.util.concurrent.atomic.AtomicInteger();
         RunPlanner planner = new RunPlanner() {
             @Override
-            public Optional<RunPlanner.Answer> plan(RunPlanner.Request request, dev.kimen.unlock.SessionKeys keys) {
+            public Optional<RunPlanner.Answer> plan(RunPlanner.Request request, Held keys) {
                 calls.incrementAndGet();
                 try {
                     gate.await();
