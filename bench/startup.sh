@@ -4,7 +4,10 @@
 #   version   `kimen --version`: bin/kimen (checkout) and target/image/bin/kimen (as installed)
 #   session   `kimen run --env X=bench.token -- true` on a 100-secret vault with a session active:
 #             the native client (kimen-fastrun) and the daemon, no JVM; and the JVM's own run
-#             (KIMEN_FASTRUN=off), as every run was before the client
+#             (KIMEN_FASTRUN=off), as every run was before the client; then, in the same run, what
+#             a person does many times a day (issue 25): `kimen run g`, `mima run g`, `run --profile
+#             p`, `env g`, `secret get`, the hook's load of an allowed project on cd (first entry and
+#             re-entry), and `direnv exec DIR true` beside them
 #   unlock    the same run with no session: the passphrase through Argon2id (64 MiB, 3 passes, 4 lanes);
 #             its cost is that minus the JVM's run with a session
 #   argon2    Debian's `argon2` CLI with the same parameters (the native reference)
@@ -96,6 +99,16 @@ age -d -i "$tmp/age-key.txt" "$tmp/bundle.age" >/dev/null || die "age could not 
 echo 'export BENCH_TOKEN=value' >"$tmp/direnv/.envrc"
 (cd "$tmp/direnv" && "${clean_env[@]}" direnv allow . 2>/dev/null)
 
+echo "== a group, a project (.mima.yaml and a profile), allowed" >&2
+project="$tmp/project"
+mkdir -p "$project/.kimen/profiles"
+printf 'groups:\n  dev:\n    X: bench.token\nenv:\n  NODE_ENV: development\n' >"$project/.mima.yaml"
+printf 'env X=bench.token\n' >"$project/.kimen/profiles/p.kmap"
+"${pass_env[@]}" "$kimen" config mima-store vault >/dev/null
+"${pass_env[@]}" "$kimen" group link g X bench.token >/dev/null
+(cd "$project" && "${pass_env[@]}" "$kimen" allow . >/dev/null 2>&1) \
+  || die "kimen allow failed in $project"
+
 # hyperfine runs commands without a shell (-N), split by shell-word rules: quote paths.
 q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 flags="${jvm_flags[*]}"
@@ -114,12 +127,26 @@ echo "== timing (fast rows: --warmup $warmup --runs $runs; Argon2id rows: --warm
   -n "kimen --version (installed image)" "$(q "$installed") --version" >&2
 "${pass_env[@]}" "$kimen" session start --ttl 30m >/dev/null
 "${clean_env[@]}" "$kimen" $run_args || die "run with the session failed"
-"${clean_env[@]}" hyperfine -N --output=null --warmup "$warmup" --runs "$runs" --export-json "$tmp/session.json" \
+load="hook bash --load $(q "$project/.mima.yaml") --previous"
+state="$(cd "$project" && "${clean_env[@]}" "$kimen" hook bash --load "$project/.mima.yaml" --previous '' 2>/dev/null \
+  | sed -n "s/^_kimen_status '\(.*\)'\$/\1/p")"
+[ -n "$state" ] || die "the hook's load of $project printed no state"
+(cd "$project" && "${clean_env[@]}" hyperfine -N --output=null --warmup "$warmup" --runs "$runs" \
+  --export-json "$tmp/session.json" \
   -n "kimen $run_args (session, bin/kimen)" "$(q "$kimen") $run_args" \
   -n "kimen $run_args (session, installed image)" "$(q "$installed") $run_args" \
-  -n "kimen $run_args (session, JVM: KIMEN_FASTRUN=off)" "env KIMEN_FASTRUN=off $(q "$kimen") $run_args" >&2
-# The daemon's resident memory, idle after serving those runs (issue 9: at most 48 MiB).
-sleep 1
+  -n "kimen $run_args (session, JVM: KIMEN_FASTRUN=off)" "env KIMEN_FASTRUN=off $(q "$kimen") $run_args" \
+  -n "kimen run g -- true (session)" "$(q "$kimen") run g -- true" \
+  -n "mima run g -- true (session)" "$(q "$root/bin/mima") run g -- true" \
+  -n "kimen run --profile p -- true (session)" "$(q "$kimen") run --profile p -- true" \
+  -n "kimen env g (session)" "$(q "$kimen") env g" \
+  -n "kimen secret get bench.token (session)" "$(q "$kimen") secret get bench.token" \
+  -n "hook's load on cd, first entry (session)" "$(q "$kimen") $load ''" \
+  -n "hook's load on cd, re-entry (session)" "$(q "$kimen") $load $(q "$state")" \
+  -n "direnv exec DIR true (same run)" "direnv exec $(q "$tmp/direnv") true" >&2)
+# The daemon's resident memory, idle after serving those commands (issue 25: at most 60 MiB; the
+# JVM frees its compiler's arenas every 5 s and the daemon trims its native heap every 2 s).
+sleep 8
 daemon_pid="$(pgrep -f "dev.kimen.SessionMain $tmp/run/kimen" | head -n 1 || true)"
 daemon_rss_kib="$(awk '/^VmRSS:/ {print $2}' "/proc/$daemon_pid/status" 2>/dev/null || echo 0)"
 "${clean_env[@]}" "$kimen" session stop >/dev/null
@@ -176,6 +203,15 @@ print("| run with a session / floor (installed) | %.1f / %.1f ms | %.2f | <= 1.5
 print("| unlock (run by passphrase - JVM run with session) / argon2 CLI | %.1f / %.1f ms | %.2f | <= 1.3 |" % (unlock, argon2, unlock / argon2))
 print("| secret get, 10 000 / 10 secrets | %.1f / %.1f ms | %.2f | <= 1.5 |" % (med("secret get, 10000"), med("secret get, 10 "), med("secret get, 10000") / med("secret get, 10 ")))
 rss = int(sys.argv[2]) / 1024
-print("| session daemon, idle resident memory | %.1f MiB | | <= 48 MiB |" % rss)
+print("| session daemon, idle resident memory | %.1f MiB | | <= 60 MiB |" % rss)
 print("| secret set, 10 000 / 10 secrets | %.1f / %.1f ms | %.2f | <= 2.0 |" % (med("secret set, 10000"), med("secret set, 10 "), med("secret set, 10000") / med("secret set, 10 ")))
+print("| run --env with a session, launcher included (bin/kimen) | %.1f ms | | <= 10 ms |" % session)
+print("| run --env with a session, launcher included (installed) | %.1f ms | | <= 10 ms |" % installed)
+version = med("kimen --version (installed")
+print("| kimen --version (installed) / floor | %.1f / %.1f ms | %.2f | <= 1.5 |" % (version, floor, version / floor))
+direnv = med("direnv exec DIR true (same run)")
+for row in ("kimen run g", "mima run g", "kimen run --profile p", "kimen env g", "kimen secret get",
+            "hook's load on cd, first", "hook's load on cd, re-entry"):
+    m = med(row)
+    print("| %s (session) / direnv exec, same run | %.1f / %.1f ms | %.2f | <= 30 ms and < 1 |" % (row, m, direnv, m / direnv))
 EOF
