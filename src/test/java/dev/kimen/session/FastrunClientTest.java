@@ -88,6 +88,16 @@ class FastrunClientTest {
         server.close();
     }
 
+    /** The daemon's answer to every connection: {@code message}, framed. */
+    private static Supplier<byte[]> answering(Message message) {
+        try {
+            byte[] frame = ProtocolTest.frame(message);
+            return () -> frame;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     record Outcome(int exit, String out, String err) {
         boolean launched() {
             return out.startsWith("LAUNCHED ");
@@ -161,13 +171,7 @@ class FastrunClientTest {
 
     @Test
     void onlyRunEnvSecretGetAndTheHooksLoadAskTheDaemon() throws Exception {
-        answer = () -> {
-            try {
-                return ProtocolTest.frame(new Failed("no"));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        };
+        answer = answering(new Failed("no"));
         for (List<String> args : List.of(List.of("secret", "set", "x"), List.of("secret"), List.of("hook", "bash"),
                 List.of("group", "list"), List.of("--version"))) {
             assertTrue(runClient(args, Map.of()).fellBack(args), args.toString());
@@ -182,13 +186,7 @@ class FastrunClientTest {
 
     @Test
     void everythingElseExecsTheJvmCommandUnchanged() throws Exception {
-        answer = () -> {
-            try {
-                return ProtocolTest.frame(new Failed("not a plain run"));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        };
+        answer = answering(new Failed("not a plain run"));
         assertTrue(runClient(Map.of()).fellBack());
         assertEquals(1, requests.size());
 
