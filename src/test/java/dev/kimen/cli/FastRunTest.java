@@ -235,4 +235,14 @@ class FastRunTest {
         config("allow", home.toString());
         assertEquals(VALUE, plan("run", "--profile", "p", "--", "true").orElseThrow().env().get("TOKEN"));
     }
+
+    /** The daemon's warm-up runs each kind of command it answers, in a directory it removes. */
+    @Test
+    void theWarmUpRunsEveryKindOfCommandAndLeavesNothingBehind() throws Exception {
+        Path scratch = Files.createDirectories(home.resolve("session"));
+        assertEquals(4, new FastRun().warmUpCommands(scratch), "run, env, secret get and the hook's load");
+        try (var left = Files.list(scratch)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
 }
