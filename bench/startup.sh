@@ -127,6 +127,9 @@ echo "== timing (fast rows: --warmup $warmup --runs $runs; Argon2id rows: --warm
   -n "kimen --version (installed image)" "$(q "$installed") --version" >&2
 "${pass_env[@]}" "$kimen" session start --ttl 30m >/dev/null
 "${clean_env[@]}" "$kimen" $run_args || die "run with the session failed"
+# The daemon warms up (runs each kind of command once, and C1 compiles them) for a few seconds
+# after it starts, on the same CPUs: the rows below time what follows.
+sleep 5
 load="hook bash --load $(q "$project/.mima.yaml") --previous"
 state="$(cd "$project" && "${clean_env[@]}" "$kimen" hook bash --load "$project/.mima.yaml" --previous '' 2>/dev/null \
   | sed -n "s/^_kimen_status '\(.*\)'\$/\1/p")"
