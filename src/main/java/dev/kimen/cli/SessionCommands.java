@@ -87,7 +87,9 @@ public final class SessionCommands extends GroupCommand {
         @Override
         public Integer call() {
             SessionClient session = ctx.session();
-            Optional<List<HeldVault>> held = session.status();
+            Optional<SessionClient.Holding> holding = session.holding();
+            Optional<List<HeldVault>> held = holding.map(SessionClient.Holding::vaults);
+            int items = holding.map(SessionClient.Holding::keyringItems).orElse(0);
             String state = held.isEmpty() ? "stopped" : held.get().isEmpty() ? "locked" : "unlocked";
             List<Map<String, Object>> vaults = held.orElse(List.of()).stream()
                     .map(v -> Json.object("path", v.path(), "ttl", Ttl.format(v.ttl()), "ttl_seconds", v.ttl().toSeconds(),
@@ -101,8 +103,13 @@ public final class SessionCommands extends GroupCommand {
             held.orElse(List.of()).forEach(v -> human.append("\n  ").append(v.path()).append("  ")
                     .append(v.expires() == null ? "no expiry" : "expires " + text(v.expires())
                             + " unless used (idle TTL " + Ttl.format(v.ttl()) + ")"));
+            if (items > 0) {
+                human.append("\n  and ").append(dev.kimen.text.Counts.of(items, "OS keyring item"))
+                        .append(" read while unlocked (forgotten with the last key, or by ")
+                        .append(Cli.program()).append(" session lock)");
+            }
             return ok("session_status", Json.object("state", state, "socket", session.where().socket().toString(),
-                    "vaults", vaults), human.toString());
+                    "vaults", vaults, "keyring_items", items), human.toString());
         }
     }
 

@@ -91,7 +91,8 @@ final class Protocol {
 
     record NoKey() implements Message {}
 
-    record State(List<HeldVault> vaults) implements Message {}
+    /** The vaults held, and how many keyring items. */
+    record State(List<HeldVault> vaults, int items) implements Message {}
 
     record Failed(String message) implements Message {}
 
@@ -237,6 +238,7 @@ final class Protocol {
                 putString(buf, h.path());
                 buf.putLong(h.ttl().toSeconds()).putLong(h.expires() == null ? -1 : h.expires().toEpochMilli());
             }
+            buf.putInt(s.items());
         } else if (message instanceof Failed f) {
             putString(buf.put(FAILED), f.message());
         } else if (message instanceof Launch l) {
@@ -270,12 +272,20 @@ final class Protocol {
             case DONE -> new Done(buf.getInt());
             case KEY -> new Key(getKey(buf));
             case NO_KEY -> new NoKey();
-            case STATE -> new State(getHeld(buf));
+            case STATE -> new State(getHeld(buf), getCount(buf));
             case FAILED -> new Failed(getString(buf));
             case LAUNCH -> new Launch(getString(buf), getStrings(buf), getStrings(buf), getString(buf));
             case PRINTED -> new Printed(getString(buf), getBlob(buf));
             default -> throw new ProtocolException("unknown message type " + type);
         };
+    }
+
+    private static int getCount(ByteBuffer buf) throws ProtocolException {
+        int count = buf.getInt();
+        if (count < 0) {
+            throw new ProtocolException("negative count");
+        }
+        return count;
     }
 
     /** A u32 length and that many bytes. */

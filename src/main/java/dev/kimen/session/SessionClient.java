@@ -93,9 +93,20 @@ public final class SessionClient implements SessionKeys {
         expect(answer, Done.class);
     }
 
+    /** What the daemon holds: its vaults, and how many OS keyring items. */
+    public record Holding(List<HeldVault> vaults, int keyringItems) {}
+
+    /** What the daemon holds; empty when no daemon runs. */
+    public Optional<Holding> holding() {
+        return ask(new Status()).map(answer -> {
+            State state = expect(answer, State.class);
+            return new Holding(state.vaults(), state.items());
+        });
+    }
+
     /** The vaults the daemon holds; empty when no daemon runs. */
     public Optional<List<HeldVault>> status() {
-        return ask(new Status()).map(answer -> expect(answer, State.class).vaults());
+        return holding().map(Holding::vaults);
     }
 
     /** Makes the daemon forget every key; the number forgotten, or empty when no daemon runs. */

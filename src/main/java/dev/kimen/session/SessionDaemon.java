@@ -218,7 +218,7 @@ public final class SessionDaemon {
 
     private Message answer(Message request) {
         return switch (request) {
-            case Status s -> new State(keys.status());
+            case Status s -> new State(keys.status(), keys.itemCount());
             case Get g -> keys.use(g.vault()).<Message>map(Key::new).orElseGet(NoKey::new);
             case Put p -> {
                 keys.put(p.vault(), p.key(), p.ttl());

@@ -231,6 +231,8 @@ class KeyringE2ETest {
         Kimen.Result jvm = mima.with("KIMEN_FASTRUN", "off").run(run);
         assertEquals(List.of(jvm.out(), jvm.stderr()), List.of(second.result().out(), second.result().stderr()));
         assertEquals(0, counted(mima, "secret", "get", "openai-key").jvms(), "mima secret get reads the held item too");
+        assertEquals(1, mima.run("session", "status", "--json").json().getInt("keyring_items"));
+        assertTrue(mima.run("session", "status").ok().out().contains("and 1 OS keyring item read while unlocked"));
 
         mima.run("secret", "rm", "openai-key").ok();
         Counted removed = counted(mima, run);
@@ -242,6 +244,7 @@ class KeyringE2ETest {
         assertEquals(List.of("changed-value\n", 0L), List.of(changed.result().ok().out(), changed.jvms()));
 
         mima.run("session", "lock").ok();
+        assertEquals(0, mima.run("session", "status", "--json").json().getInt("keyring_items"), "lock forgets them");
         bus.lockAll();
         JsonObject locked = mima.with("KIMEN_PASSPHRASE", PASS).run("run", "--json", "agent", "--", "true")
                 .failsWith(27, "keyring_unavailable");

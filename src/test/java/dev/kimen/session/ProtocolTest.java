@@ -185,8 +185,8 @@ class ProtocolTest {
                 new HeldVault("/a.kv", Duration.ofMinutes(15), Instant.ofEpochMilli(1_800_000_000_123L)),
                 new HeldVault("/b/ü.kv", Duration.ZERO, null),
                 new HeldVault("/c.kv", Ttl.MAX, Instant.EPOCH));
-        assertEquals(new State(held), roundTrip(new State(held)));
-        assertEquals(new State(List.of()), roundTrip(new State(List.of())));
+        assertEquals(new State(held, 3), roundTrip(new State(held, 3)));
+        assertEquals(new State(List.of(), 0), roundTrip(new State(List.of(), 0)));
     }
 
     @Test
@@ -195,7 +195,7 @@ class ProtocolTest {
         for (int i = 0; i < Protocol.MAX_VAULTS; i++) {
             many.add(new HeldVault("/" + i, Duration.ofSeconds(i), null));
         }
-        assertEquals(new State(many), roundTrip(new State(many)));
+        assertEquals(new State(many, Integer.MAX_VALUE), roundTrip(new State(many, Integer.MAX_VALUE)));
     }
 
     @Test
@@ -423,6 +423,11 @@ class ProtocolTest {
     }
 
     @Test
+    void aNegativeItemCountIsRefused() {
+        assertRefused(handFrame(Protocol.VERSION, 67, b -> b.putShort((short) 0).putInt(-1)));
+    }
+
+    @Test
     void expiryBeforeNoneIsRefused() throws IOException {
         assertRefused(handFrame(Protocol.VERSION, 67, b -> {
             b.putShort((short) 1);
@@ -433,6 +438,7 @@ class ProtocolTest {
             b.putShort((short) 1);
             string(b, "/v");
             b.putLong(0).putLong(-1);
+            b.putInt(0); // keyring items
         })));
         assertEquals(List.of(new HeldVault("/v", Duration.ZERO, null)), none.vaults());
     }
