@@ -26,7 +26,7 @@ public final class Context {
     private final Path cwd;
     private Config config;
     private List<String> args = List.of();
-    private HandOff handOff; // set when the session daemon plans a run for the native client (FastRun)
+    private HandOff handOff; // set when the session daemon runs a command for the native client (FastRun)
     private long parentPid; // 0: this process's parent; else the native client's, whose command the daemon runs
     private Clock clock; // null: the system's, looked up when first needed (the time zone costs a start some 7 ms)
 

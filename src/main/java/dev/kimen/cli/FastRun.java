@@ -32,16 +32,18 @@ import java.util.Optional;
  * plain exec comes back as a {@link Launch}; {@code env}, {@code secret get} and the shell hook's
  * load ({@code hook <shell> --load}), which only print, as what they printed. Anything else (an
  * error, help, stdin, a prompt, a program to start, a keyring item the session does not hold,
- * files or masking for a run)
- * comes back empty, and the client starts the JVM, which does it again the usual way; so errors
- * and their exit codes are always the JVM's own.
+ * files or masking for a run) comes back empty, and the client starts the JVM, which does it
+ * again the usual way; so errors and their exit codes are always the JVM's own.
  */
 public final class FastRun implements RunPlanner {
     @Override
     public Optional<Answer> plan(Request request, Held keys) {
         List<String> args = request.args();
-        boolean run = !args.isEmpty() && args.getFirst().equals("run");
-        if (!run && !printsOnly(args) || !request.cwd().isAbsolute()) {
+        if (args.isEmpty() || !request.cwd().isAbsolute()) {
+            return Optional.empty();
+        }
+        boolean run = args.getFirst().equals("run");
+        if (!run && !printsOnly(args)) {
             return Optional.empty();
         }
         Class<?> root = switch (request.program()) {

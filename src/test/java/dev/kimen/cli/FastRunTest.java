@@ -131,7 +131,7 @@ class FastRunTest {
         cases.put("help", new String[] {"run", "--help"});
         cases.put("a usage error", new String[] {"run", "--no-such-option", "--", "true"});
         cases.forEach((what, args) -> assertEquals(Optional.empty(), plan(args), what));
-        for (String[] args : List.of(new String[] {"secret", "set", "x", "--value", "v"}, new String[] {"secret", "list"},
+        for (String[] args : List.of(new String[0], new String[] {"secret", "set", "x", "--value", "v"}, new String[] {"secret", "list"},
                 new String[] {"group", "list"}, new String[] {"hook", "bash"}, new String[] {"--version"})) {
             assertEquals(Optional.empty(), answer("kimen", 0, args), "not a command the daemon runs: " + List.of(args));
         }
