@@ -213,8 +213,8 @@ class FastRunE2ETest {
     }
 
     /**
-     * Issue 25: with a session, {@code env}, {@code secret get}, a group's run and the hook's load
-     * of kimen and mima start no JVM (the daemon runs them for the native client), and say and do
+     * Issue 25: with a session, {@code env}, {@code secret get}, a group's or a project profile's
+     * run and the hook's load of kimen and mima start no JVM (the daemon runs them for the native client), and say and do
      * exactly what the JVM does: the same stdout, stderr, exit status and access-log entries, run
      * both ways here and compared; an untrusted project's refusal included.
      */
@@ -226,6 +226,8 @@ class FastRunE2ETest {
         kimen.with("KIMEN_PASSPHRASE", PASS).run("group", "link", "g", "Y", "const:it's $HOME").ok();
         Path project = Files.createDirectories(tmp.resolve("proj"));
         Files.writeString(project.resolve(".mima.yaml"), "groups:\n  dev:\n    X: app.token\nenv:\n  NODE_ENV: development\n");
+        Files.createDirectories(project.resolve(".kimen/profiles"));
+        Files.writeString(project.resolve(".kimen/profiles/p.kmap"), "env X=app.token\nenv Y=const:from the profile\n");
         Path untrusted = Files.createDirectories(tmp.resolve("untrusted"));
         Files.writeString(untrusted.resolve(".mima.yaml"), "env:\n  A: b\n");
         kimen.at(project).run("allow", ".").ok();
@@ -238,6 +240,7 @@ class FastRunE2ETest {
                 new Call(kimen, "env", "g", "--json"), new Call(kimen, "secret", "get", "app.token"),
                 new Call(mima, "secret", "get", "app.token"),
                 new Call(kimen, "run", "g", "--", "sh", "-c", echo), new Call(mima, "run", "g", "--", "sh", "-c", echo),
+                new Call(kimen.at(project), "run", "--profile", "p", "--", "sh", "-c", echo),
                 new Call(kimen, "hook", "bash", "--load", project.resolve(".mima.yaml").toString(), "--previous", ""),
                 new Call(mima, "hook", "zsh", "--load", project.resolve(".mima.yaml").toString(), "--previous", ""),
                 new Call(kimen, "hook", "bash", "--load", untrusted.resolve(".mima.yaml").toString(), "--previous", ""));
