@@ -140,14 +140,7 @@ public final class InitCommand extends BaseCommand {
 
     private Map<String, String> readDotenv(Path dotenv) {
         dev.kimen.fs.PrivateFiles.requireRegular(dotenv);
-        try {
-            return dev.kimen.shell.Dotenv.parse(java.nio.file.Files.readString(dotenv, java.nio.charset.StandardCharsets.UTF_8),
-                    from);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw KimenException.of(Reason.USAGE, "no file " + from, "give the path of the project's dotenv file");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return dev.kimen.shell.Dotenv.parse(SecretTransfer.Import.dotenvText(ctx, dotenv, from), from);
     }
 
     /** Asks at the terminal whether to delete the dotenv file; without a terminal, or without a yes, keeps it. */

@@ -199,8 +199,13 @@ final class SecretTransfer {
         }
 
         private String read(boolean fromStdin, String origin) {
+            return dotenvText(ctx, fromStdin ? null : ctx.resolve(file), origin);
+        }
+
+        /** A dotenv file's text ({@code path} null: stdin's), its raw bytes zeroed; {@code origin} names it in errors. */
+        static String dotenvText(Context ctx, Path path, String origin) {
             try {
-                byte[] raw = fromStdin ? ctx.in().readAllBytes() : Files.readAllBytes(ctx.resolve(file));
+                byte[] raw = path == null ? ctx.in().readAllBytes() : Files.readAllBytes(path);
                 try {
                     return Utf8.decode(raw);
                 } finally {
