@@ -155,13 +155,7 @@ public final class FastRun implements RunPlanner {
         } catch (IOException e) {
             // only a head start
         } finally {
-            try (var paths = Files.walk(home)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException e) {
-                // the next warm-up replaces it
-            }
+            PrivateFiles.deleteTree(home);
         }
         return answered;
     }

@@ -26,6 +26,16 @@ public record UserDirs(Path home, Path configHome, Path cacheHome, Path dataHome
         return dataHome.resolve("kimen");
     }
 
+    /**
+     * Where short-lived private directories go (a run's files, an edited value):
+     * {@code $XDG_RUNTIME_DIR} (a tmpfs, as a rule) when it is a directory, else the temp dir.
+     */
+    public static Path scratchBase(Map<String, String> env) {
+        String runtime = env.get("XDG_RUNTIME_DIR");
+        return runtime != null && !runtime.isEmpty() && java.nio.file.Files.isDirectory(Path.of(runtime))
+                ? Path.of(runtime) : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
     /** {@code $name} when it is set to an absolute path, else {@code fallback}. */
     public static Path xdg(Map<String, String> env, String name, Path fallback) {
         String value = env.get(name);

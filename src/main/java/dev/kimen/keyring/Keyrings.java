@@ -9,27 +9,28 @@ import java.util.Map;
 public final class Keyrings {
     private Keyrings() {}
 
-    /** Opens the keyring; {@code keyring_unavailable} (with a hint) when there is none, or it is locked. */
+    /** This OS's name in lower case: which keyring there is. */
+    private static final String OS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+
     /**
      * Which keyring {@link #open} would open for {@code env}, as a session names the items it holds
      * ({@code dbus:<address>} on Linux, {@code keychain} on macOS); null when there is none to open.
      */
     public static String id(Map<String, String> env) {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        if (os.contains("mac")) {
+        if (OS.contains("mac")) {
             return "keychain";
         }
         String bus = env.get("DBUS_SESSION_BUS_ADDRESS");
-        return os.contains("linux") && bus != null && !bus.isEmpty() ? "dbus:" + bus : null;
+        return OS.contains("linux") && bus != null && !bus.isEmpty() ? "dbus:" + bus : null;
     }
 
+    /** Opens the keyring; {@code keyring_unavailable} (with a hint) when there is none, or it is locked. */
     public static Keyring open(Map<String, String> env) {
         dev.kimen.process.Confinement.check("the OS keyring"); // the daemon opens no D-Bus connection
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        if (os.contains("mac")) {
+        if (OS.contains("mac")) {
             return new MacKeychain(env);
         }
-        if (os.contains("linux")) {
+        if (OS.contains("linux")) {
             return SecretServiceKeyring.connect(env);
         }
         throw unavailable("kimen knows no keyring on " + System.getProperty("os.name"));

@@ -36,10 +36,7 @@ public final class Editor {
         if (chosen.isBlank()) {
             chosen = env.getOrDefault("EDITOR", "");
         }
-        String runtime = env.get("XDG_RUNTIME_DIR");
-        Path base = runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))
-                ? Path.of(runtime) : Path.of(System.getProperty("java.io.tmpdir"));
-        return new Editor(HelperCommand.split(chosen.isBlank() ? "vi" : chosen), base);
+        return new Editor(HelperCommand.split(chosen.isBlank() ? "vi" : chosen), dev.kimen.config.UserDirs.scratchBase(env));
     }
 
     /**

@@ -51,7 +51,7 @@ public final class FilesDir implements AutoCloseable {
 
     /** A fresh private directory, after the stale ones of runs that died are swept away. */
     public static FilesDir fresh(Map<String, String> env) {
-        Path base = base(env);
+        Path base = dev.kimen.config.UserDirs.scratchBase(env);
         sweep(base);
         try {
             Path dir = Files.createTempDirectory(base, PREFIX, PosixFilePermissions.asFileAttribute(PrivateFiles.DIR_MODE));
@@ -59,13 +59,6 @@ public final class FilesDir implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Where fresh directories go: {@code $XDG_RUNTIME_DIR} when it is a directory, else the temp dir. */
-    static Path base(Map<String, String> env) {
-        String runtime = env.get("XDG_RUNTIME_DIR");
-        return runtime != null && !runtime.isEmpty() && Files.isDirectory(Path.of(runtime))
-                ? Path.of(runtime) : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     /**
@@ -94,7 +87,7 @@ public final class FilesDir implements AutoCloseable {
      * nothing here stops a run.
      */
     public static void sweep(Map<String, String> env) {
-        sweep(base(env));
+        sweep(dev.kimen.config.UserDirs.scratchBase(env));
     }
 
     static void sweep(Path base) {
