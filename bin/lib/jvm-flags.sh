@@ -26,8 +26,9 @@ aot_train() {
     </dev/null >/dev/null 2>&1 && [ -f "$4" ]
 }
 
-# start_kimen JAVA NATIVE_DIR JAR ARGS...: the launchers' last step, with their $program and their
-# cache=() of AOT flags. Execs the JVM with these flags, or, for `run`, `env`, `secret` and `hook`
+# start_kimen JAVA NATIVE_DIR JAR ARGS...: the launchers' last step, with their $program, their
+# cache=() of AOT flags and, from the checkout's launcher, $fastrun_tried when the client already
+# had its go (bin/lib/launch.sh). Execs the JVM with these flags, or, for `run`, `env`, `secret` and `hook`
 # when NATIVE_DIR has the native client (src/main/native/kimen_fastrun.c), that client: it asks the
 # session daemon to run the command and execs what a run starts, or writes what the command
 # printed, with no JVM started; else (and for any other secret or hook subcommand) it execs the
@@ -44,7 +45,8 @@ start_kimen() {
               -Dkimen.launcher="$launcher" ${fastrun:+"-Dkimen.fastrun=$fastrun"} -Dkimen.native.dir="$native"
               -cp "$jar" dev.kimen.Main)
   case "${1:-}" in
-    run | env | secret | hook) [ -n "$fastrun" ] && exec "$fastrun" "$program" "${#java[@]}" "${java[@]}" "$@" ;;
+    run | env | secret | hook)
+      [ -n "$fastrun" ] && [ -z "${fastrun_tried:-}" ] && exec "$fastrun" "$program" "${#java[@]}" "${java[@]}" "$@" ;;
   esac
   exec "${java[@]}" "$@"
 }

@@ -1,7 +1,7 @@
 /*
  * kimen-fastrun: everyday kimen and mima commands with no JVM, when the session daemon can run them.
  *
- *   kimen-fastrun PROGRAM N JAVA-COMMAND(N words) ARGUMENTS...
+ *   kimen-fastrun [--built STAMP M INPUT(M paths)] PROGRAM N JAVA-COMMAND(N words) ARGUMENTS...
  *
  * The launchers (bin/lib/launch.sh, installed-launcher.sh) exec this in place of the JVM for
  * `run`, `env`, `secret …` and `hook …` of PROGRAM (kimen or mima). For `run`, `env`, `secret get`
@@ -18,11 +18,20 @@
  * version, anything unexpected) ends in execv of JAVA-COMMAND followed by ARGUMENTS, exactly what
  * the launcher would have run: the JVM then does the command, or reports the error, the usual way.
  *
+ * --built: the checkout's launcher (bin/lib/launch.sh) execs this first, with itself as the
+ * JAVA-COMMAND, and leaves to it the check whether the jar is older than its sources (3-4 ms of
+ * bash; here nftw, ~1 ms, on a second thread while the daemon plans the command). When any INPUT,
+ * or anything under one, changed after STAMP was written (or cannot be looked at), the daemon's
+ * answer is not used. Either way, when this program falls back to JAVA-COMMAND it sets
+ * KIMEN_LAUNCH_CHECK=full: the launcher then checks and builds in bash, and runs the JVM.
+ *
  * Written by hand, in C, because its whole point is to start no runtime: a JVM start is what
  * costs a `run` most of its time (bench/README.md), and no library does this one exchange.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <ftw.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -296,6 +305,52 @@ static void exec_command(char *program, char **argv, char **env) {
     }
 }
 
+/* --built: the stamp, the inputs to walk, and the walk's thread and outcome */
+static struct {
+    const char *stamp;
+    char **inputs;
+    long count;
+    struct timespec at;
+    pthread_t walker;
+    int walking, changed;
+} built;
+
+static int changed_after_stamp(const char *path, const struct stat *st, int type, struct FTW *where) {
+    (void) path;
+    (void) where;
+    if (type == FTW_NS || type == FTW_DNR) {
+        return 1;
+    }
+    return st->st_mtim.tv_sec > built.at.tv_sec ||
+           (st->st_mtim.tv_sec == built.at.tv_sec && st->st_mtim.tv_nsec > built.at.tv_nsec);
+}
+
+/* Whether any input (trees walked, symlinks not followed) changed after the stamp was written. */
+static void *walk_inputs(void *unused) {
+    (void) unused;
+    struct stat st;
+    if (stat(built.stamp, &st) != 0) {
+        return (void *) 1;
+    }
+    built.at = st.st_mtim;
+    for (long i = 0; i < built.count; i++) {
+        if (nftw(built.inputs[i], changed_after_stamp, 16, FTW_PHYS) != 0) {
+            return (void *) 1;
+        }
+    }
+    return NULL;
+}
+
+/* With --built, whether the jar is older than its sources (waits for the walk); else 0. */
+static int sources_changed(void) {
+    if (built.walking) {
+        void *changed = (void *) 1;
+        built.changed = pthread_join(built.walker, &changed) != 0 || changed != NULL;
+        built.walking = 0;
+    }
+    return built.changed;
+}
+
 /* Whether the daemon may run `PROGRAM args…`: run, env, secret get, and the hook's load. */
 static int wanted(char **args, int count) {
     if (count < 1) {
@@ -382,7 +437,7 @@ static void try_launch(const char *program, char **args, int count) {
         char *notes = get_string(&r);
         size_t n;
         const unsigned char *out = get_blob(&r, &n);
-        if (!r.bad && r.left == 0) {
+        if (!r.bad && r.left == 0 && !sources_changed()) {
             /* as the JVM's command would: a closed stdout or stderr is no error, and kills nothing */
             signal(SIGPIPE, SIG_IGN);
             (void) write_all(STDERR_FILENO, (const unsigned char *) notes, strlen(notes), 0);
@@ -396,7 +451,7 @@ static void try_launch(const char *program, char **args, int count) {
         char **argv = get_strings(&r);
         char **env = get_strings(&r);
         char *notes = get_string(&r);
-        if (!r.bad && r.left == 0 && program[0] == '/' && argv[0] != NULL) {
+        if (!r.bad && r.left == 0 && program[0] == '/' && argv[0] != NULL && !sources_changed()) {
             explicit_bzero(answer, length);
             /* a closed stderr must not kill the run (the JVM ignores SIGPIPE too) */
             struct sigaction ignore = {.sa_handler = SIG_IGN}, found;
@@ -418,17 +473,42 @@ static void try_launch(const char *program, char **args, int count) {
     free(answer);
 }
 
-int main(int argc, char **argv) {
+/* Parses a count of words in argv that must leave at least LEAVE words after them; -1 if bad. */
+static long count_at(int argc, char **argv, int at, int leave) {
     char *end = "";
-    long n = argc > 2 ? strtol(argv[2], &end, 10) : -1;
-    if (argc < 4 || *end != 0 || n < 1 || n > argc - 3) {
-        fprintf(stderr, "kimen-fastrun: started by kimen's launcher, not by hand\n");
-        return 2;
+    long n = at < argc ? strtol(argv[at], &end, 10) : -1;
+    return *end == 0 && n >= 0 && n <= argc - at - 1 - leave ? n : -1;
+}
+
+static int not_by_hand(void) {
+    fprintf(stderr, "kimen-fastrun: started by kimen's launcher, not by hand\n");
+    return 2;
+}
+
+int main(int argc, char **argv) {
+    int at = 1;
+    if (argc > 1 && strcmp(argv[1], "--built") == 0) {
+        long inputs = count_at(argc, argv, 3, 3);
+        if (inputs < 0) {
+            return not_by_hand();
+        }
+        built.stamp = argv[2];
+        built.inputs = argv + 4;
+        built.count = inputs;
+        at = 4 + (int) inputs;
     }
-    const char *program = argv[1];
-    char **java = argv + 3;
+    long n = count_at(argc, argv, at + 1, 0);
+    if (argc < at + 3 || n < 1) {
+        return not_by_hand();
+    }
+    const char *program = argv[at];
+    char **java = argv + at + 2;
     char **args = java + n;
-    int count = argc - 3 - (int) n;
+    int count = argc - at - 2 - (int) n;
+    if (built.stamp != NULL) {
+        built.walking = pthread_create(&built.walker, NULL, walk_inputs, NULL) == 0;
+        built.changed = !built.walking && walk_inputs(NULL) != NULL;
+    }
 #ifdef __linux__
     /* The command's environment, values included, passes through here: no core dump of it, and no
        ptrace by other processes of the user. execve gives the command (or the JVM) its own. */
@@ -436,6 +516,9 @@ int main(int argc, char **argv) {
 #endif
     if ((getenv("KIMEN_FASTRUN") == NULL || strcmp(getenv("KIMEN_FASTRUN"), "off") != 0) && wanted(args, count)) {
         try_launch(program, args, count);
+    }
+    if (built.stamp != NULL) {
+        setenv("KIMEN_LAUNCH_CHECK", "full", 1);
     }
     execv(java[0], java);
     fprintf(stderr, "kimen: error: cannot start %s: %s\n", java[0], strerror(errno));

@@ -1,5 +1,6 @@
 package dev.kimen.e2e;
 
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -7,13 +8,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** bin/kimen's JDK search (bin/lib/find-jdk.sh): skip a too-old JAVA_HOME, say clearly when there is none. */
+/**
+ * bin/kimen's JDK search (bin/lib/find-jdk.sh): skip a too-old JAVA_HOME, say clearly when there is none;
+ * its AOT cache, its checkout found through symlinks, and its build when sources changed.
+ */
 class LauncherE2ETest {
     @RegisterExtension
     static final OutputLog LOG = new OutputLog();
@@ -90,7 +96,7 @@ class LauncherE2ETest {
         Path jar = Path.of("target/kimen.jar");
         Path cache = Path.of("target/kimen.aot");
         var jarTime = Files.getLastModifiedTime(jar);
-        Files.setLastModifiedTime(cache, java.nio.file.attribute.FileTime.fromMillis(jarTime.toMillis() - 3_600_000));
+        Files.setLastModifiedTime(cache, FileTime.fromMillis(jarTime.toMillis() - 3_600_000));
         Kimen.Result retrained = kimen.run(countMappings).ok();
         assertTrue(retrained.stderr().contains("training the start-up cache"), retrained::describe);
         assertTrue(Integer.parseInt(retrained.out().strip()) >= 1, "the new cache is not mapped");
@@ -107,6 +113,81 @@ class LauncherE2ETest {
             assertTrue(version.startsWith(launcher.getFileName() + " "), launcher + ": " + version);
         }
         assertTrue(Files.notExists(tmp.resolve("target")), "the launcher took the link's parent for its checkout");
+    }
+
+    /**
+     * A source edited since the last build is built before any command, even one the session
+     * daemon could answer: the checkout's launcher leaves that check to the native client for run,
+     * env, secret and hook (kimen_fastrun.c --built), which must then not use the daemon's answer.
+     * In a copy of the checkout whose `mvn` only leaves a mark and fails.
+     */
+    @Test
+    void anEditedSourceIsBuiltBeforeAnyCommand() throws IOException {
+        Path root = Path.of("").toAbsolutePath();
+        assumeTrue(Files.isExecutable(root.resolve("target/native/kimen-fastrun")), "needs the native client");
+        Path copy = tmp.resolve("checkout");
+        Path source = Files.createDirectories(copy.resolve("src/main/java/dev/kimen")).resolve("Main.java");
+        Files.writeString(source, "class Main {}\n");
+        for (String file : List.of("bin/kimen", "bin/lib/launch.sh", "bin/lib/find-jdk.sh", "bin/lib/jvm-flags.sh", "pom.xml",
+                "target/native/kimen-fastrun", "target/native/libkimen-native.so")) {
+            Files.createDirectories(copy.resolve(file).getParent());
+            Files.copy(root.resolve(file), copy.resolve(file), REPLACE_EXISTING);
+        }
+        long built = System.currentTimeMillis();
+        Path fakeBin = Files.createDirectories(tmp.resolve("fake-bin"));
+        Path mark = tmp.resolve("mvn-ran");
+        Files.writeString(fakeBin.resolve("mvn"), "#!/bin/sh\ntouch '" + mark + "'\nexit 1\n");
+        fakeBin.resolve("mvn").toFile().setExecutable(true);
+        Kimen kimen = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_AOT", "off")
+                .with("PATH", fakeBin + ":" + System.getenv("PATH")).using(copy.resolve("bin/kimen"));
+        Kimen unlocking = kimen.with("KIMEN_NEW_PASSPHRASE", "launcher-pass").with("KIMEN_PASSPHRASE", "launcher-pass");
+        asBuilt(root, copy, source, built, false);
+        unlocking.run("vault", "init").ok();
+        unlocking.runWithStdin("v", "secret", "set", "s", "--stdin").ok();
+        unlocking.run("session", "start").ok();
+        try {
+            List<List<String>> commands = List.of(List.of("run", "--env", "X=s", "--", "true"), List.of("secret", "get", "s"),
+                    List.of("--version"));
+            for (boolean edited : List.of(false, true)) {
+                for (List<String> command : commands) {
+                    asBuilt(root, copy, source, built, edited);
+                    Kimen.Result r = kimen.run(command.toArray(String[]::new));
+                    if (edited) {
+                        assertEquals(1, r.exit(), r::describe);
+                        assertTrue(r.stderr().contains("building") && r.stderr().contains("build failed"), r::describe);
+                        assertTrue(Files.deleteIfExists(mark), () -> "mvn did not run for " + command);
+                    } else {
+                        assertEquals(0, r.exit(), r::describe);
+                        assertTrue(Files.notExists(mark), () -> "built with nothing changed: " + r.describe());
+                    }
+                }
+            }
+        } finally {
+            asBuilt(root, copy, source, built, false);
+            kimen.run("session", "stop");
+        }
+    }
+
+    /**
+     * The copy as a build leaves it (a failed one removes the jar and the stamp), the jar as the
+     * session daemon saw it at its start, and the source edited after the build or not.
+     */
+    private static void asBuilt(Path root, Path copy, Path source, long built, boolean edited) throws IOException {
+        Path jar = copy.resolve("target/kimen.jar");
+        Path stamp = copy.resolve("target/.kimen-build-ok");
+        Files.copy(root.resolve("target/kimen.jar"), jar, REPLACE_EXISTING);
+        Files.writeString(stamp, "");
+        setMillis(stamp, built);
+        try (var inputs = Stream.concat(Files.walk(copy.resolve("src")), Stream.of(copy.resolve("pom.xml"), jar))) {
+            for (Path old : inputs.toList()) {
+                setMillis(old, built - 60_000);
+            }
+        }
+        setMillis(source, edited ? built + 2_000 : built - 60_000);
+    }
+
+    private static void setMillis(Path file, long millis) throws IOException {
+        Files.setLastModifiedTime(file, FileTime.fromMillis(millis));
     }
 
     private static Path onPath(String tool) {
