@@ -32,8 +32,10 @@ class KilledRunE2ETest {
     private Kimen kimen;
 
     @BeforeEach
-    void vault() {
-        kimen = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_PASSPHRASE", PASS);
+    void vault() throws java.io.IOException {
+        // files dirs of its own: any kimen run of this user elsewhere (another test run) would sweep a dead run's
+        Path runtime = Files.createDirectories(tmp.resolve("run"));
+        kimen = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_PASSPHRASE", PASS).with("XDG_RUNTIME_DIR", runtime.toString());
         Vaults.create(kimen.defaultVault(), PASS, Map.of());
     }
 
