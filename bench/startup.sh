@@ -104,6 +104,7 @@ project="$tmp/project"
 mkdir -p "$project/.kimen/profiles"
 printf 'groups:\n  dev:\n    X: bench.token\nenv:\n  NODE_ENV: development\n' >"$project/.mima.yaml"
 printf 'env X=bench.token\n' >"$project/.kimen/profiles/p.kmap"
+printf 'env X=bench.token broker=api.example.test\n' >"$project/.kimen/profiles/b.kmap"
 "${pass_env[@]}" "$kimen" config mima-store vault >/dev/null
 "${pass_env[@]}" "$kimen" group link g X bench.token >/dev/null
 (cd "$project" && "${pass_env[@]}" "$kimen" allow . >/dev/null 2>&1) \
@@ -149,6 +150,7 @@ done) || die "a session command failed while warming up"
   -n "kimen run g -- true (session)" "$(q "$kimen") run g -- true" \
   -n "mima run g -- true (session)" "$(q "$root/bin/mima") run g -- true" \
   -n "kimen run --profile p -- true (session)" "$(q "$kimen") run --profile p -- true" \
+  -n "kimen run --profile b -- true (session, brokered: JVM + proxy)" "$(q "$kimen") run --profile b -- true" \
   -n "kimen env g (session)" "$(q "$kimen") env g" \
   -n "kimen secret get bench.token (session)" "$(q "$kimen") secret get bench.token" \
   -n "hook's load on cd, first entry (session)" "$(q "$kimen") $load ''" \

@@ -36,6 +36,17 @@ public final class AccessLog {
         }
     }
 
+    /**
+     * A request the run's credential broker let through or refused: which secret's value, to which
+     * host, method and path (never the query, which may hold anything; never the value).
+     */
+    public record BrokerRequest(Instant time, String secret, String host, String method, String path, String decision) {
+        public java.util.Map<String, Object> json() {
+            return Json.object("time", time.toString(), "broker", Json.object("secret", secret, "host", host,
+                    "method", method, "path", path, "decision", decision));
+        }
+    }
+
     /** Options whose value is a projection {@code NAME=source} (or, for --stdin, a source). */
     private static final java.util.Set<String> PROJECTIONS = java.util.Set.of("--env", "--file", "--envpath", "--stdin");
     /** Options whose value is never logged, only that it was given. */
@@ -93,8 +104,17 @@ public final class AccessLog {
 
     /** Appends {@code entry}; a line is written whole with one append, so concurrent commands do not interleave. */
     public static void append(Path file, Entry entry) {
+        appendLine(file, entry.json());
+    }
+
+    /** Appends {@code request}, as {@link #append(Path, Entry)} appends; {@link #read} passes over such lines. */
+    public static void append(Path file, BrokerRequest request) {
+        appendLine(file, request.json());
+    }
+
+    private static void appendLine(Path file, java.util.Map<String, Object> json) {
         PrivateFiles.createPrivateDirs(file.getParent());
-        byte[] line = (Json.write(entry.json()) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] line = (Json.write(json) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             if (Files.notExists(file)) {
                 try {

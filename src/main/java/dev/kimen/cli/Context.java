@@ -160,6 +160,21 @@ public final class Context {
         }
     }
 
+    /**
+     * Notes in the access log, when the user's config turns it on, a request of a run's credential
+     * broker: the secret, host, method, path without its query, and whether it went through.
+     */
+    public void recordBrokered(String secret, String host, String method, String path, String decision) {
+        try {
+            if (config().accessLog()) {
+                AccessLog.append(AccessLog.file(dirs().kimenDataDir()),
+                        new AccessLog.BrokerRequest(java.time.Instant.now(), secret, host, method, path, decision));
+            }
+        } catch (RuntimeException e) {
+            warn("could not write the access log: " + e.getMessage());
+        }
+    }
+
     /** Today in the user's time zone: the day expiry dates are judged against. */
     public LocalDate today() {
         if (handOff != null && env.containsKey("TZ")) {

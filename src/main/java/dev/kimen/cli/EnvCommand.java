@@ -103,10 +103,17 @@ public final class EnvCommand extends BaseCommand {
     /**
      * Resolves each variable of a group and hands it to {@code use} (the bytes are zeroed after):
      * for output meant for a shell, so a value with a NUL byte, which no shell variable can hold,
-     * is an error.
+     * is an error, and so is a brokered link ({@code broker=}), whose value is for no shell.
      */
     static void eachValue(Context ctx, VaultOptions vault, MapContents links, BiConsumer<String, byte[]> use) {
         Plan plan = ProjectionOptions.runnable(ctx, Plan.of(links.projections(), List.of(), links.problems()));
+        for (Projection p : plan.effective()) {
+            if (p.broker() != null) { // before any value is read: nothing is printed
+                throw KimenException.of(Reason.USAGE, p.origin() + ": " + p.target() + " is brokered for "
+                        + p.broker().describe() + ": its value goes only to a run's proxy, never into a shell",
+                        "run the command through the group instead: kimen run <group> -- <command>");
+            }
+        }
         try (var secrets = new VaultLookup(ctx, vault)) {
             for (Projection p : plan.effective()) {
                 try (SecretBytes value = Values.resolve(p, secrets)) {

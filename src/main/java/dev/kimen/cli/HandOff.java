@@ -50,8 +50,8 @@ final class HandOff {
      * other than env, masking, a files dir. What its values need beyond the daemon (a command, the
      * keyring) is refused where they are read ({@link dev.kimen.process.Confinement}).
      */
-    void require(Plan plan, boolean masking, String filesDir) {
-        boolean plain = !masking && filesDir == null;
+    void require(Plan plan, boolean masking, String filesDir, boolean brokering) {
+        boolean plain = !masking && filesDir == null && !brokering;
         for (Projection p : plan.effective()) {
             plain &= p.kind() == Projection.Kind.ENV;
         }

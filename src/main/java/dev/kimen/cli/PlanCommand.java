@@ -49,10 +49,14 @@ public final class PlanCommand extends BaseCommand {
         } else {
             row.put("source", p.source().describe());
         }
+        if (p.broker() != null) {
+            row.put("broker", p.broker().endpoints().stream().map(Object::toString).toList());
+        }
         return row;
     }
 
     private static String from(Projection p) {
-        return p.kind() == Projection.Kind.ENVPATH ? "path of file " + p.path() : p.source().describe();
+        return p.kind() == Projection.Kind.ENVPATH ? "path of file " + p.path()
+                : p.source().describe() + (p.broker() == null ? "" : "  (brokered for " + p.broker().describe() + ")");
     }
 }

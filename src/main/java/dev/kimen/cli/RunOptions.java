@@ -2,6 +2,8 @@ package dev.kimen.cli;
 
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
+import dev.kimen.broker.BrokerProxy;
+import dev.kimen.broker.BrokerRun;
 import dev.kimen.process.ChildEnv;
 import dev.kimen.projection.Projection;
 import dev.kimen.projection.Plan;
@@ -38,6 +40,20 @@ public final class RunOptions {
             + " afterwards: no file or envpath projection, no stdin projection, no --files-dir.")
     boolean exec;
 
+    @Option(names = "--broker", negatable = true, description = "Broker the env lines written with broker=HOST"
+            + " (default): the command gets a placeholder, and a proxy that lives as long as the run puts the value"
+            + " into its requests to those hosts only. --no-broker projects them as plain variables.")
+    Boolean broker;
+
+    @Option(names = "--egress", paramLabel = "open|brokered", description = "With brokered values, where else the"
+            + " command may connect through the proxy: open (default: other hosts tunnelled untouched) or brokered"
+            + " (only the brokered hosts).")
+    BrokerProxy.Egress egress;
+
+    @Option(names = "--broker-ca", paramLabel = "<pem>", description = "Also trust the CAs in this PEM file for the"
+            + " brokered hosts (a corporate TLS proxy's); the system's CAs are trusted either way.")
+    String brokerCa;
+
     @Parameters(paramLabel = "<command>", arity = "1..*", description = "The command and its arguments (after --).")
     List<String> command;
 
@@ -49,12 +65,17 @@ public final class RunOptions {
             throw KimenException.of(Reason.USAGE, "--exec leaves no kimen behind to mask the output",
                     mask != null ? "drop --mask or --exec" : "drop --exec, or pass --no-mask (the config turns masking on)");
         }
+        boolean brokering = (broker == null || broker) && Projector.brokers(plan);
+        if (!brokering && (egress != null || brokerCa != null)) {
+            ctx.warn((egress != null ? "--egress" : "--broker-ca") + " has no effect: " + (Projector.brokers(plan)
+                    ? "--no-broker was given" : "nothing in this run is brokered (broker=HOST on an env line)"));
+        }
         if (exec) {
-            refuseCleanupForExec(plan);
+            refuseCleanupForExec(plan, brokering);
         }
         HandOff handOff = ctx.handOff();
         if (handOff != null) {
-            handOff.require(plan, masking, filesDir);
+            handOff.require(plan, masking, filesDir, brokering);
         } else if (plan.effective().stream().noneMatch(p -> p.kind() == Projection.Kind.ENV && p.target().equals("PATH"))) {
             // a mistyped command fails before the vault asks for a passphrase that would be typed for nothing
             dev.kimen.projection.run.Runner.resolve(command.getFirst(), baseEnv(ctx).getOrDefault("PATH", ""), ctx.cwd());
@@ -62,7 +83,9 @@ public final class RunOptions {
         try (var secrets = new VaultLookup(ctx, vault);
              var projected = Projector.project(plan, secrets, baseEnv(ctx),
                      () -> filesDir == null ? FilesDir.fresh(ctx.env()) : FilesDir.at(ctx.resolve(filesDir)),
-                     filesDir != null, masking)) {
+                     filesDir != null, masking, brokering);
+             var brokerRun = brokering ? BrokerRun.start(projected.brokered(), egress == null ? BrokerProxy.Egress.OPEN : egress,
+                     brokerCa == null ? null : ctx.resolve(brokerCa), projected.files(), projected.env(), events(ctx)) : null) {
             secrets.close(); // values now live only in what the child gets
             if (handOff != null) {
                 handOff.launch(command, projected.env(), ctx.cwd());
@@ -78,8 +101,27 @@ public final class RunOptions {
         }
     }
 
+    /** What the broker's proxy reports: warnings on stderr, and each brokered request in the access log. */
+    private static BrokerProxy.Events events(Context ctx) {
+        return new BrokerProxy.Events() {
+            @Override
+            public void request(String secret, String host, String method, String path, String decision) {
+                ctx.recordBrokered(secret, host, method, path, decision);
+            }
+
+            @Override
+            public void warn(String message) {
+                ctx.warn(message);
+            }
+        };
+    }
+
     /** --exec leaves no kimen behind to remove files or feed stdin: such a plan must run the usual way. */
-    private void refuseCleanupForExec(Plan plan) {
+    private void refuseCleanupForExec(Plan plan, boolean brokering) {
+        if (brokering) {
+            throw KimenException.of(Reason.USAGE, "--exec replaces kimen with the command, so no broker would be left for"
+                    + " its brokered values", "drop --exec, or pass --no-broker to project them as plain variables");
+        }
         var kinds = plan.effective().stream().map(Projection::kind)
                 .filter(k -> k != Projection.Kind.ENV).map(Projection.Kind::word).distinct().toList();
         if (!kinds.isEmpty() || filesDir != null) {

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Map;
 
 /**
- * mima's groups as kimen sees them: a group is a profile of {@code env} lines, {@code ENV=source}.
+ * mima's groups as kimen sees them: a group is a profile of {@code env} lines, {@code ENV=source}
+ * (a link may end in {@code broker=host,…}, as an env line may: {@code OPENAI_API_KEY: openai-key
+ * broker=api.openai.com}).
  * A bare name (mima's own form) is an item of mima's store: the OS keyring, or the vault when the
  * user chose it ({@code mima config store}); {@code secret:}, {@code keyring:}, {@code const:} and
  * {@code exec:} mean what they mean everywhere.
@@ -49,8 +51,10 @@ public final class Groups {
         links.forEach((env, source) -> {
             Projection p = KmapParser.env(env, source, file + ": group " + group, problems);
             if (p != null) {
-                projections.add(p.source() instanceof ValueSource.Secret bare && bare.name().equals(source)
-                        ? new Projection(p.kind(), p.target(), new ValueSource.Stored(source), null, p.origin()) : p);
+                // a bare name (with or without a broker= after it) is mima's; secret:NAME is the vault's
+                projections.add(p.source() instanceof ValueSource.Secret bare && !source.startsWith("secret:")
+                        ? new Projection(p.kind(), p.target(), new ValueSource.Stored(bare.name()), null, p.origin(), p.broker())
+                        : p);
             }
         });
         return new MapContents(projections, problems);

@@ -1,5 +1,6 @@
 package dev.kimen.projection;
 
+import dev.kimen.broker.BrokerHosts;
 import dev.kimen.projection.source.ValueSource;
 
 /**
@@ -10,8 +11,14 @@ import dev.kimen.projection.source.ValueSource;
  * @param source where the value comes from; null for envpath, whose value is a path
  * @param path for envpath, the file projection it points at; otherwise null
  * @param origin where it was written: {@code map.kmap:3} or {@code --env}
+ * @param broker for an env line written with {@code broker=…}: the hosts the run's proxy sends the
+ *               value to, while the command gets a placeholder; otherwise null
  */
-public record Projection(Kind kind, String target, ValueSource source, String path, String origin) {
+public record Projection(Kind kind, String target, ValueSource source, String path, String origin, BrokerHosts broker) {
+    public Projection(Kind kind, String target, ValueSource source, String path, String origin) {
+        this(kind, target, source, path, origin, null);
+    }
+
     public enum Kind {
         ENV, FILE, ENVPATH, STDIN;
 

@@ -2,6 +2,7 @@ package dev.kimen.projection.profile;
 
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
+import dev.kimen.broker.BrokerHosts;
 import dev.kimen.projection.Problem;
 import dev.kimen.projection.Projection;
 import dev.kimen.projection.Projection.Kind;
@@ -16,7 +17,9 @@ import java.util.List;
 
 /**
  * Reads {@code .kmap} text: one directive per line, {@code env NAME=value}, {@code file
- * path=value}, {@code envpath NAME=path} or {@code stdin value}; blank lines; {@code #} comments,
+ * path=value}, {@code envpath NAME=path} or {@code stdin value}; an env line may end in
+ * {@code broker=host[:port],…} (the run brokers it: the command gets a placeholder, and the run's
+ * proxy puts the value into requests to those hosts); blank lines; {@code #} comments,
  * whole-line or after whitespace; CRLF line ends. Bad lines become problems naming the line;
  * the rest are still read, so a lint reports everything at once.
  */
@@ -91,6 +94,25 @@ public final class KmapParser {
         }
         String target = rest.substring(0, eq).strip();
         String value = rest.substring(eq + 1).strip();
+        BrokerHosts broker = null;
+        int option = value.lastIndexOf(" broker=");
+        if (option < 0) {
+            option = value.lastIndexOf("\tbroker=");
+        }
+        if (option >= 0) {
+            if (kind != Kind.ENV) {
+                problems.add(Problem.error(origin, "broker= is for env lines: a brokered value reaches the command as a"
+                        + " placeholder in a variable"));
+                return null;
+            }
+            try {
+                broker = BrokerHosts.parse(value.substring(option + " broker=".length()).strip());
+            } catch (IllegalArgumentException e) {
+                problems.add(Problem.error(origin, "broker=: " + e.getMessage() + " (expected host[:port][,host[:port]...])"));
+                return null;
+            }
+            value = value.substring(0, option).strip();
+        }
         if (target.isEmpty() || value.isEmpty()) {
             problems.add(Problem.error(origin, kind.word() + " has an empty " + (target.isEmpty() ? "left" : "right") + " side"));
             return null;
@@ -102,7 +124,14 @@ public final class KmapParser {
         if (kind == Kind.ENVPATH) {
             return new Projection(kind, target, null, value, origin);
         }
-        return source(value, origin, problems) instanceof ValueSource s ? new Projection(kind, target, s, null, origin) : null;
+        if (source(value, origin, problems) instanceof ValueSource s) {
+            if (broker != null && s instanceof ValueSource.Const) {
+                problems.add(Problem.error(origin, "broker= keeps a secret from the command; a const: literal is in the map for all to read"));
+                return null;
+            }
+            return new Projection(kind, target, s, null, origin, broker);
+        }
+        return null;
     }
 
     private static Projection stdin(String rest, String origin, List<Problem> problems) {

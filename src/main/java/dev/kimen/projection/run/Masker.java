@@ -34,7 +34,8 @@ public final class Masker {
     private final List<Needle> needles;
 
     private Masker(List<Needle> needles) {
-        this.needles = needles;
+        // longest first: where two values start at the same place, the longer one is masked
+        this.needles = needles.stream().sorted(Comparator.comparingInt((Needle n) -> n.text().length()).reversed()).toList();
     }
 
     /** A masker for {@code values} (the name shown in place of each); the values are not kept as given. */
@@ -51,9 +52,24 @@ public final class Masker {
                 Arrays.fill(value, (byte) 0);
             }
         });
-        // longest first: where two values start at the same place, the longer one is masked
-        needles.sort(Comparator.comparingInt((Needle n) -> n.text().length()).reversed());
-        return new Masker(List.copyOf(needles));
+        return new Masker(needles);
+    }
+
+    /**
+     * A masker that writes each value of {@code replacements} in place of its key, exactly as
+     * given (no other forms): the credential broker's, which puts a run's placeholders back in
+     * place of the real values in what a brokered host answers. Keys under {@link #MIN_LENGTH}
+     * bytes are left alone, as {@link #of} leaves such values.
+     */
+    public static Masker replacing(Map<String, String> replacements) {
+        var needles = new ArrayList<Needle>();
+        replacements.forEach((value, replacement) -> {
+            String text = new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            if (text.length() >= MIN_LENGTH) {
+                needles.add(new Needle(text, replacement.getBytes(StandardCharsets.UTF_8)));
+            }
+        });
+        return new Masker(needles);
     }
 
     /** Copies {@code in} to {@code out} until the end of {@code in}, masking; flushes after each write. */

@@ -2,6 +2,8 @@ package dev.kimen.projection.run;
 
 import dev.kimen.KimenException;
 import dev.kimen.Reason;
+import dev.kimen.broker.BrokerProxy;
+import dev.kimen.broker.Placeholder;
 import dev.kimen.crypto.SecretBytes;
 import dev.kimen.projection.Plan;
 import dev.kimen.projection.Projection;
@@ -9,7 +11,10 @@ import dev.kimen.projection.source.SecretLookup;
 import dev.kimen.projection.source.Values;
 import dev.kimen.text.Utf8;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -27,7 +32,8 @@ public final class Projector {
      * {@code stdin}), for {@code run --mask}. Closing it clears the values and the stdin value and
      * removes every file written.
      */
-    public record Projected(Map<String, String> env, SecretBytes stdin, FilesDir files, Map<String, SecretBytes> values)
+    public record Projected(Map<String, String> env, SecretBytes stdin, FilesDir files, Map<String, SecretBytes> values,
+                            List<BrokerProxy.Brokered> brokered)
             implements AutoCloseable {
         @Override
         public void close() {
@@ -47,14 +53,20 @@ public final class Projector {
      *                 {@code alwaysFilesDir} (an explicit {@code --files-dir})
      * @param keepValues   keep a copy of each secret value in {@link Projected#values()} (run --mask);
      *                     else that map stays empty and no extra copy is made
+     * @param broker whether env lines with {@code broker=} are brokered: the variable gets a
+     *               placeholder, the value goes into {@link Projected#brokered()} (and the files
+     *               dir is made, for the broker's CA bundle); else they are plain env lines
      */
     public static Projected project(Plan plan, SecretLookup vault, Map<String, String> base,
-                                    Supplier<FilesDir> filesDir, boolean alwaysFilesDir, boolean keepValues) {
+                                    Supplier<FilesDir> filesDir, boolean alwaysFilesDir, boolean keepValues, boolean broker) {
         var env = new LinkedHashMap<>(base);
         var values = new LinkedHashMap<String, SecretBytes>(); // stays empty unless keepValues
+        var brokered = new ArrayList<BrokerProxy.Brokered>();
+        SecureRandom random = null;
         SecretBytes stdin = null;
         FilesDir files = null;
-        boolean needFiles = alwaysFilesDir || plan.projections().stream().anyMatch(p -> p.kind() == Projection.Kind.FILE);
+        boolean needFiles = alwaysFilesDir || plan.projections().stream().anyMatch(p -> p.kind() == Projection.Kind.FILE)
+                || broker && brokers(plan);
         try {
             if (needFiles) {
                 files = filesDir.get();
@@ -64,7 +76,16 @@ public final class Projector {
                 switch (p.kind()) {
                     case ENV -> {
                         try (SecretBytes value = Values.resolve(p, vault)) {
-                            env.put(p.target(), envValue(p, value));
+                            String text = envValue(p, value);
+                            if (broker && p.broker() != null) {
+                                random = random == null ? new SecureRandom() : random; // only a brokered run pays for it
+                                String placeholder = Placeholder.of(text, random);
+                                brokered.removeIf(b -> b.variable().equals(p.target()));
+                                brokered.add(new BrokerProxy.Brokered(nameOf(p.source()), p.target(), text, placeholder,
+                                        p.broker()));
+                                text = placeholder;
+                            }
+                            env.put(p.target(), text);
                             keep(keepValues, values, p.target(), value);
                         }
                     }
@@ -84,7 +105,7 @@ public final class Projector {
                     }
                 }
             }
-            return new Projected(env, stdin, files, values);
+            return new Projected(env, stdin, files, values, List.copyOf(brokered));
         } catch (RuntimeException e) {
             values.values().forEach(SecretBytes::destroy);
             if (stdin != null) {
@@ -95,6 +116,17 @@ public final class Projector {
             }
             throw e;
         }
+    }
+
+    /** How logs and warnings name where a brokered value came from: a command only by its kind. */
+    private static String nameOf(dev.kimen.projection.source.ValueSource source) {
+        return source instanceof dev.kimen.projection.source.ValueSource.Secret secret ? secret.name()
+                : source instanceof dev.kimen.projection.source.ValueSource.Exec ? "exec" : source.describe();
+    }
+
+    /** Whether the plan has env lines to broker ({@code broker=}). */
+    public static boolean brokers(Plan plan) {
+        return plan.effective().stream().anyMatch(p -> p.kind() == Projection.Kind.ENV && p.broker() != null);
     }
 
     /** A copy of {@code value} under {@code where}, when the caller asked for the values (run --mask). */

@@ -60,6 +60,42 @@ class KmapParserTest {
     }
 
     @Test
+    void anEnvLineMayBeBrokeredForHosts() {
+        MapContents m = KmapParser.parse("env OPENAI_API_KEY=openai-key broker=api.openai.com\n"
+                + "env K=keyring:gh\tbroker=API.GitHub.com,uploads.github.com:8443   # two hosts\n", "m.kmap");
+        assertEquals(List.of(), m.problems());
+        Projection openai = m.projections().get(0);
+        assertEquals(new ValueSource.Secret("openai-key"), openai.source());
+        assertEquals("api.openai.com", openai.broker().describe());
+        assertTrue(openai.broker().allows("api.openai.com", 443) && !openai.broker().allows("api.openai.com", 8443));
+        Projection gh = m.projections().get(1);
+        assertEquals(new ValueSource.Keyring("gh"), gh.source());
+        assertEquals("api.github.com,uploads.github.com:8443", gh.broker().describe());
+        assertNull(KmapParser.parse("env A=x\n", "m.kmap").projections().getFirst().broker());
+    }
+
+    @Test
+    void aBrokerOptionThatCannotBeHonouredIsAnError() {
+        String text = "file f.json=x broker=api.example.test\n"
+                + "env A=const:literal broker=api.example.test\n"
+                + "env B=x broker=\n"
+                + "env C=x broker=10.0.0.1\n"
+                + "env D=x broker=host:99999\n"
+                + "env E=x broker=bad_host.example\n"
+                + "env F=x broker=a.example,,b.example\n";
+        MapContents m = KmapParser.parse(text, "m.kmap");
+        assertEquals(List.of(), m.projections());
+        assertEquals(List.of("m.kmap:1: broker= is for env lines: a brokered value reaches the command as a placeholder in a variable",
+                "m.kmap:2: broker= keeps a secret from the command; a const: literal is in the map for all to read",
+                "m.kmap:3: broker=: an empty host (expected host[:port][,host[:port]...])",
+                "m.kmap:4: broker=: '10.0.0.1' is not a host name (expected host[:port][,host[:port]...])",
+                "m.kmap:5: broker=: '99999' is not a port (expected host[:port][,host[:port]...])",
+                "m.kmap:6: broker=: 'bad_host.example' is not a host name (expected host[:port][,host[:port]...])",
+                "m.kmap:7: broker=: an empty host (expected host[:port][,host[:port]...])"),
+                m.problems().stream().map(Problem::render).toList());
+    }
+
+    @Test
     void aValuePastedAsALineIsNotEchoed() {
         MapContents m = KmapParser.parse("ghp_16C7e42F292c6912E7710c838347Ae178B4a\n", "m.kmap");
         String message = m.problems().getFirst().render();
