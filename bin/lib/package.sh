@@ -81,6 +81,7 @@ build_image() {
   [ -f "$root/target/native/libkimen-native.so" ] && cp "$root/target/native/libkimen-native.so" "$lib/native/"
   [ -f "$root/target/native/kimen-fastrun" ] && cp "$root/target/native/kimen-fastrun" "$lib/native/"
   [ -f "$root/target/native/kimen-exec" ] && cp "$root/target/native/kimen-exec" "$lib/native/"
+  [ -f "$root/target/native/kimen-netns" ] && cp "$root/target/native/kimen-netns" "$lib/native/"
   local program
   for program in kimen mima; do
     sed "s/@PROGRAM@/$program/g" "$root/bin/lib/installed-launcher.sh" >"$image/bin/$program"

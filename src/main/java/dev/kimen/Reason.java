@@ -29,6 +29,7 @@ public enum Reason {
     REFUSED_TTY(26, "refused"),
     UNTRUSTED_CONFIG(26, "refused"),
     SESSION_REFUSED(26, "refused"),
+    ISOLATION_UNAVAILABLE(26, "refused"),
     EXEC_SOURCE_FAILED(27, "a helper command failed"),
     PASSPHRASE_CMD_FAILED(27, "a helper command failed"),
     SESSION_FAILED(27, "a helper command failed"),

@@ -159,7 +159,12 @@ public final class BrokerProxy implements AutoCloseable {
 
     /** The proxy's URL with its credentials, for the command's proxy variables. */
     public String url() {
-        return "http://kimen:" + password + "@127.0.0.1:" + server.getLocalPort();
+        return "http://kimen:" + password + "@127.0.0.1:" + port();
+    }
+
+    /** The loopback port the proxy listens on. */
+    public int port() {
+        return server.getLocalPort();
     }
 
     /** The run CA's certificate, PEM, for the command's trust bundle. */

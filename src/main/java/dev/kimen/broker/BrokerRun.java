@@ -137,6 +137,11 @@ public final class BrokerRun implements AutoCloseable {
         }
     }
 
+    /** The proxy's loopback port. */
+    public int port() {
+        return proxy.port();
+    }
+
     @Override
     public void close() {
         proxy.close();

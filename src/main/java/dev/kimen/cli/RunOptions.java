@@ -54,6 +54,11 @@ public final class RunOptions {
             + " brokered hosts (a corporate TLS proxy's); the system's CAs are trusted either way.")
     String brokerCa;
 
+    @Option(names = "--isolate-network", description = "Linux: start the command in a network namespace of its own"
+            + " whose only way out is the broker's proxy, so a program that ignores the proxy variables reaches nothing."
+            + " Needs brokered values and unprivileged user namespaces; refused (exit 26) where they are not to be had.")
+    boolean isolateNetwork;
+
     @Parameters(paramLabel = "<command>", arity = "1..*", description = "The command and its arguments (after --).")
     List<String> command;
 
@@ -70,9 +75,14 @@ public final class RunOptions {
             ctx.warn((egress != null ? "--egress" : "--broker-ca") + " has no effect: " + (Projector.brokers(plan)
                     ? "--no-broker was given" : "nothing in this run is brokered (broker=HOST on an env line)"));
         }
+        if (isolateNetwork && !brokering) {
+            throw KimenException.of(Reason.USAGE, "--isolate-network leaves the command no way out but the broker's proxy,"
+                    + " and nothing in this run is brokered", "write broker=HOST on the env lines the command needs");
+        }
         if (exec) {
             refuseCleanupForExec(plan, brokering);
         }
+        java.nio.file.Path isolation = isolateNetwork ? dev.kimen.broker.NetworkIsolation.require() : null;
         HandOff handOff = ctx.handOff();
         if (handOff != null) {
             handOff.require(plan, masking, filesDir, brokering);
@@ -96,7 +106,9 @@ public final class RunOptions {
                 ctx.err().flush();
                 Runner.exec(command, projected.env(), ctx.cwd()); // returns only by throwing
             }
-            return Runner.run(command, projected.env(), projected.stdin(), ctx.cwd(),
+            List<String> started = isolation == null ? command : dev.kimen.broker.NetworkIsolation.wrap(isolation,
+                    brokerRun.port(), command, projected.env().getOrDefault("PATH", ""), ctx.cwd());
+            return Runner.run(started, projected.env(), projected.stdin(), ctx.cwd(),
                     masking ? Masker.of(projected.values()) : null);
         }
     }

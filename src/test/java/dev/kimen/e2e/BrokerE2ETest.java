@@ -264,6 +264,35 @@ class BrokerE2ETest {
         assertTrue(exec.stderr().contains("no broker would be left"), exec::describe);
     }
 
+    /**
+     * --isolate-network: a command that ignores the proxy variables (curl --noproxy, told the
+     * upstream's address) reaches nothing, while its brokered call goes through. The control, the
+     * same script without the option, shows that the direct call does reach the upstream.
+     */
+    @Test
+    void isolatedTheCommandReachesNothingButTheProxy() throws Exception {
+        String script = "curl -sS -k --noproxy '*' --resolve api.example.test:" + port + ":127.0.0.1 -o /dev/null"
+                + " -w '%{http_code}\\n' https://api.example.test:" + port + "/direct 2>/dev/null; echo direct=$?;"
+                + " curl -sS -H \"Authorization: Bearer $API_KEY\" https://api.example.test:" + port + "/echo";
+        Kimen.Result control = brokered(script).ok();
+        assertTrue(control.out().startsWith("200\ndirect=0\n"), control::describe);
+        received.clear();
+
+        Kimen.Result r = kimen.run("run", "--isolate-network", "--map", tmp.resolve("broker.kmap").toString(), "--broker-ca",
+                tmp.resolve("test-ca.pem").toString(), "--", "sh", "-c", script);
+        if (!namespacesWork()) { // no unprivileged user namespaces here: refused, never run unisolated
+            assertEquals(26, r.exit(), r::describe);
+            assertTrue(r.stderr().contains("--isolate-network"), r::describe);
+            assertTrue(received.isEmpty(), "it ran anyway: " + received);
+            return;
+        }
+        assertEquals(0, r.exit(), r::describe);
+        assertTrue(r.out().startsWith("000\ndirect=7\nyou sent: Bearer sk-test-"), r::describe);
+        assertEquals(List.of("api.example.test:" + port + " /echo Bearer " + key), List.copyOf(received));
+        Kimen.Result unbrokered = kimen.run("run", "--isolate-network", "--env", "X=const:x", "--", "true");
+        assertEquals(2, unbrokered.exit(), unbrokered::describe);
+    }
+
     /** A group's link in ~/.mima.yaml may be brokered; env, which would print it into a shell, refuses it. */
     @Test
     void aGroupLinkMayBeBrokeredAndEnvRefusesToPrintIt() throws IOException {
@@ -319,6 +348,11 @@ class BrokerE2ETest {
 
     private static Date future() {
         return Date.from(Instant.now().plus(1, ChronoUnit.DAYS));
+    }
+
+    /** Whether this machine lets a user make user and network namespaces (util-linux's unshare says). */
+    private static boolean namespacesWork() throws Exception {
+        return new ProcessBuilder("unshare", "--user", "--net", "true").start().waitFor() == 0;
     }
 
     private static boolean onPath(String tool) {
