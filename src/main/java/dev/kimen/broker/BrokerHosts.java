@@ -9,9 +9,29 @@ import java.util.Locale;
  * the run's proxy sends the real value to, in place of the placeholder the command holds. Written
  * in a map as {@code broker=api.openai.com} or {@code broker=api.example.test:8443,other.test}.
  */
-public record BrokerHosts(List<Endpoint> endpoints) {
+public record BrokerHosts(List<Endpoint> endpoints, boolean body) {
     public BrokerHosts {
         endpoints = List.copyOf(endpoints);
+    }
+
+    /**
+     * Where the placeholder is swapped, from {@code in=…}: {@code headers} (the default), {@code body},
+     * or both; throws IllegalArgumentException naming anything else.
+     */
+    public BrokerHosts in(String places) {
+        boolean headers = false;
+        boolean inBody = false;
+        for (String place : places.split(",", -1)) {
+            switch (place) {
+                case "headers" -> headers = true;
+                case "body" -> inBody = true;
+                default -> throw new IllegalArgumentException("'" + place + "' is not headers or body");
+            }
+        }
+        if (!headers) {
+            throw new IllegalArgumentException("the headers are always brokered: write in=headers,body");
+        }
+        return new BrokerHosts(endpoints, inBody);
     }
 
     /** One host and port, the host in lower case. */
@@ -41,7 +61,7 @@ public record BrokerHosts(List<Endpoint> endpoints) {
             }
             endpoints.add(new Endpoint(host, port));
         }
-        return new BrokerHosts(endpoints);
+        return new BrokerHosts(endpoints, false);
     }
 
     /** Whether the value may go to {@code host:port}. */
@@ -50,9 +70,9 @@ public record BrokerHosts(List<Endpoint> endpoints) {
         return endpoints.stream().anyMatch(e -> e.host().equals(lower) && e.port() == port);
     }
 
-    /** As written back: {@code api.openai.com,api.example.test:8443}. */
+    /** As written back: {@code api.openai.com,api.example.test:8443} (and {@code in=headers,body} when so). */
     public String describe() {
-        return String.join(",", endpoints.stream().map(Endpoint::toString).toList());
+        return String.join(",", endpoints.stream().map(Endpoint::toString).toList()) + (body ? " in=headers,body" : "");
     }
 
     /**

@@ -59,6 +59,11 @@ import org.apache.hc.core5.net.URIAuthority;
 public final class BrokerProxy implements AutoCloseable {
     /** One brokered binding of the run: secret {@code secret} in variable {@code variable}. */
     public record Brokered(String secret, String variable, String value, String placeholder, BrokerHosts hosts) {
+        /** Whether the placeholder is as many bytes as the value: then swapping keeps a body's length. */
+        boolean sameLength() {
+            return placeholder.getBytes(StandardCharsets.UTF_8).length == value.getBytes(StandardCharsets.UTF_8).length;
+        }
+
         @Override
         public String toString() {
             return "Brokered[" + variable + " from " + secret + " for " + hosts.describe() + "]"; // never the value
@@ -131,8 +136,7 @@ public final class BrokerProxy implements AutoCloseable {
         this.credentials = ("Basic " + Base64.getEncoder().encodeToString(("kimen:" + password)
                 .getBytes(StandardCharsets.US_ASCII))).getBytes(StandardCharsets.US_ASCII);
         this.redact = Masker.replacing(bindings.stream().collect(Collectors.toMap(Brokered::value, Brokered::placeholder, (a, b) -> a)));
-        this.sameLengths = bindings.stream().allMatch(b -> b.placeholder().getBytes(StandardCharsets.UTF_8).length
-                == b.value().getBytes(StandardCharsets.UTF_8).length);
+        this.sameLengths = bindings.stream().allMatch(Brokered::sameLength);
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     }
 
@@ -305,12 +309,35 @@ public final class BrokerProxy implements AutoCloseable {
             }
             return value;
         });
-        frame(request, request.getEntity(), forward);
+        String where = host + (port == 443 ? "" : ":" + port);
+        List<Brokered> inBody = bindings.stream().filter(b -> b.hosts().body() && b.hosts().allows(host, port)).toList();
+        if (request.getEntity() == null || inBody.isEmpty()) {
+            frame(request, request.getEntity(), forward);
+            forward.setEntity(request.getEntity());
+        } else {
+            // in=headers,body: the placeholders in the body too, streamed; same lengths keep its Content-Length
+            Masker swap = Masker.replacing(inBody.stream().collect(Collectors.toMap(Brokered::placeholder, Brokered::value)));
+            if (inBody.stream().allMatch(Brokered::sameLength)) {
+                frame(request, request.getEntity(), forward);
+            } else {
+                forward.addHeader("Transfer-Encoding", "chunked");
+            }
+            forward.setEntity(new HttpEntityWrapper(request.getEntity()) {
+                @Override
+                public void writeTo(OutputStream out) throws IOException {
+                    try (InputStream in = request.getEntity().getContent()) {
+                        if (swap.pump(in, out) > 0) {
+                            inBody.stream().filter(b -> !used.contains(b))
+                                    .forEach(b -> events.request(b.secret(), where, request.getMethod(), path, "allowed"));
+                        }
+                    }
+                }
+            });
+        }
         forward.addHeader("Accept-Encoding", "identity"); // an answer must be readable to take the values out of it
-        forward.setEntity(request.getEntity());
         continueIfExpected(inner, request);
         for (Brokered b : used) {
-            events.request(b.secret(), host + (port == 443 ? "" : ":" + port), request.getMethod(), path, "allowed");
+            events.request(b.secret(), where, request.getMethod(), path, "allowed");
         }
         ClassicHttpResponse answer = upstream.exchange(forward);
         var back = new BasicClassicHttpResponse(answer.getCode(), answer.getReasonPhrase());

@@ -62,6 +62,7 @@ class BrokerE2ETest {
     private HttpsServer upstream;
     private final ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Integer> bodies = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> smallBodies = new ConcurrentLinkedQueue<>();
     private int port;
     private String key;
     private Kimen kimen;
@@ -123,17 +124,21 @@ class BrokerE2ETest {
         String auth = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
         String host = exchange.getRequestHeaders().getFirst("Host");
         received.add(host + " " + exchange.getRequestURI().getPath() + " " + auth);
-        bodies.add(exchange.getRequestBody().readAllBytes().length);
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        bodies.add(body.length);
+        if (body.length > 0 && body.length < 1000) {
+            smallBodies.add(new String(body, StandardCharsets.UTF_8));
+        }
         if (exchange.getRequestURI().getPath().equals("/redirect")) {
             exchange.getResponseHeaders().add("Location", "https://other.example.test:" + port + "/echo");
             exchange.sendResponseHeaders(302, -1);
             exchange.close();
             return;
         }
-        byte[] body = ("you sent: " + auth + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] answer = ("you sent: " + auth + "\n").getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("X-Echo", auth);
-        exchange.sendResponseHeaders(200, body.length);
-        exchange.getResponseBody().write(body);
+        exchange.sendResponseHeaders(200, answer.length);
+        exchange.getResponseBody().write(answer);
         exchange.close();
     }
 
@@ -240,6 +245,24 @@ class BrokerE2ETest {
                 + " -H \"Authorization: Bearer $API_KEY\" " + url).ok();
         assertEquals(List.of(3_000_000, 3_000_000), List.copyOf(bodies));
         assertEquals(2, received.size());
+    }
+
+    /** in=headers,body: the placeholder is swapped in request bodies too (by length and chunked); without it, not. */
+    @Test
+    void aBindingDeclaredForBodiesIsSwappedThere() throws IOException {
+        Files.writeString(tmp.resolve("body.kmap"), "env API_KEY=openai broker=api.example.test:" + port + " in=headers,body\n");
+        String post = "curl -sS -o /dev/null -H 'Content-Type: application/json' --data-binary \"{\\\"key\\\":\\\"$API_KEY\\\"}\" ";
+        String url = "https://api.example.test:" + port + "/echo";
+        String script = post + url + " && " + post + "-H 'Transfer-Encoding: chunked' " + url;
+        kimen.run("run", "--map", tmp.resolve("body.kmap").toString(), "--broker-ca", tmp.resolve("test-ca.pem").toString(),
+                "--", "sh", "-c", script).ok();
+        assertEquals(List.of("{\"key\":\"" + key + "\"}", "{\"key\":\"" + key + "\"}"), List.copyOf(smallBodies));
+        assertTrue(readLog().contains("\"decision\":\"allowed\""), "a body-only use is logged");
+
+        smallBodies.clear();
+        brokered(post + url).ok(); // broker.kmap: headers only
+        String sent = smallBodies.peek();
+        assertTrue(sent != null && sent.startsWith("{\"key\":\"sk-test-") && !sent.contains(key), sent);
     }
 
     @Test

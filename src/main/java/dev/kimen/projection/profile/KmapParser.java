@@ -19,7 +19,8 @@ import java.util.List;
  * Reads {@code .kmap} text: one directive per line, {@code env NAME=value}, {@code file
  * path=value}, {@code envpath NAME=path} or {@code stdin value}; an env line may end in
  * {@code broker=host[:port],…} (the run brokers it: the command gets a placeholder, and the run's
- * proxy puts the value into requests to those hosts); blank lines; {@code #} comments,
+ * proxy puts the value into requests to those hosts), and then in {@code in=headers,body} to have
+ * it swapped in request bodies too; blank lines; {@code #} comments,
  * whole-line or after whitespace; CRLF line ends. Bad lines become problems naming the line;
  * the rest are still read, so a lint reports everything at once.
  */
@@ -94,28 +95,43 @@ public final class KmapParser {
         }
         String target = rest.substring(0, eq).strip();
         String value = rest.substring(eq + 1).strip();
-        BrokerHosts broker = null;
-        int option = value.lastIndexOf(" broker=");
-        if (option < 0) {
-            option = value.lastIndexOf("\tbroker=");
+        // options at the end of the line: broker=HOSTS, and in=headers,body with it
+        var options = new java.util.HashMap<String, String>();
+        for (int space; (space = Math.max(value.lastIndexOf(' '), value.lastIndexOf('\t'))) > 0; ) {
+            String token = value.substring(space + 1);
+            String key = token.startsWith("broker=") ? "broker" : token.startsWith("in=") ? "in" : null;
+            if (key == null) {
+                break;
+            }
+            if (options.put(key, token.substring(key.length() + 1)) != null) {
+                problems.add(Problem.error(origin, key + "= is given twice"));
+                return null;
+            }
+            value = value.substring(0, space).strip();
         }
-        if (option >= 0) {
+        BrokerHosts broker = null;
+        if (!options.isEmpty()) {
             if (kind != Kind.ENV) {
                 problems.add(Problem.error(origin, "broker= is for env lines: a brokered value reaches the command as a"
                         + " placeholder in a variable"));
                 return null;
             }
+            if (!options.containsKey("broker")) {
+                problems.add(Problem.error(origin, "in= says where a brokered value goes, and there is no broker=HOST"));
+                return null;
+            }
             try {
-                broker = BrokerHosts.parse(value.substring(option + " broker=".length()).strip());
+                broker = BrokerHosts.parse(options.get("broker"));
             } catch (IllegalArgumentException e) {
                 problems.add(Problem.error(origin, "broker=: " + e.getMessage() + " (expected host[:port][,host[:port]...])"));
                 return null;
             }
-            value = value.substring(0, option).strip();
-        }
-        if (target.isEmpty() || value.isEmpty()) {
-            problems.add(Problem.error(origin, kind.word() + " has an empty " + (target.isEmpty() ? "left" : "right") + " side"));
-            return null;
+            try {
+                broker = options.containsKey("in") ? broker.in(options.get("in")) : broker;
+            } catch (IllegalArgumentException e) {
+                problems.add(Problem.error(origin, "in=: " + e.getMessage() + " (expected in=headers or in=headers,body)"));
+                return null;
+            }
         }
         if (kind != Kind.FILE && !EnvNames.isValid(target)) {
             problems.add(Problem.error(origin, "'" + target + "' is not a valid environment variable name"));

@@ -72,10 +72,15 @@ public final class Masker {
         return new Masker(needles);
     }
 
-    /** Copies {@code in} to {@code out} until the end of {@code in}, masking; flushes after each write. */
-    public void pump(InputStream in, OutputStream out) throws IOException {
+    /**
+     * Copies {@code in} to {@code out} until the end of {@code in}, masking; flushes after each write.
+     *
+     * @return how many values were replaced
+     */
+    public long pump(InputStream in, OutputStream out) throws IOException {
         byte[] chunk = new byte[CHUNK];
         String pending = "";
+        long replaced = 0;
         for (int n; (n = in.read(chunk)) >= 0; ) {
             if (n == 0) {
                 continue;
@@ -84,10 +89,10 @@ public final class Masker {
             List<Match> matches = matches(buffer);
             int tailFrom = matches.isEmpty() ? 0 : matches.getLast().end();
             int keep = heldBack(buffer, tailFrom);
-            write(buffer, buffer.length() - keep, matches, out);
+            replaced += write(buffer, buffer.length() - keep, matches, out);
             pending = buffer.substring(buffer.length() - keep);
         }
-        write(pending, pending.length(), matches(pending), out);
+        return replaced + write(pending, pending.length(), matches(pending), out);
     }
 
     /** Non-overlapping matches, leftmost first, the longest where several start together. */
@@ -125,9 +130,10 @@ public final class Masker {
         return longest;
     }
 
-    /** Writes {@code buffer[0, upTo)} with the matches in it replaced. */
-    private static void write(String buffer, int upTo, List<Match> matches, OutputStream out) throws IOException {
+    /** Writes {@code buffer[0, upTo)} with the matches in it replaced; returns how many were. */
+    private static int write(String buffer, int upTo, List<Match> matches, OutputStream out) throws IOException {
         int at = 0;
+        int replaced = 0;
         for (Match m : matches) {
             if (m.start() >= upTo) {
                 break;
@@ -135,10 +141,12 @@ public final class Masker {
             out.write(buffer.substring(at, m.start()).getBytes(StandardCharsets.ISO_8859_1));
             out.write(m.replacement());
             at = m.end();
+            replaced++;
         }
         if (at < upTo) {
             out.write(buffer.substring(at, upTo).getBytes(StandardCharsets.ISO_8859_1));
         }
         out.flush();
+        return replaced;
     }
 }

@@ -72,6 +72,10 @@ class KmapParserTest {
         assertEquals(new ValueSource.Keyring("gh"), gh.source());
         assertEquals("api.github.com,uploads.github.com:8443", gh.broker().describe());
         assertNull(KmapParser.parse("env A=x\n", "m.kmap").projections().getFirst().broker());
+        MapContents body = KmapParser.parse("env A=x in=headers,body broker=api.example.test\nenv B=y broker=h.example\n", "m.kmap");
+        assertTrue(body.projections().get(0).broker().body(), "in= before broker= is read as well");
+        assertEquals("api.example.test in=headers,body", body.projections().get(0).broker().describe());
+        assertTrue(!body.projections().get(1).broker().body());
     }
 
     @Test
@@ -82,7 +86,11 @@ class KmapParserTest {
                 + "env C=x broker=10.0.0.1\n"
                 + "env D=x broker=host:99999\n"
                 + "env E=x broker=bad_host.example\n"
-                + "env F=x broker=a.example,,b.example\n";
+                + "env F=x broker=a.example,,b.example\n"
+                + "env G=x in=headers,body\n"
+                + "env H=x broker=a.example in=body\n"
+                + "env I=x broker=a.example in=headers,bodies\n"
+                + "env J=x broker=a.example broker=b.example\n";
         MapContents m = KmapParser.parse(text, "m.kmap");
         assertEquals(List.of(), m.projections());
         assertEquals(List.of("m.kmap:1: broker= is for env lines: a brokered value reaches the command as a placeholder in a variable",
@@ -91,7 +99,11 @@ class KmapParserTest {
                 "m.kmap:4: broker=: '10.0.0.1' is not a host name (expected host[:port][,host[:port]...])",
                 "m.kmap:5: broker=: '99999' is not a port (expected host[:port][,host[:port]...])",
                 "m.kmap:6: broker=: 'bad_host.example' is not a host name (expected host[:port][,host[:port]...])",
-                "m.kmap:7: broker=: an empty host (expected host[:port][,host[:port]...])"),
+                "m.kmap:7: broker=: an empty host (expected host[:port][,host[:port]...])",
+                "m.kmap:8: in= says where a brokered value goes, and there is no broker=HOST",
+                "m.kmap:9: in=: the headers are always brokered: write in=headers,body (expected in=headers or in=headers,body)",
+                "m.kmap:10: in=: 'bodies' is not headers or body (expected in=headers or in=headers,body)",
+                "m.kmap:11: broker= is given twice"),
                 m.problems().stream().map(Problem::render).toList());
     }
 
