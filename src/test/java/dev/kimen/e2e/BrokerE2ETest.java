@@ -100,7 +100,7 @@ class BrokerE2ETest {
         upstream.start();
         port = upstream.getAddress().getPort();
 
-        Files.writeString(tmp.resolve("hosts"), "127.0.0.1 api.example.test other.example.test\n");
+        Files.writeString(tmp.resolve("hosts"), "127.0.0.1 api.example.test other.example.test third.example.test\n");
         key = "sk-test-" + new BigInteger(200, random).toString(36);
         kimen = Kimen.in(tmp.resolve("home"), LOG).with("KIMEN_NEW_PASSPHRASE", "broker-pass")
                 .with("KIMEN_PASSPHRASE", "broker-pass")
@@ -244,6 +244,17 @@ class BrokerE2ETest {
         assertEquals("403", r.out().strip(), r::describe);
         assertTrue(received.isEmpty(), "the value went out with another Host: " + received);
         assertTrue(r.stderr().contains("named other.example.test as its host"), r::describe);
+    }
+
+    /** --egress: other hosts tunnelled untouched (open, the default), or refused (brokered). */
+    @Test
+    void egressOpenTunnelsOtherHostsAndBrokeredRefusesThem() {
+        String third = "curl -sS -k -o /dev/null -w '%{http_connect} %{http_code}\\n' https://third.example.test:" + port + "/echo";
+        assertEquals("200 200", brokered(third).ok().out().strip(), "tunnelled (the test CA is not the command's: -k)");
+        Kimen.Result r = kimen.run("run", "--egress", "brokered", "--map", tmp.resolve("broker.kmap").toString(), "--", "sh", "-c",
+                third + " 2>/dev/null; echo curl=$?");
+        assertTrue(r.out().startsWith("403 000\ncurl=56"), r::describe);
+        assertEquals(1, received.size(), "only the tunnelled request arrived: " + received);
     }
 
     /** A second local process (the proxy without its credentials) is refused; a crashed command leaves nothing. */
