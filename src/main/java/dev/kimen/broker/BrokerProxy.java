@@ -132,7 +132,7 @@ public final class BrokerProxy implements AutoCloseable {
         this.events = events;
         this.ca = RunCa.forHosts(bindings.stream().flatMap(b -> b.hosts().endpoints().stream())
                 .map(BrokerHosts.Endpoint::host).toList(), random);
-        this.password = Placeholder.of("k".repeat(32), random);
+        this.password = Placeholder.letters(32, random);
         this.credentials = ("Basic " + Base64.getEncoder().encodeToString(("kimen:" + password)
                 .getBytes(StandardCharsets.US_ASCII))).getBytes(StandardCharsets.US_ASCII);
         this.redact = Masker.replacing(bindings.stream().collect(Collectors.toMap(Brokered::value, Brokered::placeholder, (a, b) -> a)));

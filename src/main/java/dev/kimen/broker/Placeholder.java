@@ -23,8 +23,12 @@ public final class Placeholder {
         int bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         Matcher m = PREFIX.matcher(value);
         String prefix = m.find() && bytes - m.end() >= MIN_RANDOM ? m.group() : "";
-        int length = Math.max(bytes - prefix.length(), MIN_RANDOM);
-        var out = new StringBuilder(prefix);
+        return prefix + letters(Math.max(bytes - prefix.length(), MIN_RANDOM), random);
+    }
+
+    /** {@code length} random letters and digits (the proxy's password is made so too). */
+    static String letters(int length, SecureRandom random) {
+        var out = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
             out.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
         }
