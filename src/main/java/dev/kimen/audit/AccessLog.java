@@ -29,10 +29,26 @@ import java.util.List;
 public final class AccessLog {
     private AccessLog() {}
 
-    /** One line of the log. */
-    public record Entry(Instant time, List<String> command, String cwd, List<String> secrets) {
+    /** One line of the log: a command that read secrets, or a request of a run's credential broker. */
+    public sealed interface Line permits Entry, BrokerRequest {
+        Instant time();
+
+        java.util.Map<String, Object> json();
+
+        /** The line as {@code kimen log} prints it. */
+        String human();
+    }
+
+    /** A command that read secrets. */
+    public record Entry(Instant time, List<String> command, String cwd, List<String> secrets) implements Line {
+        @Override
         public java.util.Map<String, Object> json() {
             return Json.object("time", time.toString(), "command", command, "cwd", cwd, "secrets", secrets);
+        }
+
+        @Override
+        public String human() {
+            return time + "  " + String.join(" ", command) + "  (in " + cwd + ")  " + String.join(", ", secrets);
         }
     }
 
@@ -40,10 +56,17 @@ public final class AccessLog {
      * A request the run's credential broker let through or refused: which secret's value, to which
      * host, method and path (never the query, which may hold anything; never the value).
      */
-    public record BrokerRequest(Instant time, String secret, String host, String method, String path, String decision) {
+    public record BrokerRequest(Instant time, String secret, String host, String method, String path, String decision)
+            implements Line {
+        @Override
         public java.util.Map<String, Object> json() {
             return Json.object("time", time.toString(), "broker", Json.object("secret", secret, "host", host,
                     "method", method, "path", path, "decision", decision));
+        }
+
+        @Override
+        public String human() {
+            return time + "  broker " + decision + ": " + secret + " to " + method + " " + host + path;
         }
     }
 
@@ -107,7 +130,7 @@ public final class AccessLog {
         appendLine(file, entry.json());
     }
 
-    /** Appends {@code request}, as {@link #append(Path, Entry)} appends; {@link #read} passes over such lines. */
+    /** Appends {@code request}, as {@link #append(Path, Entry)} appends. */
     public static void append(Path file, BrokerRequest request) {
         appendLine(file, request.json());
     }
@@ -130,8 +153,8 @@ public final class AccessLog {
         }
     }
 
-    /** The entries at or after {@code since}, oldest first; lines that are not entries are skipped. */
-    public static List<Entry> read(Path file, Instant since) {
+    /** The lines at or after {@code since}, oldest first; lines that are neither kind are skipped. */
+    public static List<Line> read(Path file, Instant since) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -140,12 +163,16 @@ public final class AccessLog {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        var entries = new ArrayList<Entry>();
+        var entries = new ArrayList<Line>();
         for (String line : lines) {
             try {
                 JsonObject o = JsonParser.object().from(Json.requireShallow(line));
-                var entry = new Entry(Instant.parse(o.getString("time")), strings(o.getArray("command")),
-                        o.getString("cwd"), strings(o.getArray("secrets")));
+                Instant time = Instant.parse(o.getString("time"));
+                JsonObject broker = o.getObject("broker");
+                Line entry = broker != null
+                        ? new BrokerRequest(time, text(broker, "secret"), text(broker, "host"), text(broker, "method"),
+                                text(broker, "path"), text(broker, "decision"))
+                        : new Entry(time, strings(o.getArray("command")), o.getString("cwd"), strings(o.getArray("secrets")));
                 if (!entry.time().isBefore(since)) {
                     entries.add(entry);
                 }
@@ -154,6 +181,11 @@ public final class AccessLog {
             }
         }
         return entries;
+    }
+
+    /** A string field that must be there. */
+    private static String text(JsonObject o, String key) {
+        return java.util.Objects.requireNonNull(o.getString(key), key);
     }
 
     private static List<String> strings(Collection<Object> values) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code kimen log}: the local access log. */
 @Command(name = "log", description = {"Show the local access log: when which command, run where, read which secrets"
-        + " (names, never values).",
+        + " (names, never values), and each request a run's credential broker let through or refused.",
     "kimen writes it only when your own config says so (kimen config access-log on), to $XDG_DATA_HOME/kimen/access.log"
         + " (0600): a project's files can neither turn it off nor send it elsewhere."},
         footerHeading = "%nExamples:%n",
@@ -39,13 +39,12 @@ public final class LogCommand extends BaseCommand {
         if (!ctx.config().accessLog()) {
             ctx.warn("the access log is off, so nothing new is written to it; turn it on with: kimen config access-log on");
         }
-        List<AccessLog.Entry> entries = AccessLog.read(AccessLog.file(ctx.dirs().kimenDataDir()), from);
+        List<AccessLog.Line> entries = AccessLog.read(AccessLog.file(ctx.dirs().kimenDataDir()), from);
         if (json()) {
-            return ok("log", Json.object("entries", entries.stream().map(AccessLog.Entry::json).toList()), null);
+            return ok("log", Json.object("entries", entries.stream().map(AccessLog.Line::json).toList()), null);
         }
-        for (AccessLog.Entry e : entries) {
-            ctx.out().println(e.time() + "  " + String.join(" ", e.command()) + "  (in " + e.cwd() + ")  "
-                    + String.join(", ", e.secrets()));
+        for (AccessLog.Line e : entries) {
+            ctx.out().println(dev.kimen.text.OneLine.of(e.human())); // paths and hosts came from outside
         }
         return 0;
     }

@@ -214,6 +214,9 @@ class BrokerE2ETest {
         assertTrue(log.contains("\"secret\":\"openai\"") && log.contains("\"decision\":\"allowed\"")
                 && log.contains("\"path\":\"/echo\""), log);
         assertFalse(log.contains(key) || log.contains(placeholder), log);
+        String shown = kimen.run("log").ok().out();
+        assertTrue(shown.contains("  broker allowed: openai to GET api.example.test:" + port + "/echo\n"), shown);
+        assertTrue(shown.contains("run --map"), "the run's own line is there too: " + shown);
     }
 
     @Test
