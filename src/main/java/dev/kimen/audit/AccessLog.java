@@ -125,19 +125,10 @@ public final class AccessLog {
         return kimenDataDir.resolve("access.log");
     }
 
-    /** Appends {@code entry}; a line is written whole with one append, so concurrent commands do not interleave. */
-    public static void append(Path file, Entry entry) {
-        appendLine(file, entry.json());
-    }
-
-    /** Appends {@code request}, as {@link #append(Path, Entry)} appends. */
-    public static void append(Path file, BrokerRequest request) {
-        appendLine(file, request.json());
-    }
-
-    private static void appendLine(Path file, java.util.Map<String, Object> json) {
+    /** Appends {@code line}; it is written whole with one append, so concurrent commands do not interleave. */
+    public static void append(Path file, Line line) {
         PrivateFiles.createPrivateDirs(file.getParent());
-        byte[] line = (Json.write(json) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (Json.write(line.json()) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             if (Files.notExists(file)) {
                 try {
@@ -147,7 +138,7 @@ public final class AccessLog {
                 }
             }
             PrivateFiles.requireRegular(file); // never through a FIFO or link someone put there
-            Files.write(file, line, StandardOpenOption.APPEND, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Files.write(file, bytes, StandardOpenOption.APPEND, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

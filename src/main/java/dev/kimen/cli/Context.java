@@ -145,13 +145,17 @@ public final class Context {
         if (names.isEmpty()) {
             return true;
         }
+        int dashes = args.indexOf("--");
+        return appendAccess(() -> new AccessLog.Entry(java.time.Instant.now(),
+                AccessLog.commandLine(dashes < 0 ? args : args.subList(0, dashes)),
+                cwd.toString(), names.stream().distinct().sorted().toList()));
+    }
+
+    /** Appends the line to the access log when the user's config has it on; false (warned about) when it could not be. */
+    private boolean appendAccess(java.util.function.Supplier<AccessLog.Line> line) {
         try {
             if (config().accessLog()) {
-                int dashes = args.indexOf("--");
-                var entry = new AccessLog.Entry(java.time.Instant.now(),
-                        AccessLog.commandLine(dashes < 0 ? args : args.subList(0, dashes)),
-                        cwd.toString(), names.stream().distinct().sorted().toList());
-                AccessLog.append(AccessLog.file(dirs().kimenDataDir()), entry);
+                AccessLog.append(AccessLog.file(dirs().kimenDataDir()), line.get());
             }
             return true;
         } catch (RuntimeException e) {
@@ -165,14 +169,7 @@ public final class Context {
      * broker: the secret, host, method, path without its query, and whether it went through.
      */
     public void recordBrokered(String secret, String host, String method, String path, String decision) {
-        try {
-            if (config().accessLog()) {
-                AccessLog.append(AccessLog.file(dirs().kimenDataDir()),
-                        new AccessLog.BrokerRequest(java.time.Instant.now(), secret, host, method, path, decision));
-            }
-        } catch (RuntimeException e) {
-            warn("could not write the access log: " + e.getMessage());
-        }
+        appendAccess(() -> new AccessLog.BrokerRequest(java.time.Instant.now(), secret, host, method, path, decision));
     }
 
     /** Today in the user's time zone: the day expiry dates are judged against. */
