@@ -50,11 +50,12 @@ public final class BrokerRun implements AutoCloseable {
      */
     public static BrokerRun start(List<BrokerProxy.Brokered> brokered, BrokerProxy.Egress egress, Path upstreamCa,
                                   FilesDir files, Map<String, String> env, BrokerProxy.Events events) {
-        Path system = SYSTEM_BUNDLES.stream().filter(Files::isRegularFile).findFirst().orElse(null);
-        List<Certificate> extra = upstreamCa == null ? List.of() : certificates(upstreamCa); // a bad file fails the run here
+        Path systemFile = SYSTEM_BUNDLES.stream().filter(Files::isRegularFile).findFirst().orElse(null);
+        byte[] system = systemFile == null ? null : read(systemFile); // read once: the command's bundle and the proxy's trust
+        List<Certificate> extra = upstreamCa == null ? List.of() : certificates(read(upstreamCa), upstreamCa.toString()); // fails here
         var proxy = BrokerProxy.start(brokered, egress, () -> upstreamTrust(system, extra), events);
         try {
-            String bundle = (system == null ? "" : Files.readString(system, StandardCharsets.UTF_8) + "\n") + proxy.caPem();
+            String bundle = (system == null ? "" : new String(system, StandardCharsets.UTF_8) + "\n") + proxy.caPem();
             Path path = files.write(BUNDLE, SecretBytes.ofUtf8(bundle));
             for (String name : PROXY_VARIABLES) {
                 env.put(name, proxy.url());
@@ -69,7 +70,7 @@ public final class BrokerRun implements AutoCloseable {
                 }
             }
             return new BrokerRun(proxy);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             proxy.close();
             throw e instanceof KimenException k ? k : KimenException.of(Reason.IO_ERROR,
                     "cannot set up the broker: " + e.getMessage());
@@ -96,13 +97,13 @@ public final class BrokerRun implements AutoCloseable {
         return String.join(",", kept);
     }
 
-    /** TLS to the brokered hosts: verified against the system's CAs (else the JDK's) plus {@code extra}. */
-    static SSLContext upstreamTrust(Path system, List<Certificate> extra) throws IOException, GeneralSecurityException {
+    /** TLS to the brokered hosts: verified against the system's CAs ({@code system}, PEM; else the JDK's) plus {@code extra}. */
+    static SSLContext upstreamTrust(byte[] system, List<Certificate> extra) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         var anchors = new ArrayList<Certificate>(extra);
         if (system != null) {
-            anchors.addAll(certificates(system));
+            anchors.addAll(certificates(system, "the system's CA bundle"));
         } else {
             KeyStore jdk = KeyStore.getInstance(KeyStore.getDefaultType());
             try (InputStream in = Files.newInputStream(Path.of(System.getProperty("java.home"), "lib/security/cacerts"))) {
@@ -122,18 +123,27 @@ public final class BrokerRun implements AutoCloseable {
         return context;
     }
 
-    /** The certificates in a PEM file; a file without one, or one that cannot be read, is an error naming it. */
-    static List<Certificate> certificates(Path pem) {
-        try (InputStream in = Files.newInputStream(pem)) {
-            List<Certificate> found = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw KimenException.of(Reason.CONFIG_NOT_FOUND, "no CA file at " + file);
+        } catch (IOException e) {
+            throw KimenException.of(Reason.IO_ERROR, "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The certificates in PEM text read from {@code from}; none, or text that is not certificates, is an error naming it. */
+    static List<Certificate> certificates(byte[] pem, String from) {
+        try {
+            List<Certificate> found = List.copyOf(CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new java.io.ByteArrayInputStream(pem)));
             if (found.isEmpty()) {
-                throw KimenException.of(Reason.INVALID_VALUE, pem + " holds no certificate");
+                throw KimenException.of(Reason.INVALID_VALUE, from + " holds no certificate");
             }
             return found;
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw KimenException.of(Reason.CONFIG_NOT_FOUND, "no CA file at " + pem);
-        } catch (IOException | GeneralSecurityException e) {
-            throw KimenException.of(Reason.INVALID_VALUE, "cannot read certificates from " + pem + ": " + e.getMessage());
+        } catch (GeneralSecurityException e) {
+            throw KimenException.of(Reason.INVALID_VALUE, "cannot read certificates from " + from + ": " + e.getMessage());
         }
     }
 

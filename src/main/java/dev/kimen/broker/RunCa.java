@@ -10,7 +10,6 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashMap;
@@ -73,13 +72,13 @@ public final class RunCa {
 
     /** The CA certificate in PEM, for the command's trust bundle. */
     public String pem() {
-        try {
-            String body = Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                    .encodeToString(certificate.getEncoded());
-            return "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n";
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new IllegalStateException(e);
+        var text = new java.io.StringWriter();
+        try (var pem = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(text)) {
+            pem.writeObject(certificate);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringWriter does not fail
         }
+        return text.toString();
     }
 
     /** A server-side TLS context presenting a certificate for {@code host}, signed by this CA. */
