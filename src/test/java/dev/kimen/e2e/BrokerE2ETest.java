@@ -69,7 +69,7 @@ class BrokerE2ETest {
 
     @BeforeEach
     void upstreamAndVault() throws Exception {
-        assumeTrue(onPath("curl"), "needs curl");
+        assumeTrue(Kimen.onPath("curl") != null, "needs curl");
         SecureRandom random = new SecureRandom();
         KeyPair caKey = ecKey();
         X500Name caName = new X500Name("CN=kimen test CA");
@@ -357,7 +357,7 @@ class BrokerE2ETest {
      */
     @Test
     void nodesFetchWhereItHonoursTheProxyVariables() throws Exception {
-        assumeTrue(onPath("node"), "needs node");
+        assumeTrue(Kimen.onPath("node") != null, "needs node");
         Process v = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
         String version = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         v.waitFor();
@@ -373,7 +373,7 @@ class BrokerE2ETest {
 
     @Test
     void pythonsUrllibToo() {
-        assumeTrue(onPath("python3"), "needs python3");
+        assumeTrue(Kimen.onPath("python3") != null, "needs python3");
         Kimen.Result r = brokered("python3 -c 'import os, urllib.request as u; print(u.urlopen(u.Request(\"https://"
                 + "api.example.test:" + port + "/echo\", headers={\"Authorization\": \"Bearer \" + os.environ[\"API_KEY\"]}))"
                 + ".read().decode().strip())'").ok();
@@ -482,14 +482,5 @@ class BrokerE2ETest {
     /** Whether this machine lets a user make user and network namespaces (util-linux's unshare says). */
     private static boolean namespacesWork() throws Exception {
         return new ProcessBuilder("unshare", "--user", "--net", "true").start().waitFor() == 0;
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

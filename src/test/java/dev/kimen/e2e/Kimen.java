@@ -97,6 +97,17 @@ final class Kimen {
         return new Kimen(env, scratch, log);
     }
 
+    /** Where {@code tool} is on this process's PATH, or null. */
+    static Path onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path candidate = Path.of(dir, tool);
+            if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
     private static Map<String, String> privateEnv(Path home) {
         var env = new HashMap<String, String>();
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));

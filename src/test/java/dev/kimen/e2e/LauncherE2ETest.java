@@ -46,7 +46,7 @@ class LauncherE2ETest {
     void withoutAJdk25ItSaysSoInOneLine() throws IOException {
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         for (String tool : BASICS) {
-            Path real = onPath(tool);
+            Path real = Kimen.onPath(tool);
             if (real != null) {
                 Files.createSymbolicLink(bin.resolve(tool), real);
             }
@@ -188,15 +188,5 @@ class LauncherE2ETest {
 
     private static void setMillis(Path file, long millis) throws IOException {
         Files.setLastModifiedTime(file, FileTime.fromMillis(millis));
-    }
-
-    private static Path onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path candidate = Path.of(dir, tool);
-            if (!dir.isEmpty() && Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 }
